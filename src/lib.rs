@@ -1,0 +1,2 @@
+//! srls: a language server and CLI for Obsidian Spaced Repetition flashcards.
+pub mod core;
