@@ -1,1 +1,12 @@
+//! The pure core: text in, plain data with byte ranges out. No tokio, no LSP types, no I/O.
+pub mod cloze;
+pub mod glob;
+pub mod jstext;
+pub mod lines;
+pub mod moment;
+pub mod note;
+pub mod report;
+pub mod scanner;
 pub mod settings;
+pub mod sr_comment;
+pub mod tags;

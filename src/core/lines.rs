@@ -1,0 +1,118 @@
+//! Line splitting as the plugin sees it.
+//!
+//! `\n`, `\r\n` and a lone `\r` end a line, for the plugin (its line numbers in mutated notes
+//! with lone `\r` prove it) as for LSP. Each line keeps the byte range of its content in the
+//! original text, without its terminator.
+
+/// One line: content bytes `start..end`; `next` is where the following line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
+}
+
+/// The lines of a text.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    lines: Vec<Line>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut lines = Vec::with_capacity(b.len() / 40 + 1);
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => {
+                    lines.push(Line {
+                        start,
+                        end: i,
+                        next: i + 1,
+                    });
+                    start = i + 1;
+                }
+                b'\r' => {
+                    let next = if b.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    lines.push(Line {
+                        start,
+                        end: i,
+                        next,
+                    });
+                    start = next;
+                    i = next - 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        lines.push(Line {
+            start,
+            end: b.len(),
+            next: b.len(),
+        });
+        Lines { lines }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Line {
+        self.lines[i]
+    }
+
+    pub fn text<'a>(&self, text: &'a str, i: usize) -> &'a str {
+        let l = self.lines[i];
+        &text[l.start..l.end]
+    }
+
+    /// The line holding byte `offset` (the last line for offsets at or past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.lines.binary_search_by(|l| l.start.cmp(&offset)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Whether the text uses CRLF (judged from the first line break).
+    pub fn crlf(&self, text: &str) -> bool {
+        self.lines
+            .first()
+            .is_some_and(|l| l.next > l.end + 1 && text.as_bytes().get(l.end) == Some(&b'\r'))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_and_lone_cr() {
+        let t = "a\r\nb\rc\n\r\n";
+        let l = Lines::new(t);
+        assert_eq!(l.len(), 5);
+        assert_eq!(l.text(t, 0), "a");
+        assert_eq!(l.text(t, 1), "b");
+        assert_eq!(l.text(t, 2), "c");
+        assert_eq!(l.text(t, 3), "");
+        assert_eq!(l.text(t, 4), "");
+        assert!(l.crlf(t));
+        assert_eq!(l.line_of(3), 1);
+        assert_eq!(l.line_of(5), 2);
+    }
+}

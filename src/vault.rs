@@ -1,0 +1,99 @@
+//! Vaults on disk: finding a note's vault and reading its plugin settings.
+//!
+//! This is the only place (with the CLI and the workspace index) that touches the file system
+//! for settings; the core receives a ready [`Settings`].
+
+use crate::core::settings::{DATA_JSON, Settings};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A vault's settings, with what went wrong while reading them.
+#[derive(Debug, Clone)]
+pub struct VaultSettings {
+    pub root: Option<PathBuf>,
+    pub settings: Settings,
+    /// Human-readable warnings naming the file (malformed JSON, wrong types).
+    pub warnings: Vec<String>,
+}
+
+/// The nearest folder at or above `path`'s folder holding `.obsidian/`.
+pub fn find_vault_root(path: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent()?.to_path_buf()
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    start
+        .ancestors()
+        .find(|d| d.join(".obsidian").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// Settings from a vault root (defaults when there is no settings file).
+pub fn load_settings(root: Option<&Path>) -> VaultSettings {
+    let mut vs = VaultSettings {
+        root: root.map(Path::to_path_buf),
+        settings: Settings::default(),
+        warnings: vec![],
+    };
+    let Some(root) = root else { return vs };
+    let file = root.join(DATA_JSON);
+    match std::fs::read(&file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => vs.warnings.push(format!(
+            "{}: cannot read the plugin settings ({e}); using the defaults",
+            file.display()
+        )),
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Err(_) => vs.warnings.push(format!(
+                "{}: the plugin settings are not UTF-8 text; using the defaults",
+                file.display()
+            )),
+            Ok(text) => match Settings::from_data_json(text) {
+                Ok((s, w)) => {
+                    vs.settings = s;
+                    vs.warnings
+                        .extend(w.into_iter().map(|w| format!("{}: {w}", file.display())));
+                }
+                Err(e) => vs.warnings.push(format!(
+                    "{}: malformed plugin settings ({e}); using the defaults",
+                    file.display()
+                )),
+            },
+        },
+    }
+    vs
+}
+
+/// The note's path relative to its vault root, `/`-separated.
+pub fn vault_relative(root: Option<&Path>, file: &Path) -> Option<String> {
+    let root = root?;
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let rel = file.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Caches settings per vault root.
+#[derive(Default)]
+pub struct SettingsCache {
+    by_root: HashMap<Option<PathBuf>, VaultSettings>,
+}
+
+impl SettingsCache {
+    /// Settings for a note, and whether this is the first time the vault was seen.
+    pub fn for_file(&mut self, file: &Path) -> (&VaultSettings, bool) {
+        let root = find_vault_root(file);
+        let mut first = false;
+        let vs = self.by_root.entry(root.clone()).or_insert_with(|| {
+            first = true;
+            load_settings(root.as_deref())
+        });
+        (vs, first)
+    }
+}
