@@ -1,1 +1,48 @@
-fn main() {}
+//! Full-note parse throughput on a note of at least 8 MB built from the corpus.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use srls::core::cloze::ClozeEngine;
+use srls::core::note::{NoteContext, parse_note_with};
+use srls::core::settings::Settings;
+use std::path::Path;
+
+/// Concatenates the corpus notes (front matter dropped, so each reads as a body) until 8 MB.
+pub fn big_note(min: usize) -> String {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).expect("corpus");
+    let mut bodies = Vec::new();
+    for line in list.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        let f = v["file"].as_str().expect("file");
+        if let Ok(t) = std::fs::read_to_string(corpus.join(f)) {
+            bodies.push(t.replace("\n---\n", "\n- - -\n"));
+        }
+    }
+    let mut out = String::from("#flashcards\n\n");
+    while out.len() < min {
+        for b in &bodies {
+            out.push_str(b);
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let text = big_note(8 << 20);
+    let settings = Settings::default();
+    let engine = ClozeEngine::new(&settings.cloze_patterns);
+    let ctx = NoteContext::default();
+    let n = parse_note_with(&text, &settings, &ctx, &engine).cards.len();
+    eprintln!("note: {:.1} MB, {n} cards", text.len() as f64 / 1e6);
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("full_note_8MB", |b| {
+        b.iter(|| parse_note_with(&text, &settings, &ctx, &engine).cards.len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

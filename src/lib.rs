@@ -1,3 +1,4 @@
 //! srls: a language server and CLI for Obsidian Spaced Repetition flashcards.
+pub mod cli;
 pub mod core;
 pub mod vault;
