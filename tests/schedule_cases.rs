@@ -65,7 +65,7 @@ fn every_schedule_case_matches() {
         );
         match &got {
             Ok(o) => {
-                let comment = format!("<!--SR:{}-->", sm2::format_group(&o));
+                let comment = format!("<!--SR:{}-->", sm2::format_group(o));
                 let got = (o.interval, o.ease, o.due, comment);
                 if got != want {
                     failures.push(format!(

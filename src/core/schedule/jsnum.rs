@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(js_number(1053.4), "1053.4");
         assert_eq!(js_number(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(js_number(2.118_103_97), "2.11810397");
-        assert_eq!(js_number(14194.383_803_18), "14194.38380318");
+        assert_eq!(js_number(14_194.383_803_18), "14194.38380318");
         assert_eq!(js_number(-0.0), "0");
         assert_eq!(js_number(-7.25), "-7.25");
         assert_eq!(js_number(100.0), "100");
