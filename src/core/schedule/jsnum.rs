@@ -2,7 +2,6 @@
 //!
 //! * [`js_number`]: `Number.prototype.toString()` (what the plugin writes into comments).
 //! * [`js_round`]: `Math.round` (round half up, towards +∞).
-//! * [`to_fixed_number`]: `+x.toFixed(n)` (ts-fsrs rounds stability and difficulty this way).
 //! * [`parse_float`] / [`parse_int`]: the prefix parsers `parseFloat` / `parseInt(s, 10)`
 //!   the plugin uses to read comment fields.
 //!
@@ -48,62 +47,6 @@ pub fn js_round(x: f64) -> f64 {
     let f = x.floor();
     // x - floor(x) is exact for every finite double.
     if x - f >= 0.5 { f + 1.0 } else { f }
-}
-
-/// `+x.toFixed(digits)` for `digits` up to 20: round to `digits` decimals using the exact
-/// decimal value of `x`, ties away from zero, and read the result back as a number.
-/// Values of at least 1e21 are returned unchanged (JavaScript then uses `toString`).
-pub fn to_fixed_number(x: f64, digits: usize) -> f64 {
-    if !x.is_finite() || x.abs() >= 1e21 {
-        return x;
-    }
-    let digits = digits.min(20);
-    // Rust prints the exact decimal expansion rounded half to even; JavaScript rounds
-    // exact ties away from zero. A tie needs the exact value to end in 5 at position
-    // digits + 1, which `{:.(digits+1)}` shows exactly when the value has no more digits.
-    let wider = format!("{:.*}", digits + 1, x);
-    let s = if wider.ends_with('5') && is_exact_decimal(x, digits + 1) {
-        // Exact tie: drop the final 5 and round the magnitude up.
-        round_up_decimal_string(&wider[..wider.len() - 1])
-    } else {
-        format!("{:.*}", digits, x)
-    };
-    s.parse::<f64>().unwrap_or(x)
-}
-
-/// Whether `x` has at most `digits` decimals in its exact binary value. A dyadic rational
-/// `m / 2^e` has exactly `e` decimals, so this holds iff `x · 2^digits` is an integer
-/// (scaling by a power of two is exact).
-fn is_exact_decimal(x: f64, digits: usize) -> bool {
-    let scaled = x * 2f64.powi(digits as i32);
-    scaled.is_finite() && scaled.fract() == 0.0
-}
-
-/// Adds one unit in the last place to a decimal string such as "-12.3456" (magnitude up).
-fn round_up_decimal_string(s: &str) -> String {
-    let (sign, digits) = match s.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", s),
-    };
-    let digits = digits.strip_suffix('.').unwrap_or(digits);
-    let mut bytes: Vec<u8> = digits.bytes().collect();
-    let mut i = bytes.len();
-    loop {
-        if i == 0 {
-            bytes.insert(0, b'1');
-            break;
-        }
-        i -= 1;
-        match bytes[i] {
-            b'.' => continue,
-            b'9' => bytes[i] = b'0',
-            d => {
-                bytes[i] = d + 1;
-                break;
-            }
-        }
-    }
-    format!("{sign}{}", String::from_utf8_lossy(&bytes))
 }
 
 /// Leading white space as JavaScript's `parseFloat`/`parseInt` skip it (StrWhiteSpaceChar:
@@ -224,20 +167,6 @@ mod tests {
         assert_eq!(js_round(0.499_999_999_999_999_94), 0.0);
         assert_eq!(js_round(7.5), 8.0);
         assert!(js_round(f64::NAN).is_nan());
-    }
-
-    #[test]
-    fn to_fixed() {
-        assert_eq!(to_fixed_number(1.234_567_891_2, 8), 1.234_567_89);
-        assert_eq!(to_fixed_number(2.0, 8), 2.0);
-        // 1/512 = 0.001953125 is an exact tie at 8 decimals: away from zero.
-        assert_eq!(to_fixed_number(1.0 / 512.0, 8), 0.001_953_13);
-        assert_eq!(to_fixed_number(-1.0 / 512.0, 8), -0.001_953_13);
-        // 1.005 is really 1.00499999999999989...: rounds down, as in JavaScript.
-        assert_eq!(to_fixed_number(1.005, 2), 1.0);
-        assert_eq!(to_fixed_number(9.999_999_999, 8), 10.0);
-        assert_eq!(to_fixed_number(0.5, 0), 1.0);
-        assert_eq!(to_fixed_number(99.5, 0), 100.0);
     }
 
     #[test]
