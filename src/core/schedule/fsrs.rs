@@ -817,13 +817,16 @@ pub fn parse_instant(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
         _ => return None,
     };
     let off = &rest[1..];
+    if !off.bytes().all(|c| c.is_ascii_digit() || c == b':') {
+        return None;
+    }
     let (oh, om) = match off.len() {
         2 => (off.parse::<i64>().ok()?, 0),
         4 => (off[..2].parse().ok()?, off[2..].parse().ok()?),
         5 if off.as_bytes()[2] == b':' => (off[..2].parse().ok()?, off[3..].parse().ok()?),
         _ => return None,
     };
-    if !off.bytes().all(|c| c.is_ascii_digit() || c == b':') || oh > 23 || om > 59 {
+    if oh > 23 || om > 59 {
         return None;
     }
     let offset = chrono::TimeDelta::minutes(sign * (oh * 60 + om));
@@ -947,6 +950,8 @@ mod tests {
             "+012025-03-01T00:00:00.000Z"
         );
         for bad in [
+            "2025-03-01T09:40:00+1é1",
+            "2025-03-01T09:40:00+é",
             "",
             "-",
             "2025-13-01",
@@ -1024,6 +1029,9 @@ mod tests {
             let _ = FsrsCard::parse_segment(&s);
             let _ = FsrsCard::parse_segment(&format!("fsrs,{s}"));
             let _ = parse_instant(&s, Tz::UTC);
+            let _ = parse_instant(&format!("2025-03-01T09:40:00{s}"), Tz::UTC);
+            let _ = parse_instant(&format!("2025-03-01T09:40:00+{s}"), Tz::UTC);
+            let _ = parse_instant(&format!("2025-03-01T09:40:00.{s}"), Tz::UTC);
         }
 
         #[test]

@@ -560,6 +560,28 @@ mod tests {
         assert_eq!(least_loaded(&h, 1e300, 7.0), 1e300);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn schedule_never_panics(
+            interval in proptest::num::f64::ANY,
+            ease in proptest::num::f64::ANY,
+            note in proptest::option::of(proptest::num::f64::ANY),
+            offset in -1_000_000i64..1_000_000,
+            grade in 0usize..5,
+            load_balance in proptest::bool::ANY,
+            max in proptest::num::f64::ANY,
+            keys in proptest::collection::btree_map(proptest::num::i64::ANY, 0u32..5, 0..8),
+        ) {
+            let today = d("2025-01-10");
+            let due = today + chrono::TimeDelta::days(offset);
+            let r = [Response::Again, Response::Hard, Response::Good, Response::Easy, Response::Reset][grade];
+            let params = Sm2Params { load_balance, maximum_interval: max, ..Sm2Params::default() };
+            let p = Sm2Prev { due, interval, ease };
+            let _ = schedule(&params, Some(&p), note, r, today, &keys);
+            let _ = review(&params, None, note, r, today, &keys);
+        }
+    }
+
     #[test]
     fn placeholder() {
         assert_eq!(placeholder_group(250.0), "!2000-01-01,1,250");
