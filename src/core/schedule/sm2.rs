@@ -477,6 +477,13 @@ mod tests {
     }
 
     #[test]
+    fn example_22_late_card_ignores_delay() {
+        let p = prev("2025-01-01", 10.0, 250.0);
+        let (o, _) = run(Some(&p), Response::Good, "2025-01-05");
+        assert_eq!((o.interval, o.ease, o.due), (25.0, 250.0, d("2025-01-30")));
+    }
+
+    #[test]
     fn example_23_note_ease() {
         let today = d("2025-01-10");
         let ne = note_ease(270.0, &[], 250.0);
