@@ -7,6 +7,7 @@ pub mod moment;
 pub mod note;
 pub mod report;
 pub mod scanner;
+pub mod schedule;
 pub mod settings;
 pub mod sr_comment;
 pub mod tags;

@@ -1,0 +1,190 @@
+//! JavaScript number semantics needed to reproduce the plugin byte for byte.
+//!
+//! * [`js_number`]: `Number.prototype.toString()` (what the plugin writes into comments).
+//! * [`js_round`]: `Math.round` (round half up, towards +∞).
+//! * [`parse_float`] / [`parse_int`]: the prefix parsers `parseFloat` / `parseInt(s, 10)`
+//!   the plugin uses to read comment fields.
+//!
+//! All functions are total: they never panic, whatever the input.
+
+/// `Number.prototype.toString()` for an `f64`.
+///
+/// Shortest text that round-trips, no trailing zeros, `-0` written as `0`. Like JavaScript,
+/// magnitudes of at least 1e21 or below 1e-6 use exponent form (`1e+21`, `1.5e-7`); every value
+/// that occurs in a scheduling comment is between those bounds and is written without exponent.
+/// NaN and infinities are written `NaN`, `Infinity` and `-Infinity`.
+pub fn js_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_owned();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    let abs = x.abs();
+    if (1e-6..1e21).contains(&abs) {
+        // Rust's Display is the shortest round-trip representation without exponent,
+        // choosing the closest candidate as ECMAScript's Number::toString does.
+        return format!("{x}");
+    }
+    // Exponent form: Rust's LowerExp gives the same shortest digits as "d.ddde-7".
+    let s = format!("{x:e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) if exp.starts_with('-') => format!("{mantissa}e{exp}"),
+        Some((mantissa, exp)) => format!("{mantissa}e+{exp}"),
+        None => s,
+    }
+}
+
+/// `Math.round`: the nearest integer, ties towards +∞ (so -2.5 → -2). NaN and infinities are
+/// returned unchanged.
+pub fn js_round(x: f64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let f = x.floor();
+    // x - floor(x) is exact for every finite double.
+    if x - f >= 0.5 { f + 1.0 } else { f }
+}
+
+/// Leading white space as JavaScript's `parseFloat`/`parseInt` skip it (StrWhiteSpaceChar:
+/// Unicode white space plus U+FEFF).
+fn trim_js_start(s: &str) -> &str {
+    s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// `parseFloat(s)`: the longest numeric prefix after leading white space; NaN when there is
+/// none. Accepts `Infinity`, a sign, digits, one `.`, and an exponent.
+pub fn parse_float(s: &str) -> f64 {
+    let s = trim_js_start(s);
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    if s[i..].starts_with("Infinity") {
+        return if b.first() == Some(&b'-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let mut mantissa_digits = i - int_start;
+    if i < b.len() && b[i] == b'.' {
+        let frac_start = i + 1;
+        let mut j = frac_start;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        mantissa_digits += j - frac_start;
+        if mantissa_digits > 0 {
+            i = j;
+        }
+    }
+    if mantissa_digits == 0 {
+        return f64::NAN;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let exp_start = j;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > exp_start {
+            i = j;
+        }
+    }
+    let text = &s[..i];
+    // Rust's parser accepts "5." and ".5"; a lone sign or dot was excluded above.
+    text.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// `parseInt(s, 10)`: optional sign and the leading decimal digits after white space; NaN when
+/// there are none. Large values lose precision as in JavaScript.
+pub fn parse_int(s: &str) -> f64 {
+    let s = trim_js_start(s);
+    let b = s.as_bytes();
+    let mut i = 0;
+    let negative = b.first() == Some(&b'-');
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == start {
+        return f64::NAN;
+    }
+    let v = s[start..i].parse::<f64>().unwrap_or(f64::NAN);
+    if negative { -v } else { v }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_and_decimals() {
+        assert_eq!(js_number(3.0), "3");
+        assert_eq!(js_number(2.5), "2.5");
+        assert_eq!(js_number(250.0), "250");
+        assert_eq!(js_number(36525.0), "36525");
+        assert_eq!(js_number(1053.4), "1053.4");
+        assert_eq!(js_number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(js_number(2.118_103_97), "2.11810397");
+        assert_eq!(js_number(14_194.383_803_18), "14194.38380318");
+        assert_eq!(js_number(-0.0), "0");
+        assert_eq!(js_number(-7.25), "-7.25");
+        assert_eq!(js_number(100.0), "100");
+        assert_eq!(js_number(1e20), "100000000000000000000");
+        assert_eq!(js_number(0.000001), "0.000001");
+    }
+
+    #[test]
+    fn exponent_and_special() {
+        assert_eq!(js_number(1e21), "1e+21");
+        assert_eq!(js_number(1.5e-7), "1.5e-7");
+        assert_eq!(js_number(f64::NAN), "NaN");
+        assert_eq!(js_number(f64::INFINITY), "Infinity");
+        assert_eq!(js_number(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn math_round() {
+        assert_eq!(js_round(2.5), 3.0);
+        assert_eq!(js_round(3.51), 4.0);
+        assert_eq!(js_round(-2.5), -2.0);
+        assert_eq!(js_round(0.499_999_999_999_999_94), 0.0);
+        assert_eq!(js_round(7.5), 8.0);
+        assert!(js_round(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn parsers() {
+        assert_eq!(parse_int("2.5"), 2.0);
+        assert_eq!(parse_int(" 250"), 250.0);
+        assert_eq!(parse_int("-3x"), -3.0);
+        assert!(parse_int("").is_nan());
+        assert!(parse_int("abc").is_nan());
+        assert!(parse_int("-").is_nan());
+        assert_eq!(parse_float("2.11810397"), 2.118_103_97);
+        assert_eq!(parse_float("1e3x"), 1000.0);
+        assert_eq!(parse_float("1e"), 1.0);
+        assert_eq!(parse_float(".5"), 0.5);
+        assert_eq!(parse_float("5."), 5.0);
+        assert_eq!(parse_float("-Infinity"), f64::NEG_INFINITY);
+        assert!(parse_float(".").is_nan());
+        assert!(parse_float("-").is_nan());
+        assert!(parse_float("").is_nan());
+    }
+}
