@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "srls", version, about = "Language server and tools for Obsidian Spaced Repetition flashcards")]
+#[command(
+    name = "srls",
+    version,
+    about = "Language server and tools for Obsidian Spaced Repetition flashcards"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -20,12 +24,46 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
+    Grade {
+        /// FILE:LINE of any line of the card.
+        target: String,
+        /// easy, good, hard, again or reset.
+        response: String,
+        /// Which side of a reversed or cloze card (from 1).
+        #[arg(long)]
+        sibling: Option<usize>,
+        /// The review date, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// The review instant for FSRS, e.g. 2025-03-01T09:30:00Z (default: SRLS_NOW, then now).
+        #[arg(long)]
+        now: Option<String>,
+        /// Print a unified diff instead of writing the file.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Cards { json, paths }) => srls::cli::cards::run(&paths, json),
+        Some(Command::Grade {
+            target,
+            response,
+            sibling,
+            today,
+            now,
+            dry_run,
+        }) => srls::cli::grade::run(&srls::cli::grade::GradeArgs {
+            target,
+            response,
+            sibling,
+            today,
+            now,
+            dry_run,
+        }),
         None => {
             eprintln!("srls: the language server is not built yet; try `srls cards PATH`");
             2

@@ -97,3 +97,82 @@ impl SettingsCache {
         (vs, first)
     }
 }
+
+/// Every `*.md` note under `root`, skipping hidden folders (`.obsidian/`, `.git/`), the
+/// vault's ignored folders and symlink loops.
+pub fn vault_notes(root: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    walk(root, root, settings, &mut out, &mut seen);
+    out.sort();
+    out
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    settings: &Settings,
+    out: &mut Vec<PathBuf>,
+    seen: &mut Vec<PathBuf>,
+) {
+    let canon = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if seen.contains(&canon) {
+        return;
+    }
+    seen.push(canon);
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.filter_map(Result::ok) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        let rel = path
+            .strip_prefix(root)
+            .map(|r| {
+                r.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        if path.is_dir() {
+            if settings
+                .note_folders_to_ignore
+                .iter()
+                .any(|g| !g.contains('*') && crate::core::glob::path_ignored(&rel, g))
+            {
+                continue;
+            }
+            walk(root, &path, settings, out, seen);
+        } else if name.ends_with(".md") {
+            out.push(path);
+        }
+    }
+}
+
+/// The due-date histogram of a vault (every scheduled sibling of every note), for load
+/// balancing as the plugin does it. Unreadable notes are skipped.
+pub fn vault_histogram(
+    root: &Path,
+    settings: &Settings,
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::core::schedule::Histogram {
+    let engine = crate::core::cloze::ClozeEngine::new(&settings.cloze_patterns);
+    let mut h = crate::core::schedule::Histogram::new();
+    for p in vault_notes(root, settings) {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let ctx = crate::core::note::NoteContext {
+            vault_path: vault_relative(Some(root), &p),
+        };
+        let note = crate::core::note::parse_note_with(&text, settings, &ctx, &engine);
+        crate::core::due::add_note(&mut h, &note, today, now);
+    }
+    h
+}

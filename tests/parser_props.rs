@@ -36,7 +36,12 @@ fn cards(text: &str) -> Vec<String> {
     let n = parse_note(text, &Settings::default(), &NoteContext::default());
     n.cards
         .iter()
-        .map(|c| format!("{:?} {} {} {:?} {:?}", c.kind, c.first_line, c.last_line, c.sides, c.schedule))
+        .map(|c| {
+            format!(
+                "{:?} {} {} {:?} {:?}",
+                c.kind, c.first_line, c.last_line, c.sides, c.schedule
+            )
+        })
         .collect()
 }
 

@@ -56,7 +56,12 @@ pub fn run(paths: &[PathBuf], json: bool) -> i32 {
 }
 
 fn human(out: &mut impl Write, file: &str, note: &crate::core::note::Note) -> std::io::Result<()> {
-    writeln!(out, "{file}: {} card{}", note.cards.len(), if note.cards.len() == 1 { "" } else { "s" })?;
+    writeln!(
+        out,
+        "{file}: {} card{}",
+        note.cards.len(),
+        if note.cards.len() == 1 { "" } else { "s" }
+    )?;
     for c in &note.cards {
         let q = super::one_line(c.question(), 60);
         writeln!(

@@ -14,7 +14,11 @@ pub struct Target {
 /// Expands files and folders into notes. Folders are walked for `*.md`, skipping `.obsidian/`,
 /// `.git/`, hidden folders and the vault's ignored folders; a folder argument shows paths
 /// relative to it. Missing paths are reported in `errors`.
-pub fn collect(paths: &[PathBuf], cache: &mut SettingsCache, errors: &mut Vec<String>) -> Vec<Target> {
+pub fn collect(
+    paths: &[PathBuf],
+    cache: &mut SettingsCache,
+    errors: &mut Vec<String>,
+) -> Vec<Target> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -49,7 +53,9 @@ fn walk(dir: &Path, cache: &mut SettingsCache, out: &mut Vec<PathBuf>, seen: &mu
         return;
     }
     seen.push(canon);
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {

@@ -1,6 +1,8 @@
 //! The pure core: text in, plain data with byte ranges out. No tokio, no LSP types, no I/O.
 pub mod cloze;
+pub mod due;
 pub mod glob;
+pub mod grade;
 pub mod jstext;
 pub mod lines;
 pub mod moment;

@@ -29,6 +29,8 @@ pub struct Card {
     pub raw: String,
     /// Note lines that make up the card's text.
     pub src_lines: Vec<usize>,
+    /// The card's last line of text (a consumed closing fence included).
+    pub end_line: usize,
     /// Front and back of each sibling, as the plugin builds them (not trimmed).
     pub sides: Vec<(String, String)>,
     /// The first scheduling comment of the card (the one the plugin reads).
@@ -356,6 +358,7 @@ fn build_card(
         end,
         raw: rc.text,
         src_lines: rc.src_lines,
+        end_line: rc.end_line,
         sides,
         comment,
         extra_comments,

@@ -14,7 +14,7 @@ pub fn schedule_json(g: &Option<Group>) -> Value {
             ease,
             ..
         }) => json!([due.format("%Y-%m-%d").to_string(), interval, ease]),
-        Some(Group::Fsrs { raw }) => json!({ "fsrs": raw }),
+        Some(Group::Fsrs(c)) => json!({ "fsrs": c.to_segment() }),
         // As the plugin reports them: moment's "Invalid date", NaN as null.
         Some(Group::Invalid {
             due,

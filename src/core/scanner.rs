@@ -47,6 +47,9 @@ pub struct RawCard {
     /// The note lines whose text went into `text`, in order (a fence's synthetic closing line is
     /// not one of them).
     pub src_lines: Vec<usize>,
+    /// The last note line that belongs to the card's text: the last of `src_lines`, or the
+    /// closing fence line the scanner consumed after it.
+    pub end_line: usize,
 }
 
 /// Something the scanner did that a user would not expect; used by diagnostics.
@@ -96,6 +99,11 @@ pub fn scan(
     let mut out = Vec::new();
     let mut buf = String::new();
     let mut src: Vec<usize> = Vec::new();
+    let mut fence_close: Option<usize> = None;
+    let end_of = |src: &[usize], fc: Option<usize>| -> usize {
+        let last = src.last().copied().unwrap_or(0);
+        fc.filter(|&c| c > last).unwrap_or(last)
+    };
     let mut kind: Option<CardType> = None;
     let mut start = 0usize;
     let mut i = 0usize;
@@ -128,11 +136,13 @@ pub fn scan(
                     text: trim_end(&buf).to_string(),
                     first_line: start,
                     last_line: i.wrapping_sub(1),
+                    end_line: end_of(&src, fence_close),
                     src_lines: std::mem::take(&mut src),
                 });
             }
             buf.clear();
             src.clear();
+            fence_close = None;
             start = i + 1;
             i += 1;
             continue;
@@ -193,8 +203,10 @@ pub fn scan(
                 text: std::mem::take(&mut buf),
                 first_line: start,
                 last_line: i,
+                end_line: i,
                 src_lines: std::mem::take(&mut src),
             });
+            fence_close = None;
             kind = None;
         } else if !ml.is_empty() && t == ml {
             if js_len_gt1(&buf) {
@@ -217,6 +229,9 @@ pub fn scan(
             }
             buf.push('\n');
             buf.push_str(fence);
+            if i + 1 < n {
+                fence_close = Some(i + 1);
+            }
             if let Some(ev) = events.as_deref_mut() {
                 ev.push(ScanEvent::Fence {
                     open,
@@ -237,6 +252,7 @@ pub fn scan(
             text: trim_end(&buf).to_string(),
             first_line: start,
             last_line: n - 1,
+            end_line: end_of(&src, fence_close),
             src_lines: src,
         });
     }

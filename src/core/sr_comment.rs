@@ -5,6 +5,7 @@
 //! grader can refuse to overwrite what it does not understand.
 
 use super::jstext;
+use super::schedule::fsrs::FsrsCard;
 use chrono::NaiveDate;
 
 /// The date the plugin writes for a sibling that has never been reviewed.
@@ -26,8 +27,8 @@ pub enum Group {
         /// The date was in an older format (`DD-MM-YYYY`, `ddd MMM DD YYYY`).
         legacy_date: bool,
     },
-    /// An FSRS group (`fsrs,...`), kept as written.
-    Fsrs { raw: String },
+    /// An FSRS group (`fsrs,...`).
+    Fsrs(Box<FsrsCard>),
     /// A group the plugin cannot read; the parts it did read (`None`: moment's "Invalid date"
     /// or JavaScript's `NaN`).
     Invalid {
@@ -198,7 +199,15 @@ pub fn find_loose(
 /// Parses one group (without its `!`).
 pub fn parse_group(g: &str) -> Group {
     if g.starts_with("fsrs,") {
-        return Group::Fsrs { raw: g.to_string() };
+        return match FsrsCard::parse_segment(g) {
+            Ok(c) => Group::Fsrs(Box::new(c)),
+            Err(e) => Group::Invalid {
+                reason: format!("FSRS group: {e}"),
+                due: None,
+                interval: None,
+                ease: None,
+            },
+        };
     }
     let fields: Vec<&str> = g.split(',').collect();
     let date = parse_date(fields[0]);
