@@ -28,6 +28,8 @@ let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+/** False after deactivate, so that a refresh still in flight plans no further one. */
+let active = false;
 
 function settingsFor(scope?: vscode.Uri): ServerSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
@@ -178,6 +180,8 @@ async function refreshStatus(): Promise<DueSummary | undefined> {
 /** Refreshes the status bar after `delay` ms, replacing any refresh already planned; then every few minutes. */
 function scheduleRefresh(delay: number): void {
   if (refreshTimer !== undefined) clearTimeout(refreshTimer);
+  refreshTimer = undefined;
+  if (!active) return;
   refreshTimer = setTimeout(() => {
     void refreshStatus().finally(() => scheduleRefresh(STATUS_REFRESH_MS));
   }, delay);
@@ -231,6 +235,7 @@ async function restartServer(context: vscode.ExtensionContext): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  active = true;
   output = vscode.window.createOutputChannel('srls');
   statusItem = vscode.window.createStatusBarItem('srls.status', vscode.StatusBarAlignment.Left, 10);
   statusItem.name = 'srls due cards';
@@ -266,6 +271,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
+  active = false;
   if (refreshTimer !== undefined) clearTimeout(refreshTimer);
   await stopClient();
 }
