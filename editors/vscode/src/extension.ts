@@ -89,10 +89,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   output.appendLine(`srls: starting ${resolved.command} (from ${resolved.source})`);
 
   // No `transport`: with TransportKind.stdio the client would append `--stdio` to the arguments.
-  const serverOptions: ServerOptions = {
-    run: { command: resolved.command },
-    debug: { command: resolved.command, options: { env: { ...process.env, RUST_LOG: 'srls=debug' } } },
-  };
+  const serverOptions: ServerOptions = { command: resolved.command };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
