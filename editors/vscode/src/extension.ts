@@ -1,0 +1,274 @@
+/**
+ * VS Code client for srls. It starts the server for markdown, maps the `srls.*` settings to the
+ * server's `srls` object, shows today's due count in the status bar and wraps the server's
+ * `srls.nextDue` / `srls.dueSummary` commands with editor UI.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ResponseError,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { notFoundMessage, resolveServerPath } from './serverPath';
+import { answerConfiguration, isServerSection, SECTION, ServerSettings, toServerSettings } from './settings';
+import { deckPicks, DueSummary, parseDueSummary, parseNextDue, statusText } from './summary';
+
+/** Server commands that this extension registers itself, to add UI around their results. */
+const WRAPPED_COMMANDS: ReadonlySet<string> = new Set(['srls.nextDue', 'srls.dueSummary']);
+const STATUS_REFRESH_MS = 5 * 60 * 1000;
+const EDIT_DEBOUNCE_MS = 2000;
+
+let client: LanguageClient | undefined;
+let statusItem: vscode.StatusBarItem;
+let output: vscode.OutputChannel;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+/** False after deactivate, so that a refresh still in flight plans no further one. */
+let active = false;
+
+function settingsFor(scope?: vscode.Uri): ServerSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION, scope);
+  return toServerSettings((key) => cfg.get(key));
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * vscode-languageclient registers a VS Code command for every command the server announces.
+ * `srls.nextDue` and `srls.dueSummary` are registered by this extension (with UI), so a second
+ * registration would throw "command already exists": drop them from what the client registers.
+ * Other server commands (for example ones used by code lenses) are still registered as usual.
+ */
+function skipWrappedServerCommands(c: LanguageClient): void {
+  type CommandRegistration = { id: string; registerOptions: { commands?: string[] } };
+  const feature = (c as unknown as { getFeature(method: string): unknown }).getFeature(ExecuteCommandRequest.method) as
+    | { register(data: CommandRegistration): void }
+    | undefined;
+  if (feature === undefined) return;
+  const register = feature.register.bind(feature);
+  feature.register = (data) =>
+    register({
+      ...data,
+      registerOptions: {
+        ...data.registerOptions,
+        commands: (data.registerOptions.commands ?? []).filter((cmd) => !WRAPPED_COMMANDS.has(cmd)),
+      },
+    });
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const resolved = resolveServerPath({
+    configured: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
+    env: process.env,
+    extensionPath: context.extensionPath,
+    platform: process.platform,
+    isFile,
+    homedir: os.homedir(),
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+  if (!resolved.found) {
+    const message = notFoundMessage(resolved);
+    output.appendLine(message);
+    setStatus('$(warning) srls', message, 'srls.restartServer');
+    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'srls.server.path');
+    });
+    return;
+  }
+  output.appendLine(`srls: starting ${resolved.command} (from ${resolved.source})`);
+
+  // No `transport`: with TransportKind.stdio the client would append `--stdio` to the arguments.
+  const serverOptions: ServerOptions = { command: resolved.command };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'markdown' },
+      { scheme: 'untitled', language: 'markdown' },
+    ],
+    outputChannel: output,
+    initializationOptions: () => settingsFor(),
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          let fallback: unknown[] | undefined;
+          if (params.items.some((item) => !isServerSection(item.section))) {
+            const answer = await next(params, token);
+            if (answer instanceof ResponseError) return answer;
+            fallback = answer as unknown[];
+          }
+          return answerConfiguration(
+            params.items,
+            (scopeUri) => settingsFor(scopeUri !== undefined ? vscode.Uri.parse(scopeUri) : undefined),
+            fallback,
+          );
+        },
+      },
+    },
+  };
+
+  const c = new LanguageClient('srls', 'srls', serverOptions, clientOptions);
+  skipWrappedServerCommands(c);
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Stopped) setStatus('$(debug-disconnect) srls', 'srls: server stopped', 'srls.restartServer');
+  });
+  client = c;
+  try {
+    await c.start();
+  } catch (err) {
+    output.appendLine(`srls: failed to start: ${String(err)}`);
+    setStatus('$(warning) srls', `srls: failed to start ${resolved.command}`, 'srls.restartServer');
+    return;
+  }
+  scheduleRefresh(0);
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c === undefined) return;
+  try {
+    await c.stop();
+  } catch (err) {
+    output.appendLine(`srls: error while stopping: ${String(err)}`);
+  }
+}
+
+function running(): LanguageClient | undefined {
+  return client !== undefined && client.state === State.Running ? client : undefined;
+}
+
+async function executeServerCommand(command: string, args: unknown[]): Promise<unknown> {
+  const c = running();
+  if (c === undefined) throw new Error('the srls server is not running');
+  return c.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+}
+
+function setStatus(text: string, tooltip: string, command: string): void {
+  statusItem.text = text;
+  statusItem.tooltip = tooltip;
+  statusItem.command = command;
+  if (vscode.workspace.getConfiguration(SECTION).get<boolean>('statusBar.enabled', true)) statusItem.show();
+  else statusItem.hide();
+}
+
+async function refreshStatus(): Promise<DueSummary | undefined> {
+  if (running() === undefined) return undefined;
+  try {
+    const summary = parseDueSummary(await executeServerCommand('srls.dueSummary', []));
+    const { text, tooltip } = statusText(summary);
+    setStatus(text, tooltip, 'srls.nextDue');
+    return summary;
+  } catch (err) {
+    setStatus('$(warning) srls', `srls: could not get the due summary: ${String(err)}`, 'srls.dueSummary');
+    return undefined;
+  }
+}
+
+/** Refreshes the status bar after `delay` ms, replacing any refresh already planned; then every few minutes. */
+function scheduleRefresh(delay: number): void {
+  if (refreshTimer !== undefined) clearTimeout(refreshTimer);
+  refreshTimer = undefined;
+  if (!active) return;
+  refreshTimer = setTimeout(() => {
+    void refreshStatus().finally(() => scheduleRefresh(STATUS_REFRESH_MS));
+  }, delay);
+}
+
+/** The deck argument of `srls.nextDue`: `{deck}` (from a code lens or keybinding) or a plain string. */
+function deckArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg !== '') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { deck?: unknown }).deck === 'string') {
+    return (arg as { deck: string }).deck;
+  }
+  return undefined;
+}
+
+async function nextDue(arg?: unknown): Promise<void> {
+  const deck = deckArgument(arg);
+  try {
+    const raw = await executeServerCommand('srls.nextDue', deck !== undefined ? [{ deck }] : []);
+    const next = parseNextDue(raw);
+    if (next === null) {
+      void vscode.window.showInformationMessage(deck !== undefined ? `srls: nothing due in ${deck}.` : 'srls: nothing due today.');
+    } else if (next === undefined) {
+      void vscode.window.showErrorMessage('srls: the server answered srls.nextDue with an unexpected result.');
+    } else {
+      const { start, end } = next.range;
+      const selection = new vscode.Range(start.line, start.character, end.line, end.character);
+      await vscode.window.showTextDocument(vscode.Uri.parse(next.uri), { selection });
+    }
+  } catch (err) {
+    void vscode.window.showErrorMessage(`srls: ${String(err)}`);
+  }
+  scheduleRefresh(0);
+}
+
+async function dueSummary(): Promise<void> {
+  const summary = await refreshStatus();
+  if (summary === undefined) {
+    void vscode.window.showErrorMessage('srls: the due summary is not available (is the server running?).');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(deckPicks(summary), {
+    title: `srls — ${summary.today}`,
+    placeHolder: 'Pick a deck to open its next due card',
+  });
+  if (picked !== undefined) await nextDue(picked.deck !== undefined ? { deck: picked.deck } : undefined);
+}
+
+async function restartServer(context: vscode.ExtensionContext): Promise<void> {
+  await stopClient();
+  await startClient(context);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  active = true;
+  output = vscode.window.createOutputChannel('srls');
+  statusItem = vscode.window.createStatusBarItem('srls.status', vscode.StatusBarAlignment.Left, 10);
+  statusItem.name = 'srls due cards';
+  setStatus('$(mortar-board) srls', 'srls: starting', 'srls.dueSummary');
+
+  context.subscriptions.push(
+    output,
+    statusItem,
+    vscode.commands.registerCommand('srls.nextDue', nextDue),
+    vscode.commands.registerCommand('srls.dueSummary', dueSummary),
+    vscode.commands.registerCommand('srls.restartServer', () => restartServer(context)),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.languageId === 'markdown') scheduleRefresh(0);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      // Grading edits the SR comment without saving; refresh once typing pauses.
+      if (e.document.languageId === 'markdown' && e.contentChanges.length > 0) scheduleRefresh(EDIT_DEBOUNCE_MS);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('srls.server.path')) {
+        void restartServer(context);
+      } else if (e.affectsConfiguration(SECTION)) {
+        const c = running();
+        // Same shape as Neovim and Helix send: the settings under their section name.
+        if (c !== undefined) void c.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settingsFor() } });
+        scheduleRefresh(500);
+      }
+    }),
+    { dispose: () => refreshTimer !== undefined && clearTimeout(refreshTimer) },
+  );
+
+  await startClient(context);
+}
+
+export async function deactivate(): Promise<void> {
+  active = false;
+  if (refreshTimer !== undefined) clearTimeout(refreshTimer);
+  await stopClient();
+}

@@ -1,0 +1,103 @@
+/**
+ * Shapes of the server's `srls.dueSummary` and `srls.nextDue` results, and how the extension
+ * shows them. Pure, so the formatting is unit-tested without VS Code.
+ */
+
+export interface DeckCount {
+  deck: string;
+  due: number;
+  new: number;
+}
+
+export interface DueSummary {
+  today: string;
+  total: { due: number; new: number };
+  decks: DeckCount[];
+}
+
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+
+export interface NextDue {
+  uri: string;
+  range: { start: LspPosition; end: LspPosition };
+  question: string;
+  deck: string;
+  due: string;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** Checks a `srls.dueSummary` result; returns undefined when it does not have the agreed shape. */
+export function parseDueSummary(v: unknown): DueSummary | undefined {
+  if (!isObject(v) || typeof v.today !== 'string' || !isObject(v.total)) return undefined;
+  if (!isCount(v.total.due) || !isCount(v.total.new) || !Array.isArray(v.decks)) return undefined;
+  const decks: DeckCount[] = [];
+  for (const d of v.decks as unknown[]) {
+    if (!isObject(d) || typeof d.deck !== 'string' || !isCount(d.due) || !isCount(d.new)) return undefined;
+    decks.push({ deck: d.deck, due: d.due, new: d.new });
+  }
+  return { today: v.today, total: { due: v.total.due, new: v.total.new }, decks };
+}
+
+function isPosition(v: unknown): v is LspPosition {
+  return isObject(v) && isCount(v.line) && isCount(v.character);
+}
+
+/** Checks a `srls.nextDue` result: `null` (nothing due) stays `null`; a malformed one is undefined. */
+export function parseNextDue(v: unknown): NextDue | null | undefined {
+  if (v === null) return null;
+  if (!isObject(v) || typeof v.uri !== 'string' || !isObject(v.range)) return undefined;
+  if (!isPosition(v.range.start) || !isPosition(v.range.end)) return undefined;
+  return {
+    uri: v.uri,
+    range: { start: v.range.start, end: v.range.end },
+    question: typeof v.question === 'string' ? v.question : '',
+    deck: typeof v.deck === 'string' ? v.deck : '',
+    due: typeof v.due === 'string' ? v.due : '',
+  };
+}
+
+/** Status-bar text and tooltip for a summary (text uses a codicon). */
+export function statusText(s: DueSummary | undefined): { text: string; tooltip: string } {
+  if (s === undefined) return { text: '$(mortar-board) srls', tooltip: 'srls: due cards not known yet' };
+  const text =
+    s.total.new > 0
+      ? `$(mortar-board) ${s.total.due} due · ${s.total.new} new`
+      : `$(mortar-board) ${s.total.due} due`;
+  const lines = [`srls — ${s.today}: ${s.total.due} due, ${s.total.new} new`];
+  for (const d of sortDecks(s.decks)) lines.push(`${d.deck}: ${d.due} due, ${d.new} new`);
+  lines.push('', 'Click to open the next due card.');
+  return { text, tooltip: lines.join('\n') };
+}
+
+/** Decks with most due cards first, then by name; decks with nothing due or new are dropped. */
+export function sortDecks(decks: readonly DeckCount[]): DeckCount[] {
+  return decks
+    .filter((d) => d.due > 0 || d.new > 0)
+    .sort((a, b) => b.due - a.due || b.new - a.new || a.deck.localeCompare(b.deck));
+}
+
+export interface DeckPick {
+  label: string;
+  description: string;
+  /** Deck to pass to `srls.nextDue`; undefined for "all decks". */
+  deck?: string;
+}
+
+/** Quick-pick entries: one for all decks, then one per deck that has cards to study. */
+export function deckPicks(s: DueSummary): DeckPick[] {
+  const picks: DeckPick[] = [
+    { label: 'All decks', description: `${s.total.due} due, ${s.total.new} new` },
+  ];
+  for (const d of sortDecks(s.decks)) picks.push({ label: d.deck, description: `${d.due} due, ${d.new} new`, deck: d.deck });
+  return picks;
+}
