@@ -20,10 +20,10 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 /// The vault's time zone: `SRLS_TZ`, then `TZ` (IANA names), else UTC.
 pub fn time_zone() -> Tz {
     for var in ["SRLS_TZ", "TZ"] {
-        if let Ok(v) = std::env::var(var) {
-            if let Ok(tz) = v.trim_start_matches(':').parse::<Tz>() {
-                return tz;
-            }
+        if let Ok(v) = std::env::var(var)
+            && let Ok(tz) = v.trim_start_matches(':').parse::<Tz>()
+        {
+            return tz;
         }
     }
     Tz::UTC

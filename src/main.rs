@@ -24,6 +24,14 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Print the diagnostics of notes like a compiler (exit 1 when any error is found).
+    Check {
+        /// `text` (default) or `json` (one object per line).
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
     Grade {
         /// FILE:LINE of any line of the card.
@@ -49,6 +57,14 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Cards { json, paths }) => srls::cli::cards::run(&paths, json),
+        Some(Command::Check { format, paths }) => match format.as_str() {
+            "text" => srls::cli::check::run(&paths, false),
+            "json" => srls::cli::check::run(&paths, true),
+            other => {
+                eprintln!("error: unknown --format `{other}` (use text or json)");
+                2
+            }
+        },
         Some(Command::Grade {
             target,
             response,

@@ -11,7 +11,14 @@ fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn run(text: &str, settings: &Settings, card: usize, sibling: usize, r: Response, today: &str) -> Result<String, GradeError> {
+fn run(
+    text: &str,
+    settings: &Settings,
+    card: usize,
+    sibling: usize,
+    r: Response,
+    today: &str,
+) -> Result<String, GradeError> {
     let note = parse_note(text, settings, &NoteContext::default());
     let h = Histogram::new();
     let req = GradeRequest {
@@ -26,13 +33,22 @@ fn run(text: &str, settings: &Settings, card: usize, sibling: usize, r: Response
     let out = apply_edits(text, &g.edits);
     // Re-parsing gives the same cards, with the new schedule on the graded sibling.
     let again = parse_note(&out, settings, &NoteContext::default());
-    assert_eq!(again.cards.len(), note.cards.len(), "card count changed:\n{out}");
+    assert_eq!(
+        again.cards.len(),
+        note.cards.len(),
+        "card count changed:\n{out}"
+    );
     for (a, b) in again.cards.iter().zip(&note.cards) {
         assert_eq!(a.kind, b.kind);
         assert_eq!(a.sides.len(), b.sides.len());
     }
     let c = &again.cards[card];
-    assert!(c.comment.as_ref().is_some_and(|cm| out[cm.start..cm.end] == g.comment), "{out}");
+    assert!(
+        c.comment
+            .as_ref()
+            .is_some_and(|cm| out[cm.start..cm.end] == g.comment),
+        "{out}"
+    );
     // Only the comment region changed: everything outside the edits is byte-identical.
     for e in &g.edits {
         assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
@@ -55,14 +71,20 @@ fn replaces_an_existing_comment_only() {
 fn inserts_a_comment_on_its_own_line_for_a_new_card() {
     let t = "#flashcards\n\nWhat is 2+2?::4\n\nnext";
     let out = run(t, &s(), 0, 0, Response::Good, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\n\nWhat is 2+2?::4\n<!--SR:!2025-01-13,3,250-->\n\nnext");
+    assert_eq!(
+        out,
+        "#flashcards\n\nWhat is 2+2?::4\n<!--SR:!2025-01-13,3,250-->\n\nnext"
+    );
 }
 
 #[test]
 fn keeps_crlf() {
     let t = "#flashcards\r\n\r\nQ\r\n?\r\nA\r\n\r\nx";
     let out = run(t, &s(), 0, 0, Response::Easy, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\r\n\r\nQ\r\n?\r\nA\r\n<!--SR:!2025-01-14,4,270-->\r\n\r\nx");
+    assert_eq!(
+        out,
+        "#flashcards\r\n\r\nQ\r\n?\r\nA\r\n<!--SR:!2025-01-14,4,270-->\r\n\r\nx"
+    );
 }
 
 #[test]
@@ -83,7 +105,10 @@ fn card_at_end_of_file_without_newline() {
 fn reversed_second_sibling_gets_a_placeholder_before_it() {
     let t = "#flashcards\n\navoir:::to have\n";
     let out = run(t, &s(), 0, 1, Response::Good, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\n\navoir:::to have\n<!--SR:!2000-01-01,1,250!2025-01-13,3,250-->\n");
+    assert_eq!(
+        out,
+        "#flashcards\n\navoir:::to have\n<!--SR:!2000-01-01,1,250!2025-01-13,3,250-->\n"
+    );
 }
 
 #[test]
@@ -109,7 +134,10 @@ fn same_line_setting() {
     st.card_comment_on_same_line = true;
     let t = "#flashcards\n\nQ::A ^abc\n";
     let out = run(t, &st, 0, 0, Response::Good, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\n\nQ::A <!--SR:!2025-01-13,3,250--> ^abc\n");
+    assert_eq!(
+        out,
+        "#flashcards\n\nQ::A <!--SR:!2025-01-13,3,250--> ^abc\n"
+    );
 }
 
 #[test]
@@ -118,7 +146,10 @@ fn callout_setting() {
     st.use_callouts_for_scheduling_comments = true;
     let t = "#flashcards\n\nQ::A\n\nx";
     let out = run(t, &st, 0, 0, Response::Good, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\n\nQ::A\n> [!sr|card-metadata] \n>  <!--SR:!2025-01-13,3,250-->\n\nx");
+    assert_eq!(
+        out,
+        "#flashcards\n\nQ::A\n> [!sr|card-metadata] \n>  <!--SR:!2025-01-13,3,250-->\n\nx"
+    );
     // And grading it again replaces only the comment inside the callout.
     let out2 = run(&out, &st, 0, 0, Response::Good, "2025-01-13").unwrap();
     assert_eq!(out2, out.replace("!2025-01-13,3,250", "!2025-01-21,8,250"));
@@ -128,18 +159,33 @@ fn callout_setting() {
 fn fenced_answer_gets_the_comment_after_the_closing_fence() {
     let t = "#flashcards\n\nQ\n?\n```python\nwith X as Y:\n    do\n```\n\nafter";
     let out = run(t, &s(), 0, 0, Response::Good, "2025-01-10").unwrap();
-    assert_eq!(out, "#flashcards\n\nQ\n?\n```python\nwith X as Y:\n    do\n```\n<!--SR:!2025-01-13,3,250-->\n\nafter");
+    assert_eq!(
+        out,
+        "#flashcards\n\nQ\n?\n```python\nwith X as Y:\n    do\n```\n<!--SR:!2025-01-13,3,250-->\n\nafter"
+    );
 }
 
 #[test]
 fn refusals() {
     let t = "#flashcards\n\nQ::A\n";
-    assert_eq!(run(t, &s(), 0, 0, Response::Reset, "2025-01-10"), Err(GradeError::NothingToReset));
-    assert!(matches!(run(t, &s(), 0, 3, Response::Good, "2025-01-10"), Err(GradeError::SiblingOutOfRange { .. })));
+    assert_eq!(
+        run(t, &s(), 0, 0, Response::Reset, "2025-01-10"),
+        Err(GradeError::NothingToReset)
+    );
+    assert!(matches!(
+        run(t, &s(), 0, 3, Response::Good, "2025-01-10"),
+        Err(GradeError::SiblingOutOfRange { .. })
+    ));
     let bad = "#flashcards\n\nQ::A\n<!--SR:!bad-->\n";
-    assert!(matches!(run(bad, &s(), 0, 0, Response::Good, "2025-01-10"), Err(GradeError::InvalidGroup { .. })));
+    assert!(matches!(
+        run(bad, &s(), 0, 0, Response::Good, "2025-01-10"),
+        Err(GradeError::InvalidGroup { .. })
+    ));
     let fsrs = "#flashcards\n\nQ::A\n<!--SR:!fsrs,2025-03-01T09:40:00.000Z,0,2.3065,2.11810397,1,1,0,1,2025-03-01T09:30:00.000Z-->\n";
-    assert!(matches!(run(fsrs, &s(), 0, 0, Response::Good, "2025-03-02"), Err(GradeError::FsrsCardInSm2Vault(1))));
+    assert!(matches!(
+        run(fsrs, &s(), 0, 0, Response::Good, "2025-03-02"),
+        Err(GradeError::FsrsCardInSm2Vault(1))
+    ));
 }
 
 #[test]
@@ -149,6 +195,12 @@ fn fsrs_vault_writes_fsrs() {
     let t = "#flashcards\n\nQ::A\n";
     let out = run(t, &st, 0, 0, Response::Good, "2025-01-03").unwrap();
     let note = parse_note(&out, &st, &NoteContext::default());
-    assert!(matches!(note.cards[0].schedule[0], Some(Group::Fsrs(_))), "{out}");
-    assert!(out.contains("<!--SR:!fsrs,2025-01-03T12:10:00.000Z,"), "{out}");
+    assert!(
+        matches!(note.cards[0].schedule[0], Some(Group::Fsrs(_))),
+        "{out}"
+    );
+    assert!(
+        out.contains("<!--SR:!fsrs,2025-01-03T12:10:00.000Z,"),
+        "{out}"
+    );
 }

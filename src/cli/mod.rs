@@ -1,6 +1,7 @@
 //! The command line: subcommands over the same core as the server.
 
 pub mod cards;
+pub mod check;
 pub mod files;
 pub mod grade;
 

@@ -406,17 +406,18 @@ fn insert_at_end(
     let at = trim_ws_back(text, card_start, end);
     let nl = line_ending(text, note, at);
     // With same-line comments and a block id, the comment goes before the ` ^id`.
-    if same_line && !callout {
-        if let Some(id) = &card.block_id {
-            let tail = format!(" ^{id}");
-            if text[..at].ends_with(&tail) {
-                let pos = at - tail.len();
-                return vec![Edit {
-                    start: pos,
-                    end: pos,
-                    text: format!(" {comment}"),
-                }];
-            }
+    if same_line
+        && !callout
+        && let Some(id) = &card.block_id
+    {
+        let tail = format!(" ^{id}");
+        if text[..at].ends_with(&tail) {
+            let pos = at - tail.len();
+            return vec![Edit {
+                start: pos,
+                end: pos,
+                text: format!(" {comment}"),
+            }];
         }
     }
     let new = if callout {

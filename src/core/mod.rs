@@ -5,6 +5,7 @@ pub mod glob;
 pub mod grade;
 pub mod jstext;
 pub mod lines;
+pub mod lint;
 pub mod moment;
 pub mod note;
 pub mod report;

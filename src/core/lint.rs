@@ -1,0 +1,819 @@
+//! Diagnostics: where the plugin's view of a note differs from what its author meant.
+//!
+//! Every diagnostic has a stable `code`, a one-line message saying what the plugin will do and
+//! what to change, a byte range, and (where the fix is certain) quick fixes as plain edits.
+
+use super::cloze::ClozeEngine;
+use super::grade::Edit;
+use super::jstext;
+use super::note::{Note, NoteContext, parse_note_with};
+use super::scanner::{CardType, ScanEvent};
+use super::settings::Settings;
+use super::sr_comment::{self, Group};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+    /// Parses a setting value; `Ok(None)` is "off".
+    pub fn parse_setting(s: &str) -> Result<Option<Severity>, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Ok(Some(Severity::Error)),
+            "warning" | "warn" => Ok(Some(Severity::Warning)),
+            "information" | "info" => Ok(Some(Severity::Information)),
+            "hint" => Ok(Some(Severity::Hint)),
+            "off" | "none" | "ignore" => Ok(None),
+            other => Err(format!(
+                "unknown severity `{other}` (use error, warning, information, hint or off)"
+            )),
+        }
+    }
+}
+
+/// A quick fix: a title and the edits that make it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
+/// Every code srls emits, with its default severity and a description (for docs and settings).
+pub const CODES: &[(&str, Severity, &str)] = &[
+    (
+        "orphan-comment",
+        Severity::Warning,
+        "a scheduling comment that belongs to no card",
+    ),
+    (
+        "sibling-count",
+        Severity::Warning,
+        "more or fewer schedule groups than the card has sides",
+    ),
+    (
+        "invalid-comment",
+        Severity::Error,
+        "a schedule group that does not parse or holds impossible values",
+    ),
+    (
+        "legacy-date",
+        Severity::Information,
+        "a schedule date in an old format",
+    ),
+    (
+        "duplicate-comment",
+        Severity::Warning,
+        "a second scheduling comment in one card",
+    ),
+    (
+        "comment-on-separator",
+        Severity::Error,
+        "a scheduling comment on the `?` line: the card vanishes",
+    ),
+    (
+        "separator-lookalike",
+        Severity::Warning,
+        "a line meant as `?`/`??` that the plugin does not recognise",
+    ),
+    (
+        "not-flashcard-note",
+        Severity::Information,
+        "cards in a note the plugin does not read",
+    ),
+    (
+        "unclosed-fence",
+        Severity::Error,
+        "a code fence that hides the rest of the note from the plugin",
+    ),
+    (
+        "fence-mismatch",
+        Severity::Warning,
+        "a code fence the plugin closes where the editor does not, or the reverse",
+    ),
+    (
+        "html-comment-hides",
+        Severity::Error,
+        "an HTML comment at column 0 that hides the rest of the note",
+    ),
+    (
+        "html-comment-next-line",
+        Severity::Warning,
+        "a one-line HTML comment at column 0 that hides the next line",
+    ),
+    (
+        "hijacked-card",
+        Severity::Warning,
+        "a `::` line inside a multi-line or cloze card: the card is lost",
+    ),
+    (
+        "accidental-cloze",
+        Severity::Information,
+        "`==` used as an operator or underline made a cloze card",
+    ),
+    (
+        "dataview-field",
+        Severity::Hint,
+        "a Dataview `key:: value` field read as a card",
+    ),
+    (
+        "no-deck",
+        Severity::Warning,
+        "a card the plugin drops because it gets no deck",
+    ),
+    (
+        "empty-side",
+        Severity::Warning,
+        "a card with an empty question or answer",
+    ),
+    (
+        "settings",
+        Severity::Warning,
+        "a problem with the vault's plugin settings",
+    ),
+];
+
+pub fn default_severity(code: &str) -> Severity {
+    CODES
+        .iter()
+        .find(|c| c.0 == code)
+        .map_or(Severity::Warning, |c| c.1)
+}
+
+fn diag(code: &'static str, start: usize, end: usize, message: String) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity: default_severity(code),
+        start,
+        end,
+        message,
+        fixes: vec![],
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// Counts the cards a fresh scan of `text[from..]` would find (what a swallowing construct hides).
+fn cards_in(text: &str, from: usize, settings: &Settings, engine: &ClozeEngine) -> usize {
+    if from >= text.len() {
+        return 0;
+    }
+    let mut s = settings.clone();
+    s.flashcard_tags = vec!["#".into()];
+    s.convert_folders_to_decks = false;
+    let tail = &text[from..];
+    let n = parse_note_with(&format!("#\n{tail}"), &s, &NoteContext::default(), engine);
+    n.cards.len() + n.dropped.len()
+}
+
+/// Computes the diagnostics of a parsed note.
+pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let lines = &note.lines;
+    let line_range = |i: usize| {
+        let l = lines.get(i.min(lines.len() - 1));
+        (l.start, l.end)
+    };
+    let fm_end = note.front_matter.as_ref().map(|f| f.close_line);
+    let in_fm = |i: usize| fm_end.is_some_and(|e| i <= e);
+
+    for (p, err) in &note.cloze_errors {
+        out.push(diag(
+            "settings",
+            0,
+            0,
+            format!("cloze pattern `{p}` is not usable: {err}; the plugin ignores it"),
+        ));
+    }
+
+    // Cards in a note the plugin does not read.
+    if !note.is_flashcard_note && !note.dropped.is_empty() {
+        let c = &note.dropped[0];
+        let (s, e) = line_range(c.first_line);
+        out.push(diag(
+            "not-flashcard-note",
+            s,
+            e,
+            format!(
+                "the plugin ignores the {} in this note: {}",
+                plural(note.dropped.len(), "card"),
+                note.gate_reason
+                    .as_deref()
+                    .unwrap_or("it has no flashcard tag")
+            ),
+        ));
+    }
+    if note.is_flashcard_note {
+        for c in &note.dropped {
+            let (s, e) = line_range(c.src_lines.first().copied().unwrap_or(c.first_line));
+            out.push(diag(
+                "no-deck",
+                s,
+                e,
+                "the plugin drops this card: it gets no deck (no flashcard tag above it, in the front matter `tags` list, or at its start)".into(),
+            ));
+        }
+    }
+
+    let all_cards: Vec<&super::note::Card> = note.cards.iter().chain(note.dropped.iter()).collect();
+    let mut owned_comments: Vec<(usize, usize)> = Vec::new();
+
+    for c in &all_cards {
+        let first_src = c.src_lines.first().copied().unwrap_or(c.first_line);
+        let (cs, ce) = (
+            lines.get(first_src).start,
+            lines.get(c.end_line.min(lines.len() - 1)).end,
+        );
+        if let Some(cm) = &c.comment {
+            owned_comments.push((cm.start, cm.end));
+            if cm.loose {
+                out.push(diag(
+                    "invalid-comment",
+                    cm.start,
+                    cm.end,
+                    "damaged scheduling comment: the plugin still reads this schedule but will not recognise the comment when it rewrites the card; write it as `<!--SR:!YYYY-MM-DD,interval,ease-->`".into(),
+                ));
+            }
+            for (gi, g) in cm.groups.iter().enumerate() {
+                let side = gi + 1;
+                match &g.group {
+                    Group::Invalid { reason, .. } => out.push(diag(
+                        "invalid-comment",
+                        g.start,
+                        g.end,
+                        format!("side {side}: {reason}; the plugin cannot schedule this side"),
+                    )),
+                    Group::Sm2 {
+                        due,
+                        interval,
+                        ease,
+                        legacy_date,
+                    } => {
+                        let date_text = g.text.split(',').next().unwrap_or("").trim();
+                        let shaped = date_text.len() == 10
+                            && date_text.bytes().enumerate().all(|(i, b)| {
+                                if i == 4 || i == 7 {
+                                    b == b'-'
+                                } else {
+                                    b.is_ascii_digit()
+                                }
+                            });
+                        if shaped
+                            && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err()
+                        {
+                            out.push(diag(
+                                "invalid-comment",
+                                g.start,
+                                g.end,
+                                format!("side {side}: `{date_text}` is not a real date; the plugin reads it as {}", due.format("%Y-%m-%d")),
+                            ));
+                        } else if *legacy_date {
+                            out.push(diag(
+                                "legacy-date",
+                                g.start,
+                                g.end,
+                                format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d")),
+                            ));
+                        }
+                        if *ease < 130 {
+                            out.push(diag(
+                                "invalid-comment",
+                                g.start,
+                                g.end,
+                                format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it"),
+                            ));
+                        }
+                        if *interval < 0 {
+                            out.push(diag(
+                                "invalid-comment",
+                                g.start,
+                                g.end,
+                                format!("side {side}: the interval {interval} is negative"),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let n = c.siblings();
+            let k = cm.groups.len();
+            if k > n && !cm.loose {
+                let mut d = diag(
+                    "sibling-count",
+                    cm.start,
+                    cm.end,
+                    format!(
+                        "{} for a card with {}: the plugin drops the extra ones and rewrites the note when it loads it",
+                        plural(k, "schedule group"),
+                        plural(n, "side")
+                    ),
+                );
+                let kept: String = cm.groups[..n]
+                    .iter()
+                    .map(|g| format!("!{}", g.text))
+                    .collect();
+                d.fixes.push(Fix {
+                    title: format!(
+                        "Drop the {} extra group{}",
+                        k - n,
+                        if k - n == 1 { "" } else { "s" }
+                    ),
+                    edits: vec![Edit {
+                        start: cm.start,
+                        end: cm.end,
+                        text: format!("<!--SR:{kept}-->"),
+                    }],
+                });
+                out.push(d);
+            } else if k < n && k > 0 {
+                let mut d = diag(
+                    "sibling-count",
+                    cm.start,
+                    cm.end,
+                    format!(
+                        "{} for a card with {}: the plugin treats the other sides as new",
+                        plural(k, "schedule group"),
+                        plural(n, "side")
+                    ),
+                );
+                d.severity = Severity::Information;
+                out.push(d);
+            }
+        }
+        for &(s, e) in &c.extra_comments {
+            owned_comments.push((s, e));
+            let mut d = diag(
+                "duplicate-comment",
+                s,
+                e,
+                "a second scheduling comment in this card: the plugin reads only the first one"
+                    .into(),
+            );
+            d.fixes.push(Fix {
+                title: "Remove the duplicate comment".into(),
+                edits: vec![remove_comment_edit(text, note, s, e)],
+            });
+            out.push(d);
+        }
+        // Empty sides.
+        if matches!(
+            c.kind,
+            CardType::SingleLineBasic
+                | CardType::MultiLineBasic
+                | CardType::SingleLineReversed
+                | CardType::MultiLineReversed
+        ) {
+            let (q, a) = (
+                jstext::trim(c.question()).is_empty(),
+                jstext::trim(c.answer()).is_empty(),
+            );
+            if q || a {
+                out.push(diag(
+                    "empty-side",
+                    cs,
+                    ce.max(cs),
+                    format!(
+                        "this card's {} empty; the plugin still reviews it",
+                        match (q, a) {
+                            (true, true) => "question and answer are",
+                            (true, false) => "question is",
+                            _ => "answer is",
+                        }
+                    ),
+                ));
+            }
+        }
+        // Dataview-looking single-line cards.
+        if c.kind == CardType::SingleLineBasic {
+            let line = lines.text(text, first_src);
+            if let Some(p) = line.find(&settings.single_line_card_separator) {
+                let key = &line[..p];
+                let val = &line[p + settings.single_line_card_separator.len()..];
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
+                    && val.starts_with(' ')
+                    && c.comment.is_none()
+                {
+                    out.push(diag(
+                        "dataview-field",
+                        lines.get(first_src).start,
+                        lines.get(first_src).end,
+                        format!("`{key}::` reads as a flashcard (front `{key}`); if this is a Dataview field, the plugin still makes a card of it"),
+                    ));
+                }
+            }
+        }
+        // Accidental clozes.
+        if c.kind == CardType::Cloze {
+            let stripped = c.raw.as_str();
+            let setext = stripped.lines().any(|l| {
+                let t = jstext::trim(l);
+                t.len() >= 4 && t.bytes().all(|b| b == b'=')
+            });
+            let operator = engine_deletions_look_operator(c);
+            if setext || operator {
+                out.push(diag(
+                    "accidental-cloze",
+                    cs,
+                    ce,
+                    if setext {
+                        "a `=====` underline made this paragraph a cloze card; use `# Heading` instead if that is not meant".into()
+                    } else {
+                        "`==` used as an operator made this paragraph a cloze card; wrap the code in backticks if that is not meant".into()
+                    },
+                ));
+            }
+        }
+    }
+
+    // Scanner events: swallowing constructs and hijacks.
+    for ev in &note.events {
+        match *ev {
+            ScanEvent::CommentHidesRest { line } => {
+                let (s, e) = line_range(line);
+                let hidden = cards_in(text, lines.get(line).next, settings, engine);
+                out.push(diag(
+                    "html-comment-hides",
+                    s,
+                    e,
+                    format!(
+                        "the plugin skips everything after this HTML comment (its `-->` is on a later line), hiding {}; put `<!--` and `-->` on one line",
+                        plural(hidden, "card")
+                    ),
+                ));
+            }
+            ScanEvent::CommentSkipsNextLine { line } => {
+                let next = line + 1;
+                if next < lines.len() && !jstext::is_blank(lines.text(text, next)) {
+                    let (s, e) = line_range(line);
+                    out.push(diag(
+                        "html-comment-next-line",
+                        s,
+                        e,
+                        "the plugin also skips the line after this HTML comment; leave a blank line below it".into(),
+                    ));
+                }
+            }
+            ScanEvent::Fence { open, close } => {
+                let (s, e) = line_range(open);
+                let editor_close = editor_fence_close(text, note, open);
+                match close {
+                    None => {
+                        let hidden = cards_in(text, lines.get(open).next, settings, engine);
+                        let fence = fence_of(lines.text(text, open));
+                        let mut d = diag(
+                            "unclosed-fence",
+                            s,
+                            e,
+                            if hidden > 0 {
+                                format!(
+                                    "the plugin sees this code fence open to the end of the note, hiding {}; close it with a line that starts with {fence} at column 0",
+                                    plural(hidden, "card")
+                                )
+                            } else {
+                                format!(
+                                    "the plugin sees this code fence open to the end of the note; close it with a line that starts with {fence} at column 0"
+                                )
+                            },
+                        );
+                        if hidden == 0 {
+                            d.severity = Severity::Warning;
+                        }
+                        if let Some(ec) = editor_close {
+                            let l = lines.get(ec);
+                            let ind = lines.text(text, ec).len()
+                                - lines.text(text, ec).trim_start().len();
+                            if ind > 0 {
+                                d.fixes.push(Fix {
+                                    title: "Move the closing fence to column 0".into(),
+                                    edits: vec![Edit {
+                                        start: l.start,
+                                        end: l.start + ind,
+                                        text: String::new(),
+                                    }],
+                                });
+                            }
+                        }
+                        out.push(d);
+                    }
+                    Some(c) if editor_close != Some(c) => {
+                        out.push(diag(
+                            "fence-mismatch",
+                            s,
+                            e,
+                            format!(
+                                "the plugin ends this code block at line {}, the editor {}; cards around it may differ from what you see",
+                                c + 1,
+                                editor_close.map_or("does not end it there".to_string(), |x| format!("at line {}", x + 1))
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            ScanEvent::Hijacked { kind, start, line } => {
+                let (s, e) = line_range(line);
+                out.push(diag(
+                    "hijacked-card",
+                    s,
+                    e,
+                    format!(
+                        "this line's `{}` makes it a single-line card and the plugin discards the {} card started on line {}; separate them with a blank line or put the `::` in backticks",
+                        settings.single_line_card_separator,
+                        match kind {
+                            CardType::Cloze => "cloze",
+                            _ => "multi-line",
+                        },
+                        start + 1
+                    ),
+                ));
+            }
+        }
+    }
+
+    // Lines that look like separators but are not.
+    let ml = settings.multiline_card_separator.as_str();
+    let mlr = settings.multiline_reversed_card_separator.as_str();
+    for i in 0..lines.len() {
+        if in_fm(i) {
+            continue;
+        }
+        let l = lines.text(text, i);
+        let t = jstext::trim(l);
+        if t == ml || t == mlr || t.is_empty() {
+            continue;
+        }
+        let line = lines.get(i);
+        // An SR comment on the separator line.
+        if let Some(p) = l.find("<!--SR:") {
+            let before = jstext::trim(&l[..p]);
+            if !before.is_empty() && (before == ml || before == mlr) {
+                let mut d = diag(
+                    "comment-on-separator",
+                    line.start,
+                    line.end,
+                    format!(
+                        "a scheduling comment on the `{before}` line: the line is no longer a separator and the card vanishes; move the comment to the card's last line"
+                    ),
+                );
+                if let Some(fix) = move_comment_off_separator(text, note, i, p) {
+                    d.fixes.push(fix);
+                }
+                out.push(d);
+                continue;
+            }
+        }
+        let visible: String = t.chars().filter(|&c| !is_invisible(c)).collect();
+        if visible != t && (visible == ml || visible == mlr) {
+            let mut d = diag(
+                "separator-lookalike",
+                line.start,
+                line.end,
+                format!(
+                    "this line holds invisible characters around `{visible}`, so the plugin does not see a card separator"
+                ),
+            );
+            d.fixes.push(Fix {
+                title: "Remove the invisible characters".into(),
+                edits: vec![Edit {
+                    start: line.start,
+                    end: line.end,
+                    text: visible,
+                }],
+            });
+            out.push(d);
+        } else if t.starts_with('>') && {
+            let inner = jstext::trim(t.trim_start_matches('>'));
+            inner == ml || inner == mlr
+        } {
+            out.push(diag(
+                "separator-lookalike",
+                line.start,
+                line.end,
+                "the plugin does not find multi-line cards inside block quotes or callouts: `> ?` is not a separator".into(),
+            ));
+        }
+    }
+
+    // Orphan comments: SR comments no card owns.
+    for i in 0..lines.len() {
+        if in_fm(i) {
+            continue;
+        }
+        let line = lines.get(i);
+        for (s, e) in sr_comment::find_all_lines(text, line.start, line.end) {
+            if owned_comments.iter().any(|&(os, oe)| os <= s && e <= oe) {
+                continue;
+            }
+            let l = lines.text(text, i);
+            let indented = l.starts_with([' ', '\t']);
+            let before_blank = i > 0 && jstext::is_blank(lines.text(text, i - 1));
+            let on_sep = {
+                let b = jstext::trim(&l[..s - line.start]);
+                b == ml || b == mlr
+            };
+            if on_sep {
+                continue; // reported as comment-on-separator
+            }
+            let alone = jstext::trim(l) == &text[s..e];
+            let why = if alone && indented {
+                "it is indented"
+            } else if alone && before_blank {
+                "a blank line separates it from the card above"
+            } else if alone {
+                "no card ends on the line above it"
+            } else {
+                "its paragraph is not a card the plugin recognises"
+            };
+            let mut d = diag(
+                "orphan-comment",
+                s,
+                e,
+                format!(
+                    "this scheduling comment belongs to no card ({why}); the plugin ignores it and the schedule is lost"
+                ),
+            );
+            if indented && alone {
+                let ind = l.len() - l.trim_start().len();
+                d.fixes.push(Fix {
+                    title: "Re-attach the comment (remove the indentation)".into(),
+                    edits: vec![Edit {
+                        start: line.start,
+                        end: line.start + ind,
+                        text: String::new(),
+                    }],
+                });
+            } else if before_blank && alone {
+                // Remove the blank lines between the card above and the comment.
+                let mut j = i;
+                while j > 0 && jstext::is_blank(lines.text(text, j - 1)) {
+                    j -= 1;
+                }
+                if j > 0 {
+                    d.fixes.push(Fix {
+                        title: "Re-attach the comment to the card above".into(),
+                        edits: vec![Edit {
+                            start: lines.get(j - 1).next,
+                            end: line.start,
+                            text: String::new(),
+                        }],
+                    });
+                }
+            }
+            d.fixes.push(Fix {
+                title: "Remove the orphan comment".into(),
+                edits: vec![remove_comment_edit(text, note, s, e)],
+            });
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|d| (d.start, d.end));
+    out
+}
+
+fn engine_deletions_look_operator(c: &super::note::Card) -> bool {
+    // `a == b and c == d`: the deletion text starts and ends with white space.
+    c.raw.lines().any(|l| {
+        let mut parts = l.split("==");
+        parts.next();
+        parts
+            .next()
+            .is_some_and(|mid| mid.starts_with(' ') && mid.ends_with(' ') && !mid.trim().is_empty())
+    })
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+fn fence_of(l: &str) -> &str {
+    let c = l.as_bytes().first().copied().unwrap_or(b'`');
+    let n = l.bytes().take_while(|&b| b == c).count();
+    &l[..n]
+}
+
+/// Where a CommonMark editor closes the fence opened on `open`.
+fn editor_fence_close(text: &str, note: &Note, open: usize) -> Option<usize> {
+    let l = note.lines.text(text, open);
+    let c = l.as_bytes().first().copied()?;
+    let n = l.bytes().take_while(|&b| b == c).count();
+    if c == b'`' && l[n..].contains('`') {
+        return None; // not a fence for CommonMark: an inline code span
+    }
+    for i in open + 1..note.lines.len() {
+        let t = note.lines.text(text, i);
+        let ind = t.len() - t.trim_start_matches(' ').len();
+        if ind > 3 {
+            continue;
+        }
+        let r = &t[ind..];
+        let m = r.bytes().take_while(|&b| b == c).count();
+        if m >= n && r[m..].trim().is_empty() {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Deletes a comment; the whole line when the comment is alone on it.
+fn remove_comment_edit(text: &str, note: &Note, s: usize, e: usize) -> Edit {
+    let li = note.lines.line_of(s);
+    let l = note.lines.get(li);
+    if text[l.start..s].trim().is_empty() && text[e..l.end].trim().is_empty() {
+        if l.next > l.end {
+            return Edit {
+                start: l.start,
+                end: l.next,
+                text: String::new(),
+            };
+        }
+        // Last line without a terminator: take the break before it.
+        let start = if li > 0 {
+            note.lines.get(li - 1).end
+        } else {
+            l.start
+        };
+        return Edit {
+            start,
+            end: l.end,
+            text: String::new(),
+        };
+    }
+    let mut start = s;
+    while start > l.start && text[..start].ends_with([' ', '\t']) {
+        start -= 1;
+    }
+    Edit {
+        start,
+        end: e,
+        text: String::new(),
+    }
+}
+
+/// Moves a comment from a separator line to the end of its paragraph.
+fn move_comment_off_separator(text: &str, note: &Note, line: usize, at: usize) -> Option<Fix> {
+    let l = note.lines.get(line);
+    let s = l.start + at;
+    let cm = sr_comment::find_first(text, s, l.end)?;
+    let mut last = line;
+    while last + 1 < note.lines.len() && !jstext::is_blank(note.lines.text(text, last + 1)) {
+        last += 1;
+    }
+    let mut del_start = cm.start;
+    while del_start > l.start && text[..del_start].ends_with([' ', '\t']) {
+        del_start -= 1;
+    }
+    let end_l = note.lines.get(last);
+    let nl = if text[l.end..l.next].is_empty() {
+        "\n"
+    } else {
+        &text[l.end..l.next]
+    };
+    Some(Fix {
+        title: "Move the comment to the card's last line".into(),
+        edits: vec![
+            Edit {
+                start: del_start,
+                end: cm.end,
+                text: String::new(),
+            },
+            Edit {
+                start: end_l.end,
+                end: end_l.end,
+                text: format!("{nl}{}", &text[cm.start..cm.end]),
+            },
+        ],
+    })
+}
