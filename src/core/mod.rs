@@ -3,6 +3,7 @@ pub mod cloze;
 pub mod due;
 pub mod glob;
 pub mod grade;
+pub mod hints;
 pub mod jstext;
 pub mod lines;
 pub mod lint;
