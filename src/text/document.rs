@@ -52,6 +52,10 @@ pub struct AppliedEdit {
     pub start_byte: usize,
     pub old_end_byte: usize,
     pub new_end_byte: usize,
+    /// Tree-sitter points of the three offsets (rows count `\n` only).
+    pub start_point: Point,
+    pub old_end_point: Point,
+    pub new_end_point: Point,
     /// How the start position was adjusted, if it was (see [`Clamp`]).
     pub start_clamp: Option<Clamp>,
     /// How the end position was adjusted, if it was.
@@ -64,6 +68,19 @@ impl AppliedEdit {
     /// Whether the client's range had to be corrected (worth a log line).
     pub fn was_clamped(&self) -> bool {
         self.start_clamp.is_some() || self.end_clamp.is_some() || self.reversed
+    }
+
+    /// The edit as tree-sitter wants it, for trees kept beside the document
+    /// (the document's own block tree is already edited).
+    pub fn input_edit(&self) -> InputEdit {
+        InputEdit {
+            start_byte: self.start_byte,
+            old_end_byte: self.old_end_byte,
+            new_end_byte: self.new_end_byte,
+            start_position: self.start_point,
+            old_end_position: self.old_end_point,
+            new_end_position: self.new_end_point,
+        }
     }
 }
 
@@ -213,9 +230,12 @@ impl Document {
         position::pos_to_offset(&self.rope, pos, self.encoding)
     }
 
-    /// Tree-sitter point of a byte offset: rows count `\n` only, columns are
-    /// bytes since the last `\n`.
-    fn ts_point(&self, byte: usize) -> Point {
+    /// Tree-sitter point of a byte offset (snapped like
+    /// [`position::snap_offset`]): rows count `\n` only (a lone `\r` does
+    /// not start a row for tree-sitter), columns are bytes since the last
+    /// `\n`. This is what `Tree::edit` needs, and what node positions use.
+    pub fn ts_point(&self, byte: usize) -> Point {
+        let byte = position::snap_offset(&self.rope, byte);
         if self.lone_crs == 0 {
             let row = self.rope.byte_to_line(byte);
             return Point {
@@ -267,6 +287,7 @@ impl Document {
             match change.range {
                 None => {
                     let old_end = self.rope.len_bytes();
+                    let old_end_point = self.ts_point(old_end);
                     self.rope = Rope::from_str(&change.text);
                     self.lone_crs = count_lone_crs(&self.rope, 0..self.rope.len_bytes());
                     fresh = true;
@@ -274,6 +295,9 @@ impl Document {
                         start_byte: 0,
                         old_end_byte: old_end,
                         new_end_byte: change.text.len(),
+                        start_point: Point::default(),
+                        old_end_point,
+                        new_end_point: point_after(Point::default(), &change.text),
                         start_clamp: None,
                         end_clamp: None,
                         reversed: false,
@@ -299,8 +323,8 @@ impl Document {
         let (start_byte, old_end_byte) = (s.offset, e.offset);
         let new_end_byte = start_byte + text.len();
 
-        let start_position = self.ts_point(start_byte);
-        let old_end_position = self.ts_point(old_end_byte);
+        let start_point = self.ts_point(start_byte);
+        let old_end_point = self.ts_point(old_end_byte);
         let window_start = start_byte.saturating_sub(1);
         let lone_before = count_lone_crs(&self.rope, window_start..old_end_byte);
 
@@ -312,24 +336,21 @@ impl Document {
         let lone_after = count_lone_crs(&self.rope, window_start..new_end_byte);
         self.lone_crs = self.lone_crs + lone_after - lone_before;
 
-        if edit_tree {
-            self.tree.edit(&InputEdit {
-                start_byte,
-                old_end_byte,
-                new_end_byte,
-                start_position,
-                old_end_position,
-                new_end_position: point_after(start_position, text),
-            });
-        }
-        AppliedEdit {
+        let applied = AppliedEdit {
             start_byte,
             old_end_byte,
             new_end_byte,
+            start_point,
+            old_end_point,
+            new_end_point: point_after(start_point, text),
             start_clamp: s.clamp,
             end_clamp: e.clamp,
             reversed,
+        };
+        if edit_tree {
+            self.tree.edit(&applied.input_edit());
         }
+        applied
     }
 }
 
