@@ -128,8 +128,16 @@ fn between_cr_lf(text: &str, b: usize) -> bool {
     b > 0 && text[b..].starts_with('\n') && text[..b].ends_with('\r')
 }
 
+/// `PROPTEST_CASES` overrides the default count, for longer soaks.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases(512)))]
 
     /// offset -> pos -> offset is the identity on every char boundary (in
     /// every encoding), except between `\r` and `\n`, which snaps before `\r`.

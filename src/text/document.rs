@@ -18,6 +18,7 @@ use std::ops::Range;
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
+use super::markdown::{self, Blocks};
 use super::position::{self, Clamp, Encoding, Pos, Resolved};
 
 /// One `contentChanges` entry: `range: None` replaces the whole text.
@@ -148,7 +149,7 @@ fn count_lone_crs(rope: &Rope, range: Range<usize>) -> usize {
     n
 }
 
-/// Tree-sitter point of `text_after_start` appended at `start`.
+/// Tree-sitter point just after `text` inserted at point `start`.
 fn point_after(start: Point, text: &str) -> Point {
     match text.rfind('\n') {
         Some(i) => Point {
@@ -220,6 +221,11 @@ impl Document {
         self.encoding
     }
 
+    /// Headings, front matter, code and HTML blocks of the current text.
+    pub fn blocks(&self) -> Blocks {
+        markdown::blocks(&self.tree, &self.rope)
+    }
+
     /// Byte offset -> position in the document's encoding.
     pub fn offset_to_pos(&self, byte: usize) -> Pos {
         position::offset_to_pos(&self.rope, byte, self.encoding)
@@ -279,6 +285,10 @@ impl Document {
                 current: self.version,
                 got: version,
             });
+        }
+        if changes.is_empty() {
+            self.version = version;
+            return Ok(Vec::new());
         }
         let mut edits = Vec::with_capacity(changes.len());
         // After a full replacement the old tree is useless: parse afresh.
@@ -485,6 +495,14 @@ mod tests {
             .unwrap();
         assert_eq!(d.text(), "a\r\nb\nc");
         assert_eq!(d.lone_crs, 0);
+    }
+
+    #[test]
+    fn empty_change_list_bumps_version() {
+        let mut d = Document::new("x", 1);
+        assert_eq!(d.apply_changes(2, &[]), Ok(vec![]));
+        assert_eq!((d.version(), d.text().as_ref()), (2, "x"));
+        assert_eq!(d.blocks().headings.len(), 0);
     }
 
     #[test]

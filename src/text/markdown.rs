@@ -15,26 +15,29 @@ use tree_sitter::{Node, Tree};
 /// Where the text of byte ranges comes from: a `&str` (CLI) or a rope
 /// (server documents).
 pub trait Source {
-    /// Text of `range`; callers pass node ranges, which lie on char
-    /// boundaries.
+    /// Text of `range` (node ranges, on char boundaries); empty when the
+    /// range is not valid, so a tree that does not match its source gives
+    /// wrong text rather than a panic.
     fn text(&self, range: Range<usize>) -> Cow<'_, str>;
 }
 
 impl Source for str {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
-        Cow::Borrowed(&self[range])
+        Cow::Borrowed(self.get(range).unwrap_or_default())
     }
 }
 
 impl Source for String {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
-        Cow::Borrowed(&self[range])
+        self.as_str().text(range)
     }
 }
 
 impl Source for Rope {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
-        Cow::from(self.byte_slice(range))
+        self.get_byte_slice(range)
+            .map(Cow::from)
+            .unwrap_or_default()
     }
 }
 
@@ -118,13 +121,6 @@ impl Blocks {
         merged
     }
 
-    /// Whether `byte` lies inside a [`verbatim range`](Self::verbatim_ranges).
-    pub fn is_verbatim(&self, byte: usize) -> bool {
-        let ranges = self.verbatim_ranges();
-        let i = ranges.partition_point(|r| r.end <= byte);
-        ranges.get(i).is_some_and(|r| r.contains(&byte))
-    }
-
     /// The headings enclosing `byte` from outermost to innermost (the
     /// breadcrumb): for each level, the last heading before `byte` that is
     /// not closed by a later heading of the same or a higher level.
@@ -138,6 +134,13 @@ impl Blocks {
         }
         trail
     }
+}
+
+/// The range of sorted, disjoint `ranges` (as from
+/// [`Blocks::verbatim_ranges`]) that contains `byte`, by binary search.
+pub fn range_containing(ranges: &[Range<usize>], byte: usize) -> Option<&Range<usize>> {
+    let i = ranges.partition_point(|r| r.end <= byte);
+    ranges.get(i).filter(|r| r.contains(&byte))
 }
 
 /// Read the [`Blocks`] of a tree-sitter-md block `tree` parsed from `src`.
@@ -421,9 +424,21 @@ mod tests {
 
         let v = b.verbatim_ranges();
         assert!(v.windows(2).all(|w| w[0].end < w[1].start));
-        assert!(b.is_verbatim(t.find("code").unwrap()));
-        assert!(b.is_verbatim(t.find("hi").unwrap()));
-        assert!(!b.is_verbatim(t.find("item").unwrap()));
+        let inside = |needle| range_containing(&v, t.find(needle).unwrap()).is_some();
+        assert!(inside("code"));
+        assert!(inside("hi"));
+        assert!(inside("open"));
+        assert!(!inside("item"));
+        assert_eq!(range_containing(&v, 0), Some(&v[0]));
+        assert_eq!(range_containing(&v, t.len()), None);
+    }
+
+    #[test]
+    fn mismatched_source_does_not_panic() {
+        let doc = Document::new("# 中文 heading\n\n```\nx\n```\n", 0);
+        let b = blocks(doc.tree(), "é");
+        assert_eq!(b.headings.len(), 1);
+        assert_eq!(b.headings[0].text, "");
     }
 
     #[test]

@@ -53,6 +53,26 @@ impl Encoding {
         }
     }
 
+    /// From the LSP `PositionEncodingKind` spelling (`"utf-8"`, `"utf-16"`,
+    /// `"utf-32"`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "utf-8" => Some(Encoding::Utf8),
+            "utf-16" => Some(Encoding::Utf16),
+            "utf-32" => Some(Encoding::Utf32),
+            _ => None,
+        }
+    }
+
+    /// The LSP `PositionEncodingKind` spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16 => "utf-16",
+            Encoding::Utf32 => "utf-32",
+        }
+    }
+
     /// All encodings, for tests and negotiation.
     pub const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
 }
@@ -423,6 +443,15 @@ mod tests {
         let b = str_pos_to_offset(text, pos, enc);
         assert_eq!(a, b, "rope vs str for {text:?} @ {pos:?} {enc:?}");
         a
+    }
+
+    #[test]
+    fn encoding_names() {
+        for enc in Encoding::ALL {
+            assert_eq!(Encoding::from_name(enc.name()), Some(enc));
+        }
+        assert_eq!(Encoding::from_name("utf-7"), None);
+        assert_eq!(Encoding::default(), Encoding::Utf16);
     }
 
     #[test]
