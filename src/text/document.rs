@@ -498,6 +498,12 @@ mod tests {
     }
 
     #[test]
+    fn document_can_cross_tasks() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Document>();
+    }
+
+    #[test]
     fn empty_change_list_bumps_version() {
         let mut d = Document::new("x", 1);
         assert_eq!(d.apply_changes(2, &[]), Ok(vec![]));
