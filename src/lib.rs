@@ -2,4 +2,5 @@
 pub mod cli;
 pub mod clock;
 pub mod core;
+pub mod text;
 pub mod vault;
