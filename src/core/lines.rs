@@ -13,7 +13,7 @@ pub struct Line {
 }
 
 /// The lines of a text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lines {
     lines: Vec<Line>,
 }
@@ -94,6 +94,40 @@ impl Lines {
 
     pub fn iter(&self) -> impl Iterator<Item = &Line> {
         self.lines.iter()
+    }
+
+    /// Replaces lines `old` by `new` and moves every later line by `delta` bytes (an edit).
+    pub(crate) fn splice(&mut self, old: std::ops::Range<usize>, new: Vec<Line>, delta: isize) {
+        let after = old.start + new.len();
+        self.lines.splice(old, new);
+        if delta != 0 {
+            for l in &mut self.lines[after..] {
+                l.start = l.start.wrapping_add_signed(delta);
+                l.end = l.end.wrapping_add_signed(delta);
+                l.next = l.next.wrapping_add_signed(delta);
+            }
+        }
+    }
+}
+
+/// The line of `text` that starts at byte `start` (which must be a line start).
+pub(crate) fn line_from(text: &str, start: usize) -> Line {
+    let b = text.as_bytes();
+    match b[start..].iter().position(|&c| c == b'\n' || c == b'\r') {
+        None => Line {
+            start,
+            end: b.len(),
+            next: b.len(),
+        },
+        Some(p) => {
+            let end = start + p;
+            let next = if b[end] == b'\r' && b.get(end + 1) == Some(&b'\n') {
+                end + 2
+            } else {
+                end + 1
+            };
+            Line { start, end, next }
+        }
     }
 }
 

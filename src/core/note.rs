@@ -62,7 +62,7 @@ impl Card {
 }
 
 /// A parsed note.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Note {
     /// Whether the plugin parses this note for cards at all.
     pub is_flashcard_note: bool,
@@ -77,6 +77,25 @@ pub struct Note {
     pub events: Vec<ScanEvent>,
     pub lines: Lines,
     pub cloze_errors: Vec<(String, String)>,
+    /// Where scanning may resume, line by line (for [`super::incremental`]).
+    pub(crate) index: ParseIndex,
+}
+
+/// Per-line facts a reparse resumes from: one byte per line of [`SCAN_SYNC`] and [`TAG_CLEAR`].
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct ParseIndex {
+    pub(crate) flags: Vec<u8>,
+}
+
+/// The card scanner reaches this line in its initial state (line 0, or right after a boundary).
+pub(crate) const SCAN_SYNC: u8 = 1;
+/// The tag reader has no fence, math block or `%%` comment open at the start of this line.
+pub(crate) const TAG_CLEAR: u8 = 2;
+
+impl std::fmt::Debug for ParseIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ParseIndex({} lines)", self.flags.len())
+    }
 }
 
 /// Parses a note. Pure: no file system, no clock.
@@ -93,10 +112,51 @@ pub fn parse_note_with(
     engine: &ClozeEngine,
 ) -> Note {
     let lines = Lines::new(text);
+    let mut flags = vec![0u8; lines.len()];
     let fm = tags::front_matter(text, &lines);
     let body_from = fm.as_ref().map_or(0, |f| f.close_line + 1);
-    let mut all_tags: Vec<Tag> = fm
-        .iter()
+    let mut all_tags = front_matter_tags(fm.as_ref());
+    tags::inline_tags_from(text, &lines, body_from, &mut all_tags, |i, clear| {
+        if clear {
+            flags[i] |= TAG_CLEAR;
+        }
+        false
+    });
+
+    let mut note = Note {
+        lines,
+        ..Note::default()
+    };
+    flags[0] |= SCAN_SYNC;
+    let mut raw = Vec::new();
+    scanner::scan_from(
+        text,
+        &note.lines,
+        fm.as_ref().map(|f| f.close_line),
+        settings,
+        engine,
+        Some(&mut note.events),
+        0,
+        &mut raw,
+        |i| {
+            flags[i] |= SCAN_SYNC;
+            false
+        },
+    );
+    note.index = ParseIndex { flags };
+    note.tags = all_tags;
+    note.front_matter = fm;
+    let all = raw
+        .into_iter()
+        .map(|rc| build_card(text, &note.lines, rc, settings, engine))
+        .collect();
+    finish(&mut note, all, settings, ctx, engine);
+    note
+}
+
+/// The front matter's tags as Obsidian reports them (line −1), the start of a note's tag list.
+pub(crate) fn front_matter_tags(fm: Option<&FrontMatter>) -> Vec<Tag> {
+    fm.iter()
         .flat_map(|f| f.tags.iter())
         .map(|t| Tag {
             name: t.clone(),
@@ -104,36 +164,33 @@ pub fn parse_note_with(
             start: 0,
             end: 0,
         })
-        .collect();
-    all_tags.extend(tags::inline_tags(text, &lines, body_from));
+        .collect()
+}
 
-    let mut note = Note {
-        lines,
-        cloze_errors: engine.errors.clone(),
-        ..Note::default()
-    };
-
-    let folder = ctx
-        .vault_path
-        .as_deref()
-        .and_then(|p| p.rsplit_once('/').map(|(d, _)| d.to_string()))
-        .filter(|d| !d.is_empty());
-    let ignored_tag = all_tags
+/// Why the plugin skips the note, if it does (spec §1.1).
+fn gate(
+    tags: &[Tag],
+    settings: &Settings,
+    ctx: &NoteContext,
+    folder: Option<&str>,
+) -> Option<String> {
+    let mut reason = None;
+    let ignored_tag = tags
         .iter()
         .find(|t| tags::matches_any(&t.name, &settings.flashcard_tags_to_ignore));
-    let has_flashcard_tag = all_tags
-        .iter()
-        .any(|t| tags::matches_any(&t.name, &settings.flashcard_tags));
     if let Some(t) = ignored_tag {
-        note.gate_reason = Some(format!("the note has the ignored tag {}", t.name));
+        reason = Some(format!("the note has the ignored tag {}", t.name));
     } else if settings.convert_folders_to_decks {
         if folder.is_none() {
-            note.gate_reason = Some(
+            reason = Some(
                 "folders are decks in this vault, and notes at the vault root hold no cards".into(),
             );
         }
-    } else if !has_flashcard_tag {
-        note.gate_reason = Some(format!(
+    } else if !tags
+        .iter()
+        .any(|t| tags::matches_any(&t.name, &settings.flashcard_tags))
+    {
+        reason = Some(format!(
             "the note has no flashcard tag ({})",
             settings.flashcard_tags.join(", ")
         ));
@@ -144,37 +201,95 @@ pub fn parse_note_with(
             .iter()
             .find(|g| super::glob::path_ignored(p, g))
     {
-        note.gate_reason = Some(format!(
+        reason = Some(format!(
             "the note's path matches the ignored folder `{glob}`"
         ));
     }
+    reason
+}
+
+/// The note's folder (relative to the vault root), if it is not at the root.
+fn folder_of(ctx: &NoteContext) -> Option<&str> {
+    ctx.vault_path
+        .as_deref()
+        .and_then(|p| p.rsplit_once('/').map(|(d, _)| d))
+        .filter(|d| !d.is_empty())
+}
+
+/// The note-wide last step, given every scanned card in scan order (`note.tags` and
+/// `note.front_matter` set): the gate, each card's decks, and the split into kept and dropped
+/// cards. O(cards + tags); a card's `decks` is only rewritten when it changes.
+pub(crate) fn finish(
+    note: &mut Note,
+    mut all: Vec<Card>,
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+) {
+    let folder = folder_of(ctx);
+    note.gate_reason = gate(&note.tags, settings, ctx, folder);
     note.is_flashcard_note = note.gate_reason.is_none();
-
-    let raw = scanner::scan(
-        text,
-        &note.lines,
-        fm.as_ref().map(|f| f.close_line),
-        settings,
-        engine,
-        Some(&mut note.events),
-    );
-    note.tags = all_tags;
-    note.front_matter = fm;
-
-    let decker = Decker::new(&note, settings, &raw, folder.as_deref());
-    for rc in raw {
-        let mut card = build_card(text, &note.lines, rc, settings, engine);
-        card.decks = decker.decks_for(&card);
-        if card.decks.is_empty() {
-            note.dropped.push(card);
-        } else {
-            note.cards.push(card);
+    if note.cloze_errors != engine.errors {
+        note.cloze_errors = engine.errors.clone();
+    }
+    let decker = Decker::new(note, settings, &all, folder);
+    let mut all_decked = true;
+    for card in &mut all {
+        let d = decker.decks_for(card);
+        if card.decks[..] != d[..] {
+            card.decks = d.into_owned();
         }
+        all_decked &= !card.decks.is_empty();
     }
-    if !note.is_flashcard_note {
-        note.dropped.append(&mut note.cards);
+    if all_decked && note.is_flashcard_note {
+        note.cards = all;
+        note.dropped = Vec::new();
+        return;
     }
-    note
+    let (decked, deckless): (Vec<Card>, Vec<Card>) =
+        all.into_iter().partition(|c| !c.decks.is_empty());
+    note.dropped = deckless;
+    if note.is_flashcard_note {
+        note.cards = decked;
+    } else {
+        note.cards = Vec::new();
+        note.dropped.extend(decked);
+    }
+}
+
+/// Undoes the split of [`finish`]: every card of the note in scan order, taken out of it.
+pub(crate) fn take_all_cards(note: &mut Note) -> Vec<Card> {
+    let cards = std::mem::take(&mut note.cards);
+    let mut dropped = std::mem::take(&mut note.dropped);
+    if dropped.is_empty() {
+        return cards;
+    }
+    let (a, b) = if cards.is_empty() {
+        // A skipped note: its deckless cards, then the ones with decks.
+        let k = dropped.partition_point(|c| c.decks.is_empty());
+        let b = dropped.split_off(k);
+        (dropped, b)
+    } else {
+        (cards, dropped)
+    };
+    if b.is_empty() {
+        return a;
+    }
+    // Scan order is strictly increasing in (first line, last line).
+    let key = |c: &Card| (c.first_line, c.last_line);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 /// Removes every SR comment (greedy within each line) from a card's text.
@@ -237,7 +352,7 @@ fn block_id(s: &str) -> Option<usize> {
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(caret)
 }
 
-fn build_card(
+pub(crate) fn build_card(
     text: &str,
     lines: &Lines,
     rc: RawCard,
@@ -374,11 +489,11 @@ fn build_card(
 /// Deck assignment (spec §1.2).
 struct Decker {
     folder_mode: bool,
-    folder: Option<String>,
+    folder: Vec<String>,
     /// Content groups: (line, decks), in line order.
     content: Vec<(i64, Vec<String>)>,
     front_matter: Vec<String>,
-    fallback: Option<String>,
+    fallback: Vec<String>,
 }
 
 fn deck_of(tag: &str) -> Option<String> {
@@ -391,11 +506,21 @@ fn deck_of(tag: &str) -> Option<String> {
 }
 
 impl Decker {
-    fn new(note: &Note, settings: &Settings, raw: &[RawCard], folder: Option<&str>) -> Decker {
+    /// `cards`: every scanned card, in scan order (so by first line).
+    fn new(note: &Note, settings: &Settings, cards: &[Card], folder: Option<&str>) -> Decker {
         let is_fc = |t: &str| tags::matches_any(t, &settings.flashcard_tags);
-        let in_card = |line: i64| {
-            raw.iter()
-                .any(|c| line >= c.first_line as i64 && line <= c.last_line as i64)
+        // Tags come in line order and cards by first line: one pass, keeping the furthest
+        // last line of the cards that start at or before the tag's line.
+        let mut next_card = 0;
+        let mut reach: i64 = -1;
+        let mut in_card = |line: i64| {
+            while let Some(c) = cards.get(next_card)
+                && c.first_line as i64 <= line
+            {
+                reach = reach.max(c.last_line as i64);
+                next_card += 1;
+            }
+            line <= reach
         };
         let mut content: Vec<(i64, Vec<String>)> = Vec::new();
         for t in note.tags.iter().filter(|t| t.line >= 0 && is_fc(&t.name)) {
@@ -433,31 +558,30 @@ impl Decker {
         });
         Decker {
             folder_mode: settings.convert_folders_to_decks,
-            folder: folder.map(|f| format!("#{f}")),
+            folder: folder.map(|f| format!("#{f}")).into_iter().collect(),
             content,
             front_matter,
-            fallback,
+            fallback: fallback.into_iter().collect(),
         }
     }
 
-    fn decks_for(&self, card: &Card) -> Vec<String> {
+    fn decks_for(&self, card: &Card) -> std::borrow::Cow<'_, [String]> {
+        use std::borrow::Cow;
         if self.folder_mode {
-            return self.folder.iter().cloned().collect();
+            return Cow::Borrowed(&self.folder);
         }
         if let Some(t) = &card.leading_tag {
-            return deck_of(t).into_iter().collect();
+            return Cow::Owned(deck_of(t).into_iter().collect());
         }
-        if let Some((_, g)) = self
+        let k = self
             .content
-            .iter()
-            .rev()
-            .find(|(l, _)| *l < card.first_line as i64)
-        {
-            return g.clone();
+            .partition_point(|(l, _)| *l < card.first_line as i64);
+        if k > 0 {
+            return Cow::Borrowed(&self.content[k - 1].1);
         }
         if !self.front_matter.is_empty() {
-            return self.front_matter.clone();
+            return Cow::Borrowed(&self.front_matter);
         }
-        self.fallback.iter().cloned().collect()
+        Cow::Borrowed(&self.fallback)
     }
 }

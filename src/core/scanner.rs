@@ -81,8 +81,42 @@ pub fn scan(
     blank_until: Option<usize>,
     settings: &Settings,
     cloze: &dyn ClozeTest,
-    mut events: Option<&mut Vec<ScanEvent>>,
+    events: Option<&mut Vec<ScanEvent>>,
 ) -> Vec<RawCard> {
+    let mut out = Vec::new();
+    scan_from(
+        text,
+        lines,
+        blank_until,
+        settings,
+        cloze,
+        events,
+        0,
+        &mut out,
+        |_| false,
+    );
+    out
+}
+
+/// Scans from line `from`, where the scanner is in its initial state (line 0, or the line after
+/// a line where the boundary branch ran), appending cards to `out`.
+///
+/// `sync(i)` is called for every line `i > from` (below the line count) that the scanner reaches
+/// in its initial state again, i.e. right after running the boundary branch on line `i - 1`.
+/// Returning `true` stops the scan there; the result is `Some(i)`. `None`: the scan ran to the
+/// end of the note (or to an HTML comment that hides the rest).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn scan_from(
+    text: &str,
+    lines: &Lines,
+    blank_until: Option<usize>,
+    settings: &Settings,
+    cloze: &dyn ClozeTest,
+    mut events: Option<&mut Vec<ScanEvent>>,
+    from: usize,
+    out: &mut Vec<RawCard>,
+    mut sync: impl FnMut(usize) -> bool,
+) -> Option<usize> {
     let seps = settings.inline_separators();
     let ml = settings.multiline_card_separator.as_str();
     let mlr = settings.multiline_reversed_card_separator.as_str();
@@ -96,7 +130,6 @@ pub fn scan(
         }
     };
 
-    let mut out = Vec::new();
     let mut buf = String::new();
     let mut src: Vec<usize> = Vec::new();
     let mut fence_close: Option<usize> = None;
@@ -105,8 +138,8 @@ pub fn scan(
         fc.filter(|&c| c > last).unwrap_or(last)
     };
     let mut kind: Option<CardType> = None;
-    let mut start = 0usize;
-    let mut i = 0usize;
+    let mut start = from;
+    let mut i = from;
     while i < n {
         let l = line_at(i);
         // 1. HTML comments at column 0 (not SR comments), with the plugin's two bugs.
@@ -145,6 +178,9 @@ pub fn scan(
             fence_close = None;
             start = i + 1;
             i += 1;
+            if i < n && sync(i) {
+                return Some(i);
+            }
             continue;
         }
         // 3. Collect.
@@ -256,7 +292,7 @@ pub fn scan(
             src_lines: src,
         });
     }
-    out
+    None
 }
 
 /// JavaScript `buf.length > 1` (UTF-16 units).

@@ -168,42 +168,76 @@ fn ends_tag(c: char) -> bool {
 /// front matter.
 pub fn inline_tags(text: &str, lines: &Lines, first_line: usize) -> Vec<Tag> {
     let mut out = Vec::new();
-    let mut fence: Option<(u8, usize)> = None;
-    let mut in_math = false;
-    let mut in_percent = false;
-    for i in first_line..lines.len() {
-        let line = lines.text(text, i);
-        let base = lines.get(i).start;
-        if let Some((ch, len)) = fence {
+    inline_tags_from(text, lines, first_line, &mut out, |_, _| false);
+    out
+}
+
+/// What the tag reader carries from one line to the next: an open code fence, `$$` math block
+/// or `%%` comment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TagState {
+    fence: Option<(u8, usize)>,
+    in_math: bool,
+    in_percent: bool,
+}
+
+impl TagState {
+    fn is_clear(&self) -> bool {
+        self.fence.is_none() && !self.in_math && !self.in_percent
+    }
+
+    fn line(&mut self, line: &str, base: usize, lineno: i64, out: &mut Vec<Tag>) {
+        if let Some((ch, len)) = self.fence {
             if let Some((c2, l2, rest)) = fence_run(line)
                 && c2 == ch
                 && l2 >= len
                 && rest.trim().is_empty()
             {
-                fence = None;
+                self.fence = None;
             }
-            continue;
+            return;
         }
-        if in_math {
+        if self.in_math {
             if line.contains("$$") {
-                in_math = false;
+                self.in_math = false;
             }
-            continue;
+            return;
         }
-        if !in_percent {
+        if !self.in_percent {
             if let Some((c, l, _)) = fence_run(line) {
-                fence = Some((c, l));
-                continue;
+                self.fence = Some((c, l));
+                return;
             }
             let t = line.trim();
             if t.starts_with("$$") && t.matches("$$").count() == 1 {
-                in_math = true;
-                continue;
+                self.in_math = true;
+                return;
             }
         }
-        scan_line_tags(line, base, i as i64, &mut in_percent, &mut out);
+        scan_line_tags(line, base, lineno, &mut self.in_percent, out);
     }
-    out
+}
+
+/// Reads inline tags from line `from`, starting with nothing open (as at the first body line),
+/// appending them to `out`. Before each line `i`, `at_line(i, clear)` is told whether nothing is
+/// open there (so reading could start afresh at `i`); returning `true` stops the reading, and
+/// the result is `Some(i)`. `None`: read to the end.
+pub(crate) fn inline_tags_from(
+    text: &str,
+    lines: &Lines,
+    from: usize,
+    out: &mut Vec<Tag>,
+    mut at_line: impl FnMut(usize, bool) -> bool,
+) -> Option<usize> {
+    let mut st = TagState::default();
+    for i in from..lines.len() {
+        if at_line(i, st.is_clear()) {
+            return Some(i);
+        }
+        let l = lines.get(i);
+        st.line(&text[l.start..l.end], l.start, i as i64, out);
+    }
+    None
 }
 
 /// A fence opener in the editor's sense: up to 3 spaces, then 3+ backticks or tildes.
