@@ -1,0 +1,416 @@
+//! The incremental reparse gives exactly the note a fresh parse gives, after any edit.
+//!
+//! Notes are built from the pieces that drive the scanner, the tag reader and the front matter;
+//! each case applies a random sequence of edits (typing single characters and line breaks,
+//! pasting pieces, deleting and replacing runs) and compares after every step, sometimes after a
+//! batch of edits reported together.
+
+use proptest::prelude::*;
+use std::cell::Cell;
+
+thread_local! {
+    /// Reparses done in place on this thread, and how many of them reused the old note.
+    static COUNTS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
+fn count(reused: bool) {
+    COUNTS.with(|c| {
+        let (n, r) = c.get();
+        c.set((n + 1, r + usize::from(reused)));
+    });
+}
+use srls::core::cloze::ClozeEngine;
+use srls::core::incremental::{EditSpan, reparse, reparse_in_place};
+use srls::core::note::{Note, NoteContext, parse_note_with};
+use srls::core::settings::Settings;
+
+const PIECES: &[&str] = &[
+    "#flashcards",
+    "#flashcards/deck",
+    "#flashcards/a Q::A",
+    "#other",
+    "#review",
+    "Q::A",
+    "a:::b",
+    "Q::A <!--SR:!2025-01-03,15,290-->",
+    "?",
+    "??",
+    "q",
+    "a",
+    "",
+    "",
+    "",
+    "   ",
+    "```",
+    "```js",
+    "````",
+    "~~~",
+    "   ```",
+    "$$",
+    "$$ x $$",
+    "%%",
+    "%% #hidden %%",
+    "<!-- c -->",
+    "<!--",
+    "-->",
+    "<!--SR:!2025-01-03,15,290-->",
+    "<!--SR:!2025-01-03,15,290!2000-01-01,1,250-->",
+    "<!--SR:!bad!2000-01-01,1,250-->",
+    "!2025-01-03,15,290",
+    "==cloze== and ==1;;x;;h==",
+    "c ==d== e",
+    "---",
+    "tags: [flashcards]",
+    "tags: flashcards/fm, other",
+    "sr-ease: 230",
+    "> [!sr|card-metadata]",
+    "> <!--SR:!2025-01-03,15,290-->",
+    "`a::b` c",
+    "text ^block-1",
+    "🃏 emoji 漢字 ^abc",
+    "智能指针Card::答案",
+    "+++",
+];
+
+const CHARS: &[&str] = &[
+    "x", " ", "\n", "\n", "\r", "\r\n", ":", "?", "`", "#", "=", "-", "<", ">", "!", "%", "$", "~",
+    "é", "漢", "🃏",
+];
+
+fn note_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        8 => prop::sample::select(PIECES).prop_map(str::to_string),
+        1 => "[ -~]{0,10}",
+        1 => "\\PC{0,4}",
+    ];
+    let sep = prop_oneof![8 => Just("\n"), 1 => Just("\r\n"), 1 => Just("\r")];
+    prop::collection::vec((piece, sep), 0..40).prop_map(|v| {
+        let mut s = String::new();
+        for (p, sep) in v {
+            s.push_str(&p);
+            s.push_str(sep);
+        }
+        s
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// Insert at a position (fraction of the length).
+    Insert(f64, String),
+    /// Delete `n` characters from a position.
+    Delete(f64, usize),
+    /// Replace `n` characters from a position.
+    Replace(f64, usize, String),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let at = 0.0..=1.0f64;
+    let typed = prop::sample::select(CHARS).prop_map(str::to_string);
+    let pasted = prop_oneof![
+        prop::sample::select(PIECES).prop_map(|p| format!("{p}\n")),
+        prop::sample::select(PIECES).prop_map(str::to_string),
+        "\\PC{0,6}",
+    ];
+    prop_oneof![
+        6 => (at.clone(), typed.clone()).prop_map(|(a, s)| Op::Insert(a, s)),
+        2 => (at.clone(), pasted.clone()).prop_map(|(a, s)| Op::Insert(a, s)),
+        3 => (at.clone(), 1..4usize).prop_map(|(a, n)| Op::Delete(a, n)),
+        1 => (at.clone(), 0..40usize).prop_map(|(a, n)| Op::Delete(a, n)),
+        2 => (at.clone(), 0..6usize, prop_oneof![typed, pasted]).prop_map(|(a, n, s)| Op::Replace(a, n, s)),
+    ]
+}
+
+/// Byte position of the fraction `f` of `text`, on a character boundary.
+fn pos(text: &str, f: f64) -> usize {
+    let mut p = ((text.len() as f64) * f) as usize;
+    p = p.min(text.len());
+    while !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
+fn after_chars(text: &str, from: usize, n: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Applies `op` to `text`, returning the edit.
+fn apply(text: &mut String, op: &Op) -> EditSpan {
+    let (start, end, ins) = match op {
+        Op::Insert(f, s) => {
+            let p = pos(text, *f);
+            (p, p, s.as_str())
+        }
+        Op::Delete(f, n) => {
+            let p = pos(text, *f);
+            (p, after_chars(text, p, *n), "")
+        }
+        Op::Replace(f, n, s) => {
+            let p = pos(text, *f);
+            (p, after_chars(text, p, *n), s.as_str())
+        }
+    };
+    text.replace_range(start..end, ins);
+    EditSpan {
+        start,
+        old_end: end,
+        new_end: start + ins.len(),
+    }
+}
+
+struct Setup {
+    settings: Settings,
+    ctx: NoteContext,
+    engine: ClozeEngine,
+}
+
+fn setup(which: u8) -> Setup {
+    let mut settings = Settings::default();
+    let mut ctx = NoteContext::default();
+    match which {
+        1 => settings.multiline_card_end_marker = "+++".into(),
+        2 => {
+            settings.convert_folders_to_decks = true;
+            ctx.vault_path = Some("deck/sub/note.md".into());
+        }
+        3 => {
+            settings.flashcard_tags_to_ignore = vec!["#other".into()];
+            settings.multiline_card_separator = "q".into();
+        }
+        _ => {}
+    }
+    let engine = ClozeEngine::new(&settings.cloze_patterns);
+    Setup {
+        settings,
+        ctx,
+        engine,
+    }
+}
+
+fn fresh(s: &Setup, text: &str) -> Note {
+    parse_note_with(text, &s.settings, &s.ctx, &s.engine)
+}
+
+/// Runs the edits, checking after every batch; `batches[i]`: how many edits go together.
+fn run(
+    which: u8,
+    text: String,
+    ops: &[Op],
+    batches: &[usize],
+    in_place: bool,
+) -> Result<(), TestCaseError> {
+    let s = setup(which);
+    let mut text = text;
+    let mut note = fresh(&s, &text);
+    let mut ops = ops.iter();
+    for &k in batches.iter().cycle() {
+        let batch: Vec<&Op> = ops.by_ref().take(k.max(1)).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let old_text = text.clone();
+        let edits: Vec<EditSpan> = batch.iter().map(|op| apply(&mut text, op)).collect();
+        if in_place {
+            count(reparse_in_place(
+                &mut note,
+                &old_text,
+                &text,
+                &edits,
+                &s.settings,
+                &s.ctx,
+                &s.engine,
+            ));
+        } else {
+            note = reparse(
+                &note,
+                &old_text,
+                &text,
+                &edits,
+                &s.settings,
+                &s.ctx,
+                &s.engine,
+            );
+        }
+        let want = fresh(&s, &text);
+        if note != want {
+            // Narrow the report down to the first field that differs.
+            prop_assert_eq!(
+                &note.lines,
+                &want.lines,
+                "lines: {:?} -> {:?}",
+                old_text,
+                text
+            );
+            prop_assert_eq!(
+                &note.cards,
+                &want.cards,
+                "cards: {:?} -> {:?}",
+                old_text,
+                text
+            );
+            prop_assert_eq!(
+                &note.dropped,
+                &want.dropped,
+                "dropped: {:?} -> {:?}",
+                old_text,
+                text
+            );
+            prop_assert_eq!(&note.tags, &want.tags, "tags: {:?} -> {:?}", old_text, text);
+            prop_assert_eq!(
+                &note.events,
+                &want.events,
+                "events: {:?} -> {:?}",
+                old_text,
+                text
+            );
+            prop_assert_eq!(&note.front_matter, &want.front_matter);
+            prop_assert_eq!(&note.gate_reason, &want.gate_reason);
+            prop_assert!(false, "index differs: {:?} -> {:?}", old_text, text);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Random edits and batches of edits, through both entry points.
+    #[test]
+    fn reparse_equals_fresh_parse(
+        which in 0u8..4,
+        text in note_text(),
+        ops in prop::collection::vec(op(), 1..12),
+        batches in prop::collection::vec(prop_oneof![6 => Just(1usize), 1 => 2..4usize], 1..4),
+        in_place in any::<bool>(),
+    ) {
+        run(which, text, &ops, &batches, in_place)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Typing a run of characters at one place, one keystroke at a time, then deleting it.
+    #[test]
+    fn typing_and_backspacing(
+        which in 0u8..4,
+        text in note_text(),
+        at in 0.0..=1.0f64,
+        typed in prop::collection::vec(prop::sample::select(CHARS), 1..12),
+    ) {
+        let s = setup(which);
+        let mut text = text;
+        let mut note = fresh(&s, &text);
+        let mut p = pos(&text, at);
+        let mut stack = Vec::new();
+        for c in &typed {
+            let old = text.clone();
+            text.insert_str(p, c);
+            let e = EditSpan { start: p, old_end: p, new_end: p + c.len() };
+            count(reparse_in_place(&mut note, &old, &text, &[e], &s.settings, &s.ctx, &s.engine));
+            prop_assert_eq!(&note, &fresh(&s, &text), "typed {:?} into {:?}", c, old);
+            stack.push((p, c.len()));
+            p += c.len();
+        }
+        while let Some((q, n)) = stack.pop() {
+            let old = text.clone();
+            text.replace_range(q..q + n, "");
+            let e = EditSpan { start: q, old_end: q + n, new_end: q };
+            count(reparse_in_place(&mut note, &old, &text, &[e], &s.settings, &s.ctx, &s.engine));
+            prop_assert_eq!(&note, &fresh(&s, &text), "backspace in {:?}", old);
+        }
+    }
+}
+
+#[test]
+fn edits_that_fall_back_or_resume_far_away() {
+    let s = setup(0);
+    let cases: &[(&str, usize, usize, &str)] = &[
+        // Opening a front matter, closing an unclosed one, editing inside one.
+        ("x\n\nQ::A\n", 0, 1, "---"),
+        ("---\ntags: [flashcards]\nQ::A\n\nB::C\n", 27, 27, "---\n"),
+        ("---\ntags: [flashcards]\n---\nQ::A\n", 10, 10, "x"),
+        // A comment that hides the rest, opened and closed.
+        ("#flashcards\n\nQ::A\n\nq\n?\na\n\nB::C\n", 19, 19, "<!--\n"),
+        ("#flashcards\n\n<!--\nQ::A\n\nq\n?\na\n\nB::C", 29, 29, "x"),
+        ("#flashcards\n\n<!--\nQ::A\n\nq\n?\na\n\nB::C", 16, 17, ""),
+        // A fence opened above many cards.
+        (
+            "#flashcards\n\nQ::A\n\nB::C\n\n```\n\nC::D\n",
+            13,
+            13,
+            "```\n",
+        ),
+        // An empty note and an edit to nothing.
+        ("", 0, 0, "Q::A #flashcards"),
+        ("Q::A #flashcards", 0, 16, ""),
+    ];
+    for &(old, a, b, ins) in cases {
+        let mut text = old.to_string();
+        text.replace_range(a..b, ins);
+        let e = EditSpan {
+            start: a,
+            old_end: b,
+            new_end: a + ins.len(),
+        };
+        let got = reparse(
+            &fresh(&s, old),
+            old,
+            &text,
+            &[e],
+            &s.settings,
+            &s.ctx,
+            &s.engine,
+        );
+        assert_eq!(got, fresh(&s, &text), "{old:?} -> {text:?}");
+    }
+}
+
+#[test]
+fn malformed_edits_fall_back_to_a_full_parse() {
+    let s = setup(0);
+    let old = "#flashcards\n\nQ::A\n";
+    let new = "#flashcards\n\nQ::AB\n\nC::D\n";
+    let note = fresh(&s, old);
+    for edits in [
+        vec![],
+        vec![EditSpan {
+            start: 3,
+            old_end: 2,
+            new_end: 3,
+        }],
+        vec![EditSpan {
+            start: 0,
+            old_end: 100,
+            new_end: 100,
+        }],
+        vec![EditSpan {
+            start: 17,
+            old_end: 17,
+            new_end: 18,
+        }],
+    ] {
+        let got = reparse(&note, old, new, &edits, &s.settings, &s.ctx, &s.engine);
+        assert_eq!(got, fresh(&s, new));
+    }
+}
+
+/// The properties above must mostly exercise the incremental path, not its fallback.
+#[test]
+fn most_reparses_reuse_the_old_note() {
+    COUNTS.with(|c| c.set((0, 0)));
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    runner
+        .run(
+            &(note_text(), prop::collection::vec(op(), 1..12)),
+            |(text, ops)| run(0, text, &ops, &[1], true),
+        )
+        .unwrap();
+    let (n, r) = COUNTS.with(Cell::get);
+    eprintln!("{r} of {n} reparses reused the old note");
+    assert!(n > 1000 && r * 10 > n * 7, "{r} of {n}");
+}
