@@ -414,3 +414,59 @@ fn most_reparses_reuse_the_old_note() {
     eprintln!("{r} of {n} reparses reused the old note");
     assert!(n > 1000 && r * 10 > n * 7, "{r} of {n}");
 }
+
+/// xorshift64*: reproducible edits without a test runner.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Real notes (the corpus, when it is there): random keystrokes, pastes and deletions, each
+/// checked against a fresh parse.
+#[test]
+fn corpus_notes_under_random_edits() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let Ok(list) = std::fs::read_to_string(corpus.join("expected.jsonl")) else {
+        eprintln!("no corpus: skipped");
+        return;
+    };
+    let s = setup(0);
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    let (mut notes, mut edits) = (0, 0);
+    for line in list.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let Ok(mut text) = std::fs::read_to_string(corpus.join(v["file"].as_str().unwrap())) else {
+            continue;
+        };
+        notes += 1;
+        let mut note = fresh(&s, &text);
+        for _ in 0..40 {
+            let f = rng.below(1001) as f64 / 1000.0;
+            let op = match rng.below(10) {
+                0..=5 => Op::Insert(f, CHARS[rng.below(CHARS.len())].to_string()),
+                6 => Op::Insert(f, format!("{}\n", PIECES[rng.below(PIECES.len())])),
+                7 | 8 => Op::Delete(f, 1 + rng.below(3)),
+                _ => Op::Replace(
+                    f,
+                    rng.below(30),
+                    PIECES[rng.below(PIECES.len())].to_string(),
+                ),
+            };
+            let old = text.clone();
+            let e = apply(&mut text, &op);
+            reparse_in_place(&mut note, &old, &text, &[e], &s.settings, &s.ctx, &s.engine);
+            edits += 1;
+            assert!(note == fresh(&s, &text), "{} after {op:?}", v["file"]);
+        }
+    }
+    eprintln!("{notes} corpus notes, {edits} edits");
+}

@@ -7,6 +7,7 @@ use super::scanner::{self, CardType, RawCard, ScanEvent};
 use super::settings::Settings;
 use super::sr_comment::{self, Group, SrComment};
 use super::tags::{self, FrontMatter, Tag};
+use std::borrow::Cow;
 
 /// Where a note lives, for folder decks and ignored folders.
 #[derive(Debug, Clone, Default)]
@@ -234,11 +235,9 @@ pub(crate) fn finish(
     }
     let decker = Decker::new(note, settings, &all, folder);
     let mut all_decked = true;
+    let mut cursor = 0;
     for card in &mut all {
-        let d = decker.decks_for(card);
-        if card.decks[..] != d[..] {
-            card.decks = d.into_owned();
-        }
+        decker.assign(card, &mut cursor);
         all_decked &= !card.decks.is_empty();
     }
     if all_decked && note.is_flashcard_note {
@@ -486,28 +485,39 @@ pub(crate) fn build_card(
     }
 }
 
-/// Deck assignment (spec §1.2).
-struct Decker {
+/// Deck assignment (spec §1.2). Deck names borrow from the tags when a tag is its own deck
+/// name (nearly always), so assigning decks allocates nothing for cards whose decks are unchanged.
+struct Decker<'a> {
     folder_mode: bool,
-    folder: Vec<String>,
-    /// Content groups: (line, decks), in line order.
-    content: Vec<(i64, Vec<String>)>,
-    front_matter: Vec<String>,
-    fallback: Vec<String>,
+    folder: Vec<Cow<'a, str>>,
+    /// Content groups: (line, decks as a range of `names`), in line order.
+    content: Vec<(i64, std::ops::Range<usize>)>,
+    names: Vec<Cow<'a, str>>,
+    front_matter: Vec<Cow<'a, str>>,
+    fallback: Vec<Cow<'a, str>>,
 }
 
-fn deck_of(tag: &str) -> Option<String> {
-    let pieces: Vec<&str> = tag
-        .trim_start_matches('#')
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    (!pieces.is_empty()).then(|| format!("#{}", pieces.join("/")))
+/// A tag's deck: its path without empty pieces (`#a//b/` → `#a/b`).
+fn deck_of(tag: &str) -> Option<Cow<'_, str>> {
+    let body = tag.trim_start_matches('#');
+    if body.is_empty() {
+        return None;
+    }
+    if tag.len() == body.len() + 1 && !body.split('/').any(str::is_empty) {
+        return Some(Cow::Borrowed(tag));
+    }
+    let pieces: Vec<&str> = body.split('/').filter(|p| !p.is_empty()).collect();
+    (!pieces.is_empty()).then(|| Cow::Owned(format!("#{}", pieces.join("/"))))
 }
 
-impl Decker {
+impl<'a> Decker<'a> {
     /// `cards`: every scanned card, in scan order (so by first line).
-    fn new(note: &Note, settings: &Settings, cards: &[Card], folder: Option<&str>) -> Decker {
+    fn new(
+        note: &'a Note,
+        settings: &Settings,
+        cards: &[Card],
+        folder: Option<&str>,
+    ) -> Decker<'a> {
         let is_fc = |t: &str| tags::matches_any(t, &settings.flashcard_tags);
         // Tags come in line order and cards by first line: one pass, keeping the furthest
         // last line of the cards that start at or before the tag's line.
@@ -522,19 +532,24 @@ impl Decker {
             }
             line <= reach
         };
-        let mut content: Vec<(i64, Vec<String>)> = Vec::new();
+        let mut content: Vec<(i64, std::ops::Range<usize>)> = Vec::new();
+        let mut names: Vec<Cow<'a, str>> = Vec::new();
         for t in note.tags.iter().filter(|t| t.line >= 0 && is_fc(&t.name)) {
             if in_card(t.line) {
                 continue;
             }
             let Some(d) = deck_of(&t.name) else { continue };
             match content.last_mut() {
-                Some((l, v)) if *l == t.line => {
-                    if !v.contains(&d) {
-                        v.push(d)
+                Some((l, r)) if *l == t.line => {
+                    if !names[r.clone()].contains(&d) {
+                        names.push(d);
+                        r.end += 1;
                     }
                 }
-                _ => content.push((t.line, vec![d])),
+                _ => {
+                    content.push((t.line, names.len()..names.len() + 1));
+                    names.push(d);
+                }
             }
         }
         let mut front_matter = Vec::new();
@@ -558,30 +573,47 @@ impl Decker {
         });
         Decker {
             folder_mode: settings.convert_folders_to_decks,
-            folder: folder.map(|f| format!("#{f}")).into_iter().collect(),
+            folder: folder
+                .map(|f| Cow::Owned(format!("#{f}")))
+                .into_iter()
+                .collect(),
             content,
+            names,
             front_matter,
             fallback: fallback.into_iter().collect(),
         }
     }
 
-    fn decks_for(&self, card: &Card) -> std::borrow::Cow<'_, [String]> {
-        use std::borrow::Cow;
-        if self.folder_mode {
-            return Cow::Borrowed(&self.folder);
+    /// Sets the card's decks, unless they already are these. Cards come in scan order (by first
+    /// line); `cursor` counts the content groups above the previous card (start at 0).
+    fn assign(&self, card: &mut Card, cursor: &mut usize) {
+        let leading;
+        let decks: &[Cow<'_, str>] = if self.folder_mode {
+            &self.folder
+        } else if let Some(t) = &card.leading_tag {
+            leading = deck_of(t);
+            leading.as_slice()
+        } else {
+            while self
+                .content
+                .get(*cursor)
+                .is_some_and(|(l, _)| *l < card.first_line as i64)
+            {
+                *cursor += 1;
+            }
+            let k = *cursor;
+            if k > 0 {
+                &self.names[self.content[k - 1].1.clone()]
+            } else if !self.front_matter.is_empty() {
+                &self.front_matter
+            } else {
+                &self.fallback
+            }
+        };
+        let same =
+            card.decks.len() == decks.len() && card.decks.iter().zip(decks).all(|(a, b)| a == b);
+        if !same {
+            card.decks = decks.iter().map(|d| d.to_string()).collect();
         }
-        if let Some(t) = &card.leading_tag {
-            return Cow::Owned(deck_of(t).into_iter().collect());
-        }
-        let k = self
-            .content
-            .partition_point(|(l, _)| *l < card.first_line as i64);
-        if k > 0 {
-            return Cow::Borrowed(&self.content[k - 1].1);
-        }
-        if !self.front_matter.is_empty() {
-            return Cow::Borrowed(&self.front_matter);
-        }
-        Cow::Borrowed(&self.fallback)
     }
 }
