@@ -84,8 +84,15 @@ fn note_text() -> impl Strategy<Value = String> {
         1 => "\\PC{0,4}",
     ];
     let sep = prop_oneof![8 => Just("\n"), 1 => Just("\r\n"), 1 => Just("\r")];
-    prop::collection::vec((piece, sep), 0..40).prop_map(|v| {
-        let mut s = String::new();
+    let front_matter = prop_oneof![
+        3 => Just(""),
+        1 => Just("---\ntags: [flashcards, b]\nsr-ease: 230\n---\n"),
+        1 => Just("---\ntags: flashcards/fm\n\ntag: x\n---\n"),
+        1 => Just("---\n---\n"),
+        1 => Just("---\ntitle: x\n"),
+    ];
+    (front_matter, prop::collection::vec((piece, sep), 0..40)).prop_map(|(fm, v)| {
+        let mut s = fm.to_string();
         for (p, sep) in v {
             s.push_str(&p);
             s.push_str(sep);
@@ -469,4 +476,57 @@ fn corpus_notes_under_random_edits() {
         }
     }
     eprintln!("{notes} corpus notes, {edits} edits");
+}
+
+#[test]
+fn typing_in_the_front_matter_reuses_the_body() {
+    let s = setup(0);
+    let old = "---\ntags: [flashcards/a]\nx: 1\n---\n#flashcards/b\n\nQ::A\n\nq\n?\na\n";
+    let mut note = fresh(&s, old);
+    let mut text = old.to_string();
+    // Retag the note one keystroke at a time, add a front matter line, then remove it.
+    let at = text.find("/a").unwrap() + 2;
+    for (i, c) in ["x", "y", "\n", "tag: z", "\n"].iter().enumerate() {
+        let before = text.clone();
+        let p = at + ["x", "y", "\n", "tag: z"][..i].concat().len();
+        text.insert_str(p, c);
+        let e = EditSpan {
+            start: p,
+            old_end: p,
+            new_end: p + c.len(),
+        };
+        let reused = reparse_in_place(
+            &mut note,
+            &before,
+            &text,
+            &[e],
+            &s.settings,
+            &s.ctx,
+            &s.engine,
+        );
+        assert!(reused, "{text:?}");
+        assert_eq!(note, fresh(&s, &text), "{text:?}");
+    }
+    assert_eq!(note.cards[0].decks, vec!["#flashcards/b".to_string()]);
+    assert_eq!(note.front_matter.as_ref().unwrap().close_line, 5);
+    // Typing `---` on a line of its own closes the block early: a full parse.
+    let before = text.clone();
+    let p = text.find("x: 1").unwrap();
+    text.insert_str(p, "---\n");
+    let e = EditSpan {
+        start: p,
+        old_end: p,
+        new_end: p + 4,
+    };
+    let reused = reparse_in_place(
+        &mut note,
+        &before,
+        &text,
+        &[e],
+        &s.settings,
+        &s.ctx,
+        &s.engine,
+    );
+    assert!(!reused);
+    assert_eq!(note, fresh(&s, &text));
 }

@@ -18,9 +18,16 @@
 //!   way between two marks.
 //! * **Note-wide parts** are recomputed, in O(cards + tags): the gate and every card's decks.
 //!
-//! Falls back to a full parse when the front matter could change (an edit on its lines, or a
-//! `---` that could open or close it), when the edits do not fit the texts, or when the old note
-//! carries no index (not made by [`parse_note_with`] or this module).
+//! * **Front matter.** An edit between its first and closing lines that types no `---` line
+//!   keeps the block (moved by the line delta): the block is read again, the body only moved.
+//!
+//! Falls back to a full parse when the front matter could appear, vanish or change its extent
+//! (an edit on its first or closing line, a `---` line typed inside it, line 0 becoming or
+//! leaving `---`, a `---` line typed below an unclosed one), when the edits do not fit the
+//! texts, or when the old note carries no index (not made by [`parse_note_with`] or this
+//! module). Everything else, fences, math, `%%` and HTML comments (including one that hides the
+//! rest of the note) included, is handled by rescanning: an edit that changes how far a fence
+//! reaches rescans as far as the difference goes, up to the end of the note.
 
 use super::cloze::ClozeEngine;
 use super::lines::{self, Line};
@@ -116,9 +123,10 @@ struct Plan {
     region: Vec<Line>,
     /// Byte delta after the edit.
     delta: isize,
-    /// Where the card scanner and the tag reader resume (at or before `l0`).
+    /// Where the card scanner and the tag reader resume (at or before `l0`); `t0` is `None`
+    /// for an edit inside the front matter, which leaves the body's tags as they are.
     s0: usize,
-    t0: usize,
+    t0: Option<usize>,
 }
 
 fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Option<Plan> {
@@ -167,8 +175,20 @@ fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Optio
 
     // The front matter (lines 0..=close) decides what every other line reads as.
     let line0_is_rule = |t: &str, l: Line| &t[l.start..l.end] == "---";
+    let mut in_front_matter = false;
     match &old.front_matter {
-        Some(fm) if l0 <= fm.close_line => return None,
+        Some(fm) if l0 <= fm.close_line => {
+            // Inside the block, it stays the same block (moved by the line delta) as long as
+            // its first and closing lines are untouched and no `---` line is typed before the
+            // closing one.
+            if l0 == 0
+                || l1_old > fm.close_line
+                || region.iter().any(|&l| line0_is_rule(new_text, l))
+            {
+                return None;
+            }
+            in_front_matter = true;
+        }
         Some(_) => {}
         None => {
             let old0 = line0_is_rule(old_text, old.lines.get(0));
@@ -187,9 +207,15 @@ fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Optio
     let body_from = old.front_matter.as_ref().map_or(0, |f| f.close_line + 1);
     let flags = &old.index.flags;
     let s0 = (0..=l0).rev().find(|&i| flags[i] & SCAN_SYNC != 0)?;
-    let t0 = (body_from..=l0)
-        .rev()
-        .find(|&i| flags[i] & TAG_CLEAR != 0)?;
+    let t0 = if in_front_matter {
+        None
+    } else {
+        Some(
+            (body_from..=l0)
+                .rev()
+                .find(|&i| flags[i] & TAG_CLEAR != 0)?,
+        )
+    };
     Some(Plan {
         l0,
         l1_old,
@@ -219,11 +245,24 @@ fn apply(
     let n_region = region.len();
     let l1_new = l0 + n_region;
     let dl = n_region as isize - (l1_old - l0) as isize;
-    let blank_until = note.front_matter.as_ref().map(|f| f.close_line);
     // The flags of line `l0` hold: they depend only on the lines before it.
     let keep_l0 = note.index.flags[l0];
 
     note.lines.splice(l0..l1_old, region, delta);
+    if t0.is_none() {
+        // An edit inside the front matter: read it again (its closing line moved by `dl`).
+        let fm = tags::front_matter(text, &note.lines);
+        let want = note
+            .front_matter
+            .as_ref()
+            .map(|f| f.close_line.wrapping_add_signed(dl));
+        if fm.as_ref().map(|f| f.close_line) != want {
+            *note = parse_note_with(text, settings, ctx, engine);
+            return;
+        }
+        note.front_matter = fm;
+    }
+    let blank_until = note.front_matter.as_ref().map(|f| f.close_line);
     let flags = &mut note.index.flags;
     flags.splice(
         l0..l1_old,
@@ -288,6 +327,26 @@ fn apply(
     note.events.splice(a..b, events);
 
     // Tags.
+    match t0 {
+        Some(t0) => reread_tags(note, text, t0, l1_new, dl, delta),
+        None => {
+            // The front matter's tags (line −1) come first; the body's only moved.
+            let k = note.tags.partition_point(|t| t.line < 0);
+            for t in &mut note.tags[k..] {
+                shift_tag(t, dl, delta);
+            }
+            note.tags
+                .splice(..k, note::front_matter_tags(note.front_matter.as_ref()));
+        }
+    }
+
+    note::finish(note, all, settings, ctx, engine);
+}
+
+/// Rereads the inline tags from line `t0`, where nothing is open, until a line past the edited
+/// ones (new lines `..l1_new`) where nothing is open now and nothing was before.
+fn reread_tags(note: &mut Note, text: &str, t0: usize, l1_new: usize, dl: isize, delta: isize) {
+    let old_line = |new: usize| new.wrapping_add_signed(-dl);
     let flags = &mut note.index.flags;
     let mut fresh_tags = Vec::new();
     let stop = tags::inline_tags_from(text, &note.lines, t0, &mut fresh_tags, |i, clear| {
@@ -311,8 +370,6 @@ fn apply(
         shift_tag(t, dl, delta);
     }
     note.tags.splice(a..b, fresh_tags);
-
-    note::finish(note, all, settings, ctx, engine);
 }
 
 fn event_line(e: &ScanEvent) -> usize {
