@@ -16,6 +16,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the Language Server Protocol on stdin/stdout (the default).
+    Lsp,
     /// List the cards the plugin finds in notes (files or folders).
     Cards {
         /// One JSON line per note, in the shape of the corpus's expected.jsonl.
@@ -53,6 +55,17 @@ enum Command {
     },
 }
 
+/// Logs go to stderr (stdout carries the protocol); `RUST_LOG` picks the level.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+}
+
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -80,9 +93,22 @@ fn main() {
             now,
             dry_run,
         }),
-        None => {
-            eprintln!("srls: the language server is not built yet; try `srls cards PATH`");
-            2
+        None | Some(Command::Lsp) => {
+            init_logging();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build();
+            match rt {
+                Ok(rt) => {
+                    rt.block_on(srls::lsp::run_stdio());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("srls: cannot start the runtime: {e}");
+                    2
+                }
+            }
         }
     };
     std::process::exit(code);

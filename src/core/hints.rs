@@ -66,7 +66,9 @@ pub fn due_label(d: &Due, today: NaiveDate, now: DateTime<Utc>) -> String {
 pub fn learning_step(g: &Option<Group>) -> Option<String> {
     match g {
         Some(Group::Fsrs(c)) => match c.state {
-            FsrsState::Learning => Some(format!("learning step {}/2", (c.learning_steps + 1).min(2))),
+            FsrsState::Learning => {
+                Some(format!("learning step {}/2", (c.learning_steps + 1).min(2)))
+            }
             FsrsState::Relearning => Some("relearning step 1/1".into()),
             _ => None,
         },
@@ -84,7 +86,14 @@ pub fn hint_offset(note: &Note, card: &Card) -> usize {
 }
 
 /// The hints of the cards whose hint offset lies in `from..=to`.
-pub fn hints(note: &Note, from: usize, to: usize, style: HintStyle, today: NaiveDate, now: DateTime<Utc>) -> Vec<Hint> {
+pub fn hints(
+    note: &Note,
+    from: usize,
+    to: usize,
+    style: HintStyle,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<Hint> {
     let mut out = Vec::new();
     for card in &note.cards {
         let off = hint_offset(note, card);
@@ -129,7 +138,11 @@ pub fn hints(note: &Note, from: usize, to: usize, style: HintStyle, today: Naive
                     .collect::<Vec<_>>()
                     .join("\n")
             });
-            out.push(Hint { offset: off, label, tooltip });
+            out.push(Hint {
+                offset: off,
+                label,
+                tooltip,
+            });
         } else {
             for (i, d) in dues.iter().enumerate() {
                 let mut label = format!("{}: {}", i + 1, due_label(d, today, now));
