@@ -34,6 +34,25 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// List due and new cards, grouped by deck, with totals (and a 7-day forecast).
+    Due {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+        #[arg(long)]
+        deck: Option<String>,
+        /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// The instant for FSRS cards (default: SRLS_NOW, then now).
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also print how many sides fall due on each of the next 7 days.
+        #[arg(long)]
+        forecast: bool,
+    },
     /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
     Grade {
         /// FILE:LINE of any line of the card.
@@ -78,6 +97,21 @@ fn main() {
                 2
             }
         },
+        Some(Command::Due {
+            paths,
+            deck,
+            today,
+            now,
+            json,
+            forecast,
+        }) => srls::cli::due::run(&srls::cli::due::DueArgs {
+            paths,
+            deck,
+            today,
+            now,
+            json,
+            forecast,
+        }),
         Some(Command::Grade {
             target,
             response,
