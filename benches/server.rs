@@ -53,7 +53,12 @@ impl Server {
                 }
             }
         });
-        Server { child, stdin, rx, id: 0 }
+        Server {
+            child,
+            stdin,
+            rx,
+            id: 0,
+        }
     }
 
     fn send(&mut self, v: Value) {
@@ -77,7 +82,10 @@ impl Server {
     /// Reads messages until `pred`, answering the server's requests with null.
     fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
         loop {
-            let m = self.rx.recv_timeout(Duration::from_secs(120)).expect("server message");
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(120))
+                .expect("server message");
             if m.get("method").is_some() && m.get("id").is_some() {
                 let id = m["id"].clone();
                 self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
@@ -89,7 +97,8 @@ impl Server {
     }
 
     fn status(&self, key: &str) -> u64 {
-        let s = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         s.lines()
             .find(|l| l.starts_with(key))
             .and_then(|l| l.split_whitespace().nth(1))
@@ -109,7 +118,9 @@ fn uri(p: &Path) -> String {
 }
 
 fn init(s: &mut Server, root: Option<&Path>, index: bool) {
-    let folders = root.map(|r| json!([{"uri": uri(r), "name": "v"}])).unwrap_or(Value::Null);
+    let folders = root
+        .map(|r| json!([{"uri": uri(r), "name": "v"}]))
+        .unwrap_or(Value::Null);
     s.request(
         "initialize",
         json!({"processId": null, "workspaceFolders": folders, "initializationOptions": {"index": {"enabled": index}, "today": "2025-01-03"},
@@ -177,7 +188,11 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let _ = Command::new(env!("CARGO_BIN_EXE_srls")).arg("check").arg(&corpus).stdout(Stdio::null()).status();
+        let _ = Command::new(env!("CARGO_BIN_EXE_srls"))
+            .arg("check")
+            .arg(&corpus)
+            .stdout(Stdio::null())
+            .status();
         times.push(t.elapsed());
     }
     times.sort();
@@ -185,7 +200,13 @@ fn main() {
     println!();
     println!("| benchmark | result |");
     println!("|---|---|");
-    println!("| index {} notes ({:.1} MB) | {:.2} s wall, peak RSS {:.1} MB |", 10000, bytes as f64 / 1e6, index_time.as_secs_f64(), peak as f64 / 1024.0);
+    println!(
+        "| index {} notes ({:.1} MB) | {:.2} s wall, peak RSS {:.1} MB |",
+        10000,
+        bytes as f64 / 1e6,
+        index_time.as_secs_f64(),
+        peak as f64 / 1024.0
+    );
     println!(
         "| memory per indexed note | {:.1} KB ({:.1} MB idle → {:.1} MB indexed) |",
         (rss_indexed.saturating_sub(rss_idle)) as f64 / 10000.0,
@@ -198,7 +219,10 @@ fn main() {
         (after.saturating_sub(before)) as f64 / 1024.0 / n_open as f64,
         n_open
     );
-    println!("| `srls check` cold start on the corpus (175 notes) | median {:.0} ms |", times[2].as_secs_f64() * 1e3);
+    println!(
+        "| `srls check` cold start on the corpus (175 notes) | median {:.0} ms |",
+        times[2].as_secs_f64() * 1e3
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

@@ -499,3 +499,18 @@ fn offset_helper_counts_units() {
     assert_eq!(offset_of("a🇯🇵b", 0, 5, "utf-16"), 9);
     assert_eq!(offset_of("a🇯🇵b", 0, 9, "utf-8"), 9);
 }
+
+#[tokio::test]
+async fn cards_the_editor_renders_as_code_are_flagged() {
+    let c = started(&["utf-16"], false).await;
+    // An indented code block is text for the plugin, code for the editor.
+    let text = "#flashcards\n\nSome text.\n\n    code::block\n\nReal::card\n";
+    c.open("file:///c.md", text, 1);
+    let d = c
+        .wait_for("textDocument/publishDiagnostics", |p| p["version"] == 1)
+        .await;
+    let items = d["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{d}");
+    assert_eq!(items[0]["code"], "rendered-as-code");
+    assert_eq!(items[0]["range"]["start"]["line"], 4);
+}

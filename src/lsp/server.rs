@@ -150,12 +150,76 @@ fn card_at(note: &Note, offset: usize) -> Option<usize> {
     crate::cli::grade::card_at_line(note, line)
 }
 
+/// Where the editor's markdown (the tree-sitter block tree) differs from the plugin's scanner:
+/// a card whose defining line the editor renders as code or HTML.
+fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
+    let blocks = doc.document.blocks();
+    let mut code: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+    code.extend(
+        blocks
+            .fenced_code
+            .iter()
+            .map(|f| (f.range.clone(), "a code block")),
+    );
+    code.extend(
+        blocks
+            .indented_code
+            .iter()
+            .map(|r| (r.clone(), "an indented code block")),
+    );
+    code.extend(blocks.html.iter().map(|r| (r.clone(), "an HTML block")));
+    if code.is_empty() {
+        return vec![];
+    }
+    let settings = &doc.vault.settings;
+    let mut out = Vec::new();
+    for c in &doc.note.cards {
+        let line = match c.kind {
+            CardType::SingleLineBasic | CardType::SingleLineReversed => {
+                c.src_lines.first().copied()
+            }
+            CardType::MultiLineBasic | CardType::MultiLineReversed => {
+                let sep = if c.kind == CardType::MultiLineBasic {
+                    &settings.multiline_card_separator
+                } else {
+                    &settings.multiline_reversed_card_separator
+                };
+                c.src_lines.iter().copied().find(|&l| {
+                    crate::core::jstext::trim(doc.note.lines.text(&doc.text, l)) == sep.as_str()
+                })
+            }
+            CardType::Cloze => None,
+        };
+        let Some(line) = line else { continue };
+        let l = doc.note.lines.get(line);
+        // Blank trailing lines of indented code and HTML blocks do not count.
+        if let Some((_, what)) = code
+            .iter()
+            .find(|(r, _)| r.start <= l.start && l.end < r.end.max(l.start + 1) && r.start < l.end)
+        {
+            out.push(lint::Diagnostic {
+                code: "rendered-as-code",
+                severity: lint::default_severity("rendered-as-code"),
+                start: l.start,
+                end: l.end,
+                message: format!(
+                    "the editor shows this line inside {what}, but the plugin reads a card here"
+                ),
+                fixes: vec![],
+            });
+        }
+    }
+    out
+}
+
 fn diagnostics_for(doc: &Doc, config: &Config) -> Vec<Diagnostic> {
     if !config.diagnostics_enabled {
         return vec![];
     }
     let mut out = Vec::new();
-    for d in lint::lint(&doc.text, &doc.note, &doc.vault.settings, &doc.vault.engine) {
+    let mut all = lint::lint(&doc.text, &doc.note, &doc.vault.settings, &doc.vault.engine);
+    all.extend(rendered_as_code(doc));
+    for d in all {
         let Some(sev) = config.severity_of(d.code, d.severity) else {
             continue;
         };
