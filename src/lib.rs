@@ -2,5 +2,6 @@
 pub mod cli;
 pub mod clock;
 pub mod core;
+pub mod lsp;
 pub mod text;
 pub mod vault;

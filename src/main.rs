@@ -16,6 +16,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the Language Server Protocol on stdin/stdout (the default).
+    Lsp,
     /// List the cards the plugin finds in notes (files or folders).
     Cards {
         /// One JSON line per note, in the shape of the corpus's expected.jsonl.
@@ -31,6 +33,25 @@ enum Command {
         format: String,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// List due and new cards, grouped by deck, with totals (and a 7-day forecast).
+    Due {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+        #[arg(long)]
+        deck: Option<String>,
+        /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// The instant for FSRS cards (default: SRLS_NOW, then now).
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also print how many sides fall due on each of the next 7 days.
+        #[arg(long)]
+        forecast: bool,
     },
     /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
     Grade {
@@ -53,6 +74,17 @@ enum Command {
     },
 }
 
+/// Logs go to stderr (stdout carries the protocol); `RUST_LOG` picks the level.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+}
+
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -65,6 +97,21 @@ fn main() {
                 2
             }
         },
+        Some(Command::Due {
+            paths,
+            deck,
+            today,
+            now,
+            json,
+            forecast,
+        }) => srls::cli::due::run(&srls::cli::due::DueArgs {
+            paths,
+            deck,
+            today,
+            now,
+            json,
+            forecast,
+        }),
         Some(Command::Grade {
             target,
             response,
@@ -80,9 +127,22 @@ fn main() {
             now,
             dry_run,
         }),
-        None => {
-            eprintln!("srls: the language server is not built yet; try `srls cards PATH`");
-            2
+        None | Some(Command::Lsp) => {
+            init_logging();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build();
+            match rt {
+                Ok(rt) => {
+                    rt.block_on(srls::lsp::run_stdio());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("srls: cannot start the runtime: {e}");
+                    2
+                }
+            }
         }
     };
     std::process::exit(code);

@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod check;
+pub mod due;
 pub mod files;
 pub mod grade;
 

@@ -4,6 +4,7 @@ pub mod due;
 pub mod glob;
 pub mod grade;
 pub mod hints;
+pub mod hover;
 pub mod incremental;
 pub mod jstext;
 pub mod lines;

@@ -1,0 +1,179 @@
+//! The workspace index: a summary of every note's cards, for due counts, load balancing,
+//! next-due navigation and workspace symbols. Open documents always win over files on disk.
+
+use crate::core::due::{Due, sibling_dues};
+use crate::core::note::Note;
+use crate::core::schedule::Histogram;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One card, as much as vault-wide features need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedCard {
+    /// 0-based first line of the card's text and the byte range of that line's start.
+    pub line: usize,
+    pub question: String,
+    pub decks: Vec<String>,
+    pub dues: Vec<Due>,
+}
+
+/// One note of the index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedNote {
+    pub path: PathBuf,
+    pub vault_root: Option<PathBuf>,
+    pub cards: Vec<IndexedCard>,
+}
+
+impl IndexedNote {
+    pub fn from_note(path: &Path, vault_root: Option<PathBuf>, note: &Note) -> IndexedNote {
+        IndexedNote {
+            path: path.to_path_buf(),
+            vault_root,
+            cards: note
+                .cards
+                .iter()
+                .map(|c| IndexedCard {
+                    line: c.src_lines.first().copied().unwrap_or(c.first_line),
+                    question: crate::cli::one_line(c.question(), 80),
+                    decks: c.decks.clone(),
+                    dues: sibling_dues(c),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Counts for one deck (or the total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub due: usize,
+    pub new: usize,
+}
+
+/// The index: files on disk, with open documents laid over them.
+#[derive(Debug, Default)]
+pub struct Index {
+    disk: HashMap<PathBuf, IndexedNote>,
+    open: HashMap<PathBuf, IndexedNote>,
+    pub ready: bool,
+}
+
+impl Index {
+    pub fn set_disk(&mut self, n: IndexedNote) {
+        self.disk.insert(n.path.clone(), n);
+    }
+    pub fn remove_disk(&mut self, p: &Path) {
+        self.disk.remove(p);
+    }
+    pub fn set_open(&mut self, n: IndexedNote) {
+        self.open.insert(n.path.clone(), n);
+    }
+    pub fn close(&mut self, p: &Path) {
+        self.open.remove(p);
+    }
+    pub fn len(&self) -> usize {
+        self.notes().count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every note, open documents first-class.
+    pub fn notes(&self) -> impl Iterator<Item = &IndexedNote> {
+        self.open.values().chain(
+            self.disk
+                .values()
+                .filter(|n| !self.open.contains_key(&n.path)),
+        )
+    }
+
+    /// Due-date histogram of one vault (all notes whose vault root is `root`).
+    pub fn histogram(
+        &self,
+        root: Option<&Path>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Histogram {
+        let mut h = Histogram::new();
+        for n in self.notes().filter(|n| n.vault_root.as_deref() == root) {
+            for c in &n.cards {
+                for d in &c.dues {
+                    if let Some(k) = d.day_key(today, now) {
+                        *h.entry(k).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        h
+    }
+
+    /// Due and new counts per deck, and the total (cards, not sides: a card is due when any
+    /// side is due, new when all its sides are new).
+    pub fn summary(&self, today: NaiveDate, now: DateTime<Utc>) -> (Counts, Vec<(String, Counts)>) {
+        let mut total = Counts::default();
+        let mut decks: HashMap<String, Counts> = HashMap::new();
+        for n in self.notes() {
+            for c in &n.cards {
+                let due = c.dues.iter().any(|d| d.is_due(today, now));
+                let new = !due && c.dues.iter().all(|d| matches!(d, Due::New));
+                if !due && !new {
+                    continue;
+                }
+                let bump = |k: &mut Counts| {
+                    if due { k.due += 1 } else { k.new += 1 }
+                };
+                bump(&mut total);
+                for d in &c.decks {
+                    bump(
+                        decks
+                            .entry(d.trim_start_matches('#').to_string())
+                            .or_default(),
+                    );
+                }
+            }
+        }
+        let mut v: Vec<(String, Counts)> = decks.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        (total, v)
+    }
+
+    /// The most overdue due card (ties: path, line), optionally in a deck (and its sub-decks).
+    pub fn next_due(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        deck: Option<&str>,
+    ) -> Option<(&IndexedNote, &IndexedCard)> {
+        let mut best: Option<(i64, &IndexedNote, &IndexedCard)> = None;
+        for n in self.notes() {
+            for c in &n.cards {
+                if let Some(d) = deck {
+                    let d = d.trim_start_matches('#');
+                    if !c.decks.iter().any(|x| {
+                        let x = x.trim_start_matches('#');
+                        x == d || x.starts_with(&format!("{d}/"))
+                    }) {
+                        continue;
+                    }
+                }
+                let key = c
+                    .dues
+                    .iter()
+                    .filter(|d| d.is_due(today, now))
+                    .filter_map(|d| d.day_key(today, now))
+                    .min();
+                let Some(k) = key else { continue };
+                let better = match &best {
+                    None => true,
+                    Some((bk, bn, bc)) => (k, &n.path, c.line) < (*bk, &bn.path, bc.line),
+                };
+                if better {
+                    best = Some((k, n, c));
+                }
+            }
+        }
+        best.map(|(_, n, c)| (n, c))
+    }
+}

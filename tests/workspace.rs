@@ -1,0 +1,287 @@
+//! The vault: workspace index with progress, due counts, next due card, watched files, and
+//! `srls due --json` against the corpus.
+
+mod common;
+
+use common::{Client, file_uri, vault};
+use serde_json::{Value, json};
+use std::path::Path;
+
+const A1: &str = "#flashcards/geo\n\nParis::France\n<!--SR:!2025-01-01,3,250-->\n\nBerlin::Germany\n<!--SR:!2025-01-10,3,250-->\n\nRome::Italy\n";
+const A2: &str = "#flashcards/bio\n\nCell\n?\nUnit of life\n<!--SR:!2024-12-30,3,250-->\n";
+// Vault B: its own tag and separator.
+const B1: &str = "#cards\n\nHola;;Hello\n<!--SR:!2025-01-02,3,250-->\n\nQ::not a card here\n";
+const B_SETTINGS: &str =
+    r##"{"settings": {"flashcardTags": ["#cards"], "singleLineCardSeparator": ";;"}}"##;
+
+fn setup() -> tempfile::TempDir {
+    vault(&[
+        ("A/.obsidian/app.json", "{}"),
+        ("A/geo.md", A1),
+        ("A/sub/bio.md", A2),
+        ("A/.git/ignored.md", "#flashcards\n\nX::Y\n"),
+        (
+            "B/.obsidian/plugins/obsidian-spaced-repetition/data.json",
+            B_SETTINGS,
+        ),
+        ("B/es.md", B1),
+    ])
+}
+
+async fn summary(c: &mut Client) -> Value {
+    c.request(
+        "workspace/executeCommand",
+        json!({"command": "srls.dueSummary", "arguments": []}),
+    )
+    .await
+}
+
+async fn wait_index(c: &Client) {
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "begin")
+        .await;
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+}
+
+#[tokio::test]
+async fn index_counts_navigation_and_updates() {
+    let dir = setup();
+    let root = file_uri(dir.path());
+    let mut c = Client::start();
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&root),
+    )
+    .await;
+    wait_index(&c).await;
+    assert!(
+        !c.server_requests("window/workDoneProgress/create")
+            .is_empty()
+    );
+    assert!(
+        !c.server_requests("client/registerCapability").is_empty(),
+        "watchers registered"
+    );
+
+    let s = summary(&mut c).await;
+    // Due: Paris (01-01), Cell (12-30), Hola (01-02); new: Rome. Berlin is later. `Q::` in B is
+    // no card (B's separator is `;;`).
+    assert_eq!(s["total"], json!({"due": 3, "new": 1}), "{s}");
+    let decks: Vec<(String, u64, u64)> = s["decks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["deck"].as_str().unwrap().to_string(),
+                d["due"].as_u64().unwrap(),
+                d["new"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decks,
+        vec![
+            ("cards".into(), 1, 0),
+            ("flashcards/bio".into(), 1, 0),
+            ("flashcards/geo".into(), 1, 1)
+        ]
+    );
+
+    // Next due: the most overdue (Cell, due 2024-12-30), opened with showDocument.
+    let n = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "srls.nextDue", "arguments": []}),
+        )
+        .await;
+    assert_eq!(n["question"], "Cell", "{n}");
+    assert!(n["uri"].as_str().unwrap().ends_with("A/sub/bio.md"));
+    assert_eq!(n["range"]["start"]["line"], 2);
+    assert!(!c.server_requests("window/showDocument").is_empty());
+    let n = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "srls.nextDue", "arguments": [{"deck": "flashcards/geo"}]}),
+        )
+        .await;
+    assert_eq!(n["question"], "Paris");
+
+    // Workspace symbols find cards by question text.
+    let w = c
+        .request("workspace/symbol", json!({"query": "berl"}))
+        .await;
+    assert_eq!(w.as_array().unwrap().len(), 1);
+    assert_eq!(w[0]["name"], "Berlin");
+
+    // Editing an open note changes the counts (open documents win over the disk).
+    let geo = dir.path().join("A/geo.md");
+    let geo_uri = file_uri(&geo);
+    c.open(&geo_uri, A1, 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": geo_uri, "version": 2}, "contentChanges": [{"text": A1.replace("2025-01-10", "2025-01-03")}]}),
+    );
+    let s = summary(&mut c).await;
+    assert_eq!(s["total"], json!({"due": 4, "new": 1}), "{s}");
+
+    // A file changed on disk (watched-files notification) updates the counts.
+    let es = dir.path().join("B/es.md");
+    std::fs::write(&es, B1.replace("2025-01-02", "2025-02-02")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&es), "type": 2}]}),
+    );
+    let s = summary(&mut c).await;
+    assert_eq!(s["total"], json!({"due": 3, "new": 1}), "{s}");
+    // And a deleted one.
+    std::fs::remove_file(dir.path().join("A/sub/bio.md")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&dir.path().join("A/sub/bio.md")), "type": 3}]}),
+    );
+    let s = summary(&mut c).await;
+    assert_eq!(s["total"], json!({"due": 2, "new": 1}), "{s}");
+
+    // Code lens on the open note.
+    let l = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": geo_uri}}),
+        )
+        .await;
+    assert_eq!(l[0]["command"]["title"], "2 due · 1 new");
+}
+
+#[tokio::test]
+async fn load_balancing_uses_the_vault() {
+    // 3 cards due in 8 days: a Good on a new card (interval 3 → 8 with its window) moves off
+    // the crowded day exactly as the plugin would.
+    let mut files = vec![("V/.obsidian/app.json".to_string(), "{}".to_string())];
+    let mut crowded = String::from("#flashcards\n\n");
+    for i in 0..3 {
+        crowded.push_str(&format!("Q{i}::A{i}\n<!--SR:!2025-01-11,8,250-->\n\n"));
+    }
+    files.push(("V/crowded.md".into(), crowded));
+    let note = "#flashcards\n\nNew::card\n<!--SR:!2025-01-03,3,250-->\n";
+    files.push(("V/n.md".into(), note.into()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = vault(&refs);
+    let mut c = Client::start();
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&file_uri(dir.path())),
+    )
+    .await;
+    wait_index(&c).await;
+    let uri = file_uri(&dir.path().join("V/n.md"));
+    c.open(&uri, note, 1);
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let a = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Grade: Good")
+        .unwrap()
+        .clone();
+    let r = c.request("codeAction/resolve", a).await;
+    let text = common::apply(
+        note,
+        r["edit"]["documentChanges"][0]["edits"].as_array().unwrap(),
+        "utf-16",
+    );
+    // 3·2.5 = 7.5 → 8, which has 3 cards; 7 is free → interval 7.
+    assert!(text.contains("<!--SR:!2025-01-10,7,250-->"), "{text}");
+    // Same as the CLI.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_srls"))
+        .args([
+            "grade",
+            &format!("{}:3", dir.path().join("V/n.md").display()),
+            "good",
+            "--today",
+            "2025-01-03",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+<!--SR:!2025-01-10,7,250-->"));
+}
+
+#[test]
+fn due_json_agrees_with_the_corpus() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let today = "2024-01-01";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_srls"))
+        .args(["due", "--json", "--today", today])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, u64, String)> = v["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["file"].as_str().unwrap().to_string(),
+                c["first_line"].as_u64().unwrap(),
+                c["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want = Vec::new();
+    for line in std::fs::read_to_string(corpus.join("expected.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let e: Value = serde_json::from_str(line).unwrap();
+        for c in e["cards"].as_array().unwrap() {
+            let n = c["sides"].as_array().unwrap().len();
+            let sched = c["schedule"].as_array().unwrap();
+            let sides: Vec<Option<String>> = (0..n)
+                .map(|i| {
+                    sched
+                        .get(i)
+                        .and_then(|g| g.get(0))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect();
+            let due = sides.iter().flatten().any(|d| d.as_str() <= today);
+            let new = !due && sides.iter().any(Option::is_none);
+            if due || new {
+                want.push((
+                    e["file"].as_str().unwrap().to_string(),
+                    c["first_line"].as_u64().unwrap(),
+                    if due { "due" } else { "new" }.to_string(),
+                ));
+            }
+        }
+    }
+    want.sort();
+    assert!(want.len() > 100);
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    assert_eq!(
+        v["total"]["due"].as_u64().unwrap() as usize,
+        want.iter().filter(|w| w.2 == "due").count()
+    );
+}
