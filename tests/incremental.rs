@@ -188,6 +188,11 @@ fn setup(which: u8) -> Setup {
             settings.flashcard_tags_to_ignore = vec!["#other".into()];
             settings.multiline_card_separator = "q".into();
         }
+        4 => {
+            // Folders are decks, but the note is at the vault root: every card is dropped.
+            settings.convert_folders_to_decks = true;
+            ctx.vault_path = Some("note.md".into());
+        }
         _ => {}
     }
     let engine = ClozeEngine::new(&settings.cloze_patterns);
@@ -288,7 +293,7 @@ proptest! {
     /// Random edits and batches of edits, through both entry points.
     #[test]
     fn reparse_equals_fresh_parse(
-        which in 0u8..4,
+        which in 0u8..5,
         text in note_text(),
         ops in prop::collection::vec(op(), 1..12),
         batches in prop::collection::vec(prop_oneof![6 => Just(1usize), 1 => 2..4usize], 1..4),
@@ -304,7 +309,7 @@ proptest! {
     /// Typing a run of characters at one place, one keystroke at a time, then deleting it.
     #[test]
     fn typing_and_backspacing(
-        which in 0u8..4,
+        which in 0u8..5,
         text in note_text(),
         at in 0.0..=1.0f64,
         typed in prop::collection::vec(prop::sample::select(CHARS), 1..12),

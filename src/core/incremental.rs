@@ -174,29 +174,26 @@ fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Optio
     };
 
     // The front matter (lines 0..=close) decides what every other line reads as.
-    let line0_is_rule = |t: &str, l: Line| &t[l.start..l.end] == "---";
+    let is_rule = |t: &str, l: Line| &t[l.start..l.end] == "---";
     let mut in_front_matter = false;
     match &old.front_matter {
         Some(fm) if l0 <= fm.close_line => {
             // Inside the block, it stays the same block (moved by the line delta) as long as
             // its first and closing lines are untouched and no `---` line is typed before the
             // closing one.
-            if l0 == 0
-                || l1_old > fm.close_line
-                || region.iter().any(|&l| line0_is_rule(new_text, l))
-            {
+            if l0 == 0 || l1_old > fm.close_line || region.iter().any(|&l| is_rule(new_text, l)) {
                 return None;
             }
             in_front_matter = true;
         }
         Some(_) => {}
         None => {
-            let old0 = line0_is_rule(old_text, old.lines.get(0));
+            let old0 = is_rule(old_text, old.lines.get(0));
             if l0 == 0 {
-                if old0 || line0_is_rule(new_text, region[0]) {
+                if old0 || is_rule(new_text, region[0]) {
                     return None;
                 }
-            } else if old0 && region.iter().any(|&l| line0_is_rule(new_text, l)) {
+            } else if old0 && region.iter().any(|&l| is_rule(new_text, l)) {
                 // An unclosed front matter that a new `---` line would close.
                 return None;
             }
