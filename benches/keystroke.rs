@@ -4,8 +4,9 @@
 //! is updated: what a server holding its notes does) and for `reparse` (the old note is only
 //! borrowed, so everything reused is cloned), next to a full parse.
 //!
-//! `cargo bench --bench keystroke`; without `--bench` (as under `cargo test`) it runs a few
-//! keystrokes only.
+//! `cargo bench --bench keystroke`; without `--bench` (as under `cargo test --benches`) it runs a
+//! few keystrokes on small notes. `KEYSTROKES=n` changes the count, `KEYSTROKE_IN_PLACE_ONLY=1`
+//! skips the cloning `reparse` (for profiling).
 
 use srls::core::cloze::ClozeEngine;
 use srls::core::incremental::{EditSpan, reparse, reparse_in_place};
@@ -232,6 +233,12 @@ fn main() {
         .ok()
         .and_then(|k| k.parse().ok())
         .unwrap_or(keystrokes);
-    run("1 MB", card_note(1 << 20), keystrokes);
-    run("4 MB", big_note(4 << 20), keystrokes);
+    // Under `cargo test --benches`, a quick smoke run on small notes.
+    let (mb, names) = if bench {
+        (1 << 20, ["1 MB", "4 MB"])
+    } else {
+        (32 << 10, ["32 KB", "128 KB"])
+    };
+    run(names[0], card_note(mb), keystrokes);
+    run(names[1], big_note(4 * mb), keystrokes);
 }
