@@ -29,6 +29,13 @@
 //! rest of the note) included, is handled by rescanning: an edit that changes how far a fence
 //! reaches rescans as far as the difference goes, up to the end of the note.
 
+//!
+//! A server keeps one [`Note`] per open document and, after applying a `didChange`, calls
+//! [`reparse_in_place`] with the byte spans of the applied changes (`text::AppliedEdit`'s
+//! `start_byte`, `old_end_byte`, `new_end_byte`). The old note must be exactly what a parse (or
+//! reparse) of the old text gave, with the same settings, context and cloze engine: after a
+//! settings change, parse afresh.
+
 use super::cloze::ClozeEngine;
 use super::lines::{self, Line};
 use super::note::{
@@ -146,6 +153,11 @@ fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Optio
     {
         return None;
     }
+    debug_assert!(
+        old_text.as_bytes()[..e.start] == new_text.as_bytes()[..e.start]
+            && old_text.as_bytes()[e.old_end..] == new_text.as_bytes()[e.new_end..],
+        "the edits do not describe how the old text became the new one"
+    );
     let delta = new_text.len() as isize - old_text.len() as isize;
 
     // The first line the edit may change: a line break typed right after a `\r` changes the
