@@ -10,6 +10,7 @@ use crate::core::due::{Due, sibling_dues};
 use crate::core::grade::{self, GradeRequest};
 use crate::core::hints::{self, due_label};
 use crate::core::hover::{HoverContext, hover_text};
+use crate::core::incremental::{EditSpan, reparse_in_place};
 use crate::core::lint;
 use crate::core::note::{Note, NoteContext, parse_note_with};
 use crate::core::scanner::CardType;
@@ -61,6 +62,10 @@ struct Doc {
     note: Arc<Note>,
     vault: Arc<Vault>,
     path: Option<PathBuf>,
+    /// The note's place in its vault (computed once: it touches the file system).
+    ctx: NoteContext,
+    /// The generation last copied into the vault index.
+    indexed: u64,
     /// Bumped on every change; a debounced diagnostics task only publishes its own generation.
     generation: u64,
 }
@@ -130,11 +135,14 @@ fn vault_for(st: &mut State, path: Option<&Path>) -> Arc<Vault> {
     v
 }
 
-fn parse(text: &str, vault: &Vault, path: Option<&Path>) -> Note {
-    let ctx = NoteContext {
+fn note_ctx(vault: &Vault, path: Option<&Path>) -> NoteContext {
+    NoteContext {
         vault_path: path.and_then(|p| crate::vault::vault_relative(vault.root.as_deref(), p)),
-    };
-    parse_note_with(text, &vault.settings, &ctx, &vault.engine)
+    }
+}
+
+fn parse(text: &str, vault: &Vault, path: Option<&Path>) -> Note {
+    parse_note_with(text, &vault.settings, &note_ctx(vault, path), &vault.engine)
 }
 
 fn clock(config: &Config) -> Clock {
@@ -263,15 +271,18 @@ impl Backend {
         tokio::spawn(async move {
             tokio::time::sleep(DEBOUNCE).await;
             let (diags, version) = {
-                let s = lock(&st);
+                let mut s = lock(&st);
+                if !s.docs.get(&uri).is_some_and(|d| d.generation == generation) {
+                    return;
+                }
+                // The vault index follows the open note once typing pauses.
+                Backend::update_open_index(&mut s, &uri);
                 if s.caps.pull_diagnostics {
                     return;
                 }
                 match s.docs.get(&uri) {
-                    Some(d) if d.generation == generation => {
-                        (diagnostics_for(d, &s.config), d.document.version())
-                    }
-                    _ => return,
+                    Some(d) => (diagnostics_for(d, &s.config), d.document.version()),
+                    None => return,
                 }
             };
             client.publish_diagnostics(uri, diags, Some(version)).await;
@@ -306,8 +317,9 @@ impl Backend {
                 let path = s.docs[u].path.clone();
                 let vault = vault_for(&mut s, path.as_deref());
                 if let Some(d) = s.docs.get_mut(u) {
+                    d.ctx = note_ctx(&vault, d.path.as_deref());
                     d.vault = vault;
-                    d.note = Arc::new(parse(&d.text, &d.vault, d.path.as_deref()));
+                    d.note = Arc::new(parse_note_with(&d.text, &d.vault.settings, &d.ctx, &d.vault.engine));
                     d.generation += 1;
                 }
             }
@@ -481,6 +493,19 @@ impl Backend {
             let entry = IndexedNote::from_note(p, d.vault.root.clone(), &d.note);
             s.index.set_open(entry);
         }
+    }
+}
+
+/// Brings the index up to date with open documents edited since (vault-wide answers need it).
+fn refresh_open_index(s: &mut State) {
+    let stale: Vec<Uri> = s
+        .docs
+        .iter()
+        .filter(|(_, d)| d.indexed != d.generation)
+        .map(|(u, _)| u.clone())
+        .collect();
+    for u in stale {
+        Backend::update_open_index(s, &u);
     }
 }
 
@@ -690,7 +715,8 @@ impl LanguageServer for Backend {
             let vault = vault_for(&mut s, path.as_deref());
             let text = params.text_document.text;
             let document = Document::with_encoding(&text, params.text_document.version, s.encoding);
-            let note = Arc::new(parse(&text, &vault, path.as_deref()));
+            let ctx = note_ctx(&vault, path.as_deref());
+            let note = Arc::new(parse_note_with(&text, &vault.settings, &ctx, &vault.engine));
             let warnings = vault.warnings.clone();
             s.docs.insert(
                 uri.clone(),
@@ -700,6 +726,8 @@ impl LanguageServer for Backend {
                     note,
                     vault,
                     path,
+                    ctx,
+                    indexed: u64::MAX,
                     generation: 0,
                 },
             );
@@ -735,19 +763,21 @@ impl LanguageServer for Backend {
                     match d.document.apply_changes(version, &changes) {
                         Err(e) => Some(format!("srls: {}: {e}; change ignored", uri.as_str())),
                         Ok(applied) => {
-                            let mut text = (*d.text).clone();
-                            let mut clamped = false;
-                            for (a, c) in applied.iter().zip(&changes) {
-                                clamped |= a.was_clamped();
-                                let (s0, e0) =
-                                    (a.start_byte.min(text.len()), a.old_end_byte.min(text.len()));
-                                text.replace_range(s0..e0, &c.text);
-                            }
-                            d.note = Arc::new(parse(&text, &d.vault, d.path.as_deref()));
-                            d.text = Arc::new(text);
-                            d.generation += 1;
-                            Self::update_open_index(&mut s, &uri);
-                            clamped.then(|| format!("srls: {}: a change's range was outside the document and was clamped", uri.as_str()))
+                    let mut text = (*d.text).clone();
+                    let mut clamped = false;
+                    let mut spans = Vec::with_capacity(applied.len());
+                    for (a, c) in applied.iter().zip(&changes) {
+                        clamped |= a.was_clamped();
+                        let (s0, e0) = (a.start_byte.min(text.len()), a.old_end_byte.min(text.len()));
+                        text.replace_range(s0..e0, &c.text);
+                        spans.push(EditSpan { start: s0, old_end: e0, new_end: s0 + c.text.len() });
+                    }
+                    // Only the edited region is rescanned; the result equals a fresh parse.
+                    let note = Arc::make_mut(&mut d.note);
+                    reparse_in_place(note, &d.text, &text, &spans, &d.vault.settings, &d.ctx, &d.vault.engine);
+                    d.text = Arc::new(text);
+                    d.generation += 1;
+                    clamped.then(|| format!("srls: {}: a change's range was outside the document and was clamped", uri.as_str()))
                         }
                     }
                 }
@@ -822,8 +852,9 @@ impl LanguageServer for Backend {
                     let path = s.docs[u].path.clone();
                     let vault = vault_for(&mut s, path.as_deref());
                     if let Some(d) = s.docs.get_mut(u) {
+                        d.ctx = note_ctx(&vault, d.path.as_deref());
                         d.vault = vault;
-                        d.note = Arc::new(parse(&d.text, &d.vault, d.path.as_deref()));
+                        d.note = Arc::new(parse_note_with(&d.text, &d.vault.settings, &d.ctx, &d.vault.engine));
                         d.generation += 1;
                     }
                     Self::update_open_index(&mut s, u);
@@ -859,7 +890,9 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let s = self.lock();
+        let mut s = self.lock();
+        refresh_open_index(&mut s);
+        let s = s;
         let uri = &params.text_document_position_params.text_document.uri;
         let Some(d) = s.docs.get(uri) else {
             return Ok(None);
@@ -946,7 +979,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let s = self.lock();
+        let mut s = self.lock();
+        refresh_open_index(&mut s);
+        let s = s;
         let uri = params.text_document.uri.clone();
         let Some(d) = s.docs.get(&uri) else {
             return Ok(None);
@@ -1355,6 +1390,7 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        refresh_open_index(&mut self.lock());
         match params.command.as_str() {
             CMD_DUE_SUMMARY => {
                 let s = self.lock();
