@@ -195,6 +195,18 @@ fn cards_in(text: &str, from: usize, settings: &Settings, engine: &ClozeEngine) 
 
 /// Computes the diagnostics of a parsed note.
 pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) -> Vec<Diagnostic> {
+    lint_with(text, note, settings, engine, &mut |c| {
+        lint_card(text, note, c, settings)
+    })
+}
+
+fn lint_with(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+    per_card: &mut dyn FnMut(&super::note::Card) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lines = &note.lines;
     let line_range = |i: usize| {
@@ -244,216 +256,14 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
 
     let all_cards: Vec<&super::note::Card> = note.cards.iter().chain(note.dropped.iter()).collect();
     let mut owned_comments: Vec<(usize, usize)> = Vec::new();
-
     for c in &all_cards {
-        let first_src = c.src_lines.first().copied().unwrap_or(c.first_line);
-        let (cs, ce) = (
-            lines.get(first_src).start,
-            lines.get(c.end_line.min(lines.len() - 1)).end,
-        );
         if let Some(cm) = &c.comment {
             owned_comments.push((cm.start, cm.end));
-            if cm.loose {
-                out.push(diag(
-                    "invalid-comment",
-                    cm.start,
-                    cm.end,
-                    "damaged scheduling comment: the plugin still reads this schedule but will not recognise the comment when it rewrites the card; write it as `<!--SR:!YYYY-MM-DD,interval,ease-->`".into(),
-                ));
-            }
-            for (gi, g) in cm.groups.iter().enumerate() {
-                let side = gi + 1;
-                match &g.group {
-                    Group::Invalid { reason, .. } => out.push(diag(
-                        "invalid-comment",
-                        g.start,
-                        g.end,
-                        format!("side {side}: {reason}; the plugin cannot schedule this side"),
-                    )),
-                    Group::Sm2 {
-                        due,
-                        interval,
-                        ease,
-                        legacy_date,
-                    } => {
-                        let date_text = g.text.split(',').next().unwrap_or("").trim();
-                        let shaped = date_text.len() == 10
-                            && date_text.bytes().enumerate().all(|(i, b)| {
-                                if i == 4 || i == 7 {
-                                    b == b'-'
-                                } else {
-                                    b.is_ascii_digit()
-                                }
-                            });
-                        if shaped
-                            && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err()
-                        {
-                            out.push(diag(
-                                "invalid-comment",
-                                g.start,
-                                g.end,
-                                format!("side {side}: `{date_text}` is not a real date; the plugin reads it as {}", due.format("%Y-%m-%d")),
-                            ));
-                        } else if *legacy_date {
-                            out.push(diag(
-                                "legacy-date",
-                                g.start,
-                                g.end,
-                                format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d")),
-                            ));
-                        }
-                        if *ease < 130 {
-                            out.push(diag(
-                                "invalid-comment",
-                                g.start,
-                                g.end,
-                                format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it"),
-                            ));
-                        }
-                        if *interval < 0 {
-                            out.push(diag(
-                                "invalid-comment",
-                                g.start,
-                                g.end,
-                                format!("side {side}: the interval {interval} is negative"),
-                            ));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let n = c.siblings();
-            let k = cm.groups.len();
-            if k > n && !cm.loose {
-                let mut d = diag(
-                    "sibling-count",
-                    cm.start,
-                    cm.end,
-                    format!(
-                        "{} for a card with {}: the plugin drops the extra ones and rewrites the note when it loads it",
-                        plural(k, "schedule group"),
-                        plural(n, "side")
-                    ),
-                );
-                let kept: String = cm.groups[..n]
-                    .iter()
-                    .map(|g| format!("!{}", g.text))
-                    .collect();
-                d.fixes.push(Fix {
-                    title: format!(
-                        "Drop the {} extra group{}",
-                        k - n,
-                        if k - n == 1 { "" } else { "s" }
-                    ),
-                    edits: vec![Edit {
-                        start: cm.start,
-                        end: cm.end,
-                        text: format!("<!--SR:{kept}-->"),
-                    }],
-                });
-                out.push(d);
-            } else if k < n && k > 0 {
-                let mut d = diag(
-                    "sibling-count",
-                    cm.start,
-                    cm.end,
-                    format!(
-                        "{} for a card with {}: the plugin treats the other sides as new",
-                        plural(k, "schedule group"),
-                        plural(n, "side")
-                    ),
-                );
-                d.severity = Severity::Information;
-                out.push(d);
-            }
         }
-        for &(s, e) in &c.extra_comments {
-            owned_comments.push((s, e));
-            let mut d = diag(
-                "duplicate-comment",
-                s,
-                e,
-                "a second scheduling comment in this card: the plugin reads only the first one"
-                    .into(),
-            );
-            d.fixes.push(Fix {
-                title: "Remove the duplicate comment".into(),
-                edits: vec![remove_comment_edit(text, note, s, e)],
-            });
-            out.push(d);
-        }
-        // Empty sides.
-        if matches!(
-            c.kind,
-            CardType::SingleLineBasic
-                | CardType::MultiLineBasic
-                | CardType::SingleLineReversed
-                | CardType::MultiLineReversed
-        ) {
-            let (q, a) = (
-                jstext::trim(c.question()).is_empty(),
-                jstext::trim(c.answer()).is_empty(),
-            );
-            if q || a {
-                out.push(diag(
-                    "empty-side",
-                    cs,
-                    ce.max(cs),
-                    format!(
-                        "this card's {} empty; the plugin still reviews it",
-                        match (q, a) {
-                            (true, true) => "question and answer are",
-                            (true, false) => "question is",
-                            _ => "answer is",
-                        }
-                    ),
-                ));
-            }
-        }
-        // Dataview-looking single-line cards.
-        if c.kind == CardType::SingleLineBasic {
-            let line = lines.text(text, first_src);
-            if let Some(p) = line.find(&settings.single_line_card_separator) {
-                let key = &line[..p];
-                let val = &line[p + settings.single_line_card_separator.len()..];
-                if !key.is_empty()
-                    && key
-                        .chars()
-                        .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
-                    && val.starts_with(' ')
-                    && c.comment.is_none()
-                {
-                    out.push(diag(
-                        "dataview-field",
-                        lines.get(first_src).start,
-                        lines.get(first_src).end,
-                        format!("`{key}::` reads as a flashcard (front `{key}`); if this is a Dataview field, the plugin still makes a card of it"),
-                    ));
-                }
-            }
-        }
-        // Accidental clozes.
-        if c.kind == CardType::Cloze {
-            let stripped = c.raw.as_str();
-            let setext = stripped.lines().any(|l| {
-                let t = jstext::trim(l);
-                t.len() >= 4 && t.bytes().all(|b| b == b'=')
-            });
-            let operator = engine_deletions_look_operator(c);
-            if setext || operator {
-                out.push(diag(
-                    "accidental-cloze",
-                    cs,
-                    ce,
-                    if setext {
-                        "a `=====` underline made this paragraph a cloze card; use `# Heading` instead if that is not meant".into()
-                    } else {
-                        "`==` used as an operator made this paragraph a cloze card; wrap the code in backticks if that is not meant".into()
-                    },
-                ));
-            }
-        }
+        owned_comments.extend(c.extra_comments.iter().copied());
+        out.extend(per_card(c));
     }
+    owned_comments.sort_unstable();
 
     // Scanner events: swallowing constructs and hijacks.
     for ev in &note.events {
@@ -560,11 +370,20 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
         }
     }
 
-    // Lines that look like separators but are not.
+    // Lines that look like separators but are not. Only short lines and lines holding an SR
+    // comment can be one, so long lines are skipped without being read.
     let ml = settings.multiline_card_separator.as_str();
     let mlr = settings.multiline_reversed_card_separator.as_str();
+    let mut sr_lines: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), b"<!--SR:")
+        .map(|o| lines.line_of(o))
+        .collect();
+    sr_lines.dedup();
+    let short = (ml.len().max(mlr.len()) + 48).max(64);
+    let mut next_sr = sr_lines.iter().peekable();
     for i in 0..lines.len() {
-        if in_fm(i) {
+        let line = lines.get(i);
+        let has_sr = next_sr.next_if(|&&l| l == i).is_some();
+        if (!has_sr && line.end - line.start > short) || in_fm(i) {
             continue;
         }
         let l = lines.text(text, i);
@@ -572,9 +391,8 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
         if t == ml || t == mlr || t.is_empty() {
             continue;
         }
-        let line = lines.get(i);
         // An SR comment on the separator line.
-        if let Some(p) = l.find("<!--SR:") {
+        if let Some(p) = has_sr.then(|| l.find("<!--SR:")).flatten() {
             let before = jstext::trim(&l[..p]);
             if !before.is_empty() && (before == ml || before == mlr) {
                 let mut d = diag(
@@ -592,7 +410,11 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
                 continue;
             }
         }
-        let visible: String = t.chars().filter(|&c| !is_invisible(c)).collect();
+        let visible: String = if t.is_ascii() {
+            t.to_string()
+        } else {
+            t.chars().filter(|&c| !is_invisible(c)).collect()
+        };
         if visible != t && (visible == ml || visible == mlr) {
             let mut d = diag(
                 "separator-lookalike",
@@ -625,13 +447,21 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
     }
 
     // Orphan comments: SR comments no card owns.
-    for i in 0..lines.len() {
+    let owned = |s: usize, e: usize| {
+        let k = owned_comments.partition_point(|&(os, _)| os <= s);
+        owned_comments[..k]
+            .iter()
+            .rev()
+            .take(4)
+            .any(|&(os, oe)| os <= s && e <= oe)
+    };
+    for &i in &sr_lines {
         if in_fm(i) {
             continue;
         }
         let line = lines.get(i);
         for (s, e) in sr_comment::find_all_lines(text, line.start, line.end) {
-            if owned_comments.iter().any(|&(os, oe)| os <= s && e <= oe) {
+            if owned(s, e) {
                 continue;
             }
             let l = lines.text(text, i);
@@ -697,6 +527,221 @@ pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) 
         }
     }
     out.sort_by_key(|d| (d.start, d.end));
+    out
+}
+
+/// The diagnostics that depend only on one card (its text, comment and lines): the server
+/// caches them per card, so a keystroke re-lints only the cards it changed.
+pub fn lint_card(
+    text: &str,
+    note: &Note,
+    c: &super::note::Card,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let lines = &note.lines;
+    let first_src = c.src_lines.first().copied().unwrap_or(c.first_line);
+    let (cs, ce) = (
+        lines.get(first_src).start,
+        lines.get(c.end_line.min(lines.len() - 1)).end,
+    );
+    if let Some(cm) = &c.comment {
+        if cm.loose {
+            out.push(diag(
+                "invalid-comment",
+                cm.start,
+                cm.end,
+                "damaged scheduling comment: the plugin still reads this schedule but will not recognise the comment when it rewrites the card; write it as `<!--SR:!YYYY-MM-DD,interval,ease-->`".into(),
+            ));
+        }
+        for (gi, g) in cm.groups.iter().enumerate() {
+            let side = gi + 1;
+            match &g.group {
+                Group::Invalid { reason, .. } => out.push(diag(
+                    "invalid-comment",
+                    g.start,
+                    g.end,
+                    format!("side {side}: {reason}; the plugin cannot schedule this side"),
+                )),
+                Group::Sm2 {
+                    due,
+                    interval,
+                    ease,
+                    legacy_date,
+                } => {
+                    let date_text = g.text.split(',').next().unwrap_or("").trim();
+                    let shaped = date_text.len() == 10
+                        && date_text.bytes().enumerate().all(|(i, b)| {
+                            if i == 4 || i == 7 {
+                                b == b'-'
+                            } else {
+                                b.is_ascii_digit()
+                            }
+                        });
+                    if shaped && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err() {
+                        out.push(diag(
+                            "invalid-comment",
+                            g.start,
+                            g.end,
+                            format!("side {side}: `{date_text}` is not a real date; the plugin reads it as {}", due.format("%Y-%m-%d")),
+                        ));
+                    } else if *legacy_date {
+                        out.push(diag(
+                            "legacy-date",
+                            g.start,
+                            g.end,
+                            format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d")),
+                        ));
+                    }
+                    if *ease < 130 {
+                        out.push(diag(
+                            "invalid-comment",
+                            g.start,
+                            g.end,
+                            format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it"),
+                        ));
+                    }
+                    if *interval < 0 {
+                        out.push(diag(
+                            "invalid-comment",
+                            g.start,
+                            g.end,
+                            format!("side {side}: the interval {interval} is negative"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let n = c.siblings();
+        let k = cm.groups.len();
+        if k > n && !cm.loose {
+            let mut d = diag(
+                "sibling-count",
+                cm.start,
+                cm.end,
+                format!(
+                    "{} for a card with {}: the plugin drops the extra ones and rewrites the note when it loads it",
+                    plural(k, "schedule group"),
+                    plural(n, "side")
+                ),
+            );
+            let kept: String = cm.groups[..n]
+                .iter()
+                .map(|g| format!("!{}", g.text))
+                .collect();
+            d.fixes.push(Fix {
+                title: format!(
+                    "Drop the {} extra group{}",
+                    k - n,
+                    if k - n == 1 { "" } else { "s" }
+                ),
+                edits: vec![Edit {
+                    start: cm.start,
+                    end: cm.end,
+                    text: format!("<!--SR:{kept}-->"),
+                }],
+            });
+            out.push(d);
+        } else if k < n && k > 0 {
+            let mut d = diag(
+                "sibling-count",
+                cm.start,
+                cm.end,
+                format!(
+                    "{} for a card with {}: the plugin treats the other sides as new",
+                    plural(k, "schedule group"),
+                    plural(n, "side")
+                ),
+            );
+            d.severity = Severity::Information;
+            out.push(d);
+        }
+    }
+    for &(s, e) in &c.extra_comments {
+        let mut d = diag(
+            "duplicate-comment",
+            s,
+            e,
+            "a second scheduling comment in this card: the plugin reads only the first one".into(),
+        );
+        d.fixes.push(Fix {
+            title: "Remove the duplicate comment".into(),
+            edits: vec![remove_comment_edit(text, note, s, e)],
+        });
+        out.push(d);
+    }
+    // Empty sides.
+    if matches!(
+        c.kind,
+        CardType::SingleLineBasic
+            | CardType::MultiLineBasic
+            | CardType::SingleLineReversed
+            | CardType::MultiLineReversed
+    ) {
+        let (q, a) = (
+            jstext::trim(c.question()).is_empty(),
+            jstext::trim(c.answer()).is_empty(),
+        );
+        if q || a {
+            out.push(diag(
+                "empty-side",
+                cs,
+                ce.max(cs),
+                format!(
+                    "this card's {} empty; the plugin still reviews it",
+                    match (q, a) {
+                        (true, true) => "question and answer are",
+                        (true, false) => "question is",
+                        _ => "answer is",
+                    }
+                ),
+            ));
+        }
+    }
+    // Dataview-looking single-line cards.
+    if c.kind == CardType::SingleLineBasic {
+        let line = lines.text(text, first_src);
+        if let Some(p) = line.find(&settings.single_line_card_separator) {
+            let key = &line[..p];
+            let val = &line[p + settings.single_line_card_separator.len()..];
+            if !key.is_empty()
+                && key
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
+                && val.starts_with(' ')
+                && c.comment.is_none()
+            {
+                out.push(diag(
+                    "dataview-field",
+                    lines.get(first_src).start,
+                    lines.get(first_src).end,
+                    format!("`{key}::` reads as a flashcard (front `{key}`); if this is a Dataview field, the plugin still makes a card of it"),
+                ));
+            }
+        }
+    }
+    // Accidental clozes.
+    if c.kind == CardType::Cloze {
+        let stripped = c.raw.as_str();
+        let setext = stripped.lines().any(|l| {
+            let t = jstext::trim(l);
+            t.len() >= 4 && t.bytes().all(|b| b == b'=')
+        });
+        let operator = engine_deletions_look_operator(c);
+        if setext || operator {
+            out.push(diag(
+                "accidental-cloze",
+                cs,
+                ce,
+                if setext {
+                    "a `=====` underline made this paragraph a cloze card; use `# Heading` instead if that is not meant".into()
+                } else {
+                    "`==` used as an operator made this paragraph a cloze card; wrap the code in backticks if that is not meant".into()
+                },
+            ));
+        }
+    }
     out
 }
 

@@ -56,7 +56,7 @@ pub struct Vault {
     pub warnings: Vec<String>,
 }
 
-struct Doc {
+pub struct Doc {
     document: Document,
     text: Arc<String>,
     note: Arc<Note>,
@@ -68,6 +68,98 @@ struct Doc {
     indexed: u64,
     /// Bumped on every change; a debounced diagnostics task only publishes its own generation.
     generation: u64,
+}
+
+impl Doc {
+    /// A freshly opened note.
+    pub fn open(
+        text: String,
+        version: i32,
+        encoding: Encoding,
+        vault: Arc<Vault>,
+        path: Option<PathBuf>,
+    ) -> Doc {
+        let document = Document::with_encoding(&text, version, encoding);
+        let ctx = note_ctx(&vault, path.as_deref());
+        let note = Arc::new(parse_note_with(&text, &vault.settings, &ctx, &vault.engine));
+        Doc {
+            document,
+            text: Arc::new(text),
+            note,
+            vault,
+            path,
+            ctx,
+            indexed: u64::MAX,
+            generation: 0,
+        }
+    }
+
+    /// Applies a `didChange`: the rope and tree, the text, and an incremental reparse (equal to a
+    /// fresh parse). Returns whether a range had to be clamped; a stale version changes nothing.
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+    ) -> std::result::Result<bool, crate::text::document::StaleVersion> {
+        // The tree-sitter reparse waits for a pause in typing (see `schedule_diagnostics`).
+        let applied = self.document.apply_changes_deferred(version, changes)?;
+        let mut text = (*self.text).clone();
+        let mut clamped = false;
+        let mut spans = Vec::with_capacity(applied.len());
+        for (a, c) in applied.iter().zip(changes) {
+            clamped |= a.was_clamped();
+            let (s0, e0) = (a.start_byte.min(text.len()), a.old_end_byte.min(text.len()));
+            text.replace_range(s0..e0, &c.text);
+            spans.push(EditSpan {
+                start: s0,
+                old_end: e0,
+                new_end: s0 + c.text.len(),
+            });
+        }
+        let note = Arc::make_mut(&mut self.note);
+        reparse_in_place(
+            note,
+            &self.text,
+            &text,
+            &spans,
+            &self.vault.settings,
+            &self.ctx,
+            &self.vault.engine,
+        );
+        self.text = Arc::new(text);
+        self.generation += 1;
+        Ok(clamped)
+    }
+
+    pub fn note(&self) -> &Note {
+        &self.note
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Vault {
+    /// The vault of a note path (defaults when none), with `plugin` overrides merged.
+    pub fn load(path: Option<&Path>, overrides: &serde_json::Map<String, Value>) -> Vault {
+        let root = path.and_then(crate::vault::find_vault_root);
+        let vs = crate::vault::load_settings(root.as_deref());
+        let mut settings = vs.settings;
+        let mut warnings = vs.warnings;
+        if !overrides.is_empty() {
+            for w in settings.merge(&Value::Object(overrides.clone())) {
+                warnings.push(format!("srls setting `plugin.{}`: {}", w.key, w.message));
+            }
+        }
+        let engine = ClozeEngine::new(&settings.cloze_patterns);
+        Vault {
+            root,
+            settings,
+            engine,
+            warnings,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -116,21 +208,7 @@ fn vault_for(st: &mut State, path: Option<&Path>) -> Arc<Vault> {
     if let Some(v) = st.vaults.get(&root) {
         return v.clone();
     }
-    let vs = crate::vault::load_settings(root.as_deref());
-    let mut settings = vs.settings;
-    let mut warnings = vs.warnings;
-    if !st.config.plugin.is_empty() {
-        for w in settings.merge(&Value::Object(st.config.plugin.clone())) {
-            warnings.push(format!("srls setting `plugin.{}`: {}", w.key, w.message));
-        }
-    }
-    let engine = ClozeEngine::new(&settings.cloze_patterns);
-    let v = Arc::new(Vault {
-        root: root.clone(),
-        settings,
-        engine,
-        warnings,
-    });
+    let v = Arc::new(Vault::load(path, &st.config.plugin));
     st.vaults.insert(root, v.clone());
     v
 }
@@ -158,25 +236,57 @@ fn card_at(note: &Note, offset: usize) -> Option<usize> {
     crate::cli::grade::card_at_line(note, line)
 }
 
+/// Code and HTML blocks of the editor's view: one cursor walk that descends only into block
+/// containers (sections, lists, list items, quotes), never into paragraphs. Sorted by start.
+fn code_blocks(doc: &Doc) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    // Without a backtick, tilde, `<` or an indented line there is no code or HTML block: skip
+    // the walk (it visits every paragraph of the note).
+    let b = doc.text.as_bytes();
+    if memchr::memchr3(b'`', b'~', b'<', b).is_none()
+        && memchr::memchr(b'>', b).is_none()
+        && memchr::memmem::find(b, b"\n    ").is_none()
+        && memchr::memmem::find(b, b"\n\t").is_none()
+        && !b.starts_with(b"    ")
+        && !b.starts_with(b"\t")
+    {
+        return out;
+    }
+    let mut cur = doc.document.tree().walk();
+    loop {
+        let n = cur.node();
+        let label = match n.kind() {
+            "fenced_code_block" => Some("a code block"),
+            "indented_code_block" => Some("an indented code block"),
+            "html_block" => Some("an HTML block"),
+            _ => None,
+        };
+        if let Some(l) = label {
+            out.push((n.start_byte(), n.end_byte(), l));
+        }
+        let container = matches!(
+            n.kind(),
+            "document" | "section" | "list" | "list_item" | "block_quote"
+        );
+        if container && cur.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cur.goto_next_sibling() {
+                break;
+            }
+            if !cur.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
 /// Where the editor's markdown (the tree-sitter block tree) differs from the plugin's scanner:
 /// a card whose defining line the editor renders as code or HTML.
 fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
-    let blocks = doc.document.blocks();
-    let mut code: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-    code.extend(
-        blocks
-            .fenced_code
-            .iter()
-            .map(|f| (f.range.clone(), "a code block")),
-    );
-    code.extend(
-        blocks
-            .indented_code
-            .iter()
-            .map(|r| (r.clone(), "an indented code block")),
-    );
-    code.extend(blocks.html.iter().map(|r| (r.clone(), "an HTML block")));
-    if code.is_empty() {
+    let blocks = code_blocks(doc);
+    if blocks.is_empty() {
         return vec![];
     }
     let settings = &doc.vault.settings;
@@ -200,10 +310,14 @@ fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
         };
         let Some(line) = line else { continue };
         let l = doc.note.lines.get(line);
-        // Blank trailing lines of indented code and HTML blocks do not count.
-        if let Some((_, what)) = code
-            .iter()
-            .find(|(r, _)| r.start <= l.start && l.end < r.end.max(l.start + 1) && r.start < l.end)
+        if l.end <= l.start {
+            continue;
+        }
+        // Blocks are disjoint at this level: the last one starting at or before the line.
+        let k = blocks.partition_point(|b| b.0 <= l.start);
+        if let Some(&(bs, be, what)) = k.checked_sub(1).map(|i| &blocks[i])
+            && bs <= l.start
+            && l.end <= be
         {
             out.push(lint::Diagnostic {
                 code: "rendered-as-code",
@@ -220,7 +334,8 @@ fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
     out
 }
 
-fn diagnostics_for(doc: &Doc, config: &Config) -> Vec<Diagnostic> {
+/// The document's diagnostics in protocol form.
+pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
     if !config.diagnostics_enabled {
         return vec![];
     }
@@ -270,9 +385,35 @@ impl Backend {
         };
         tokio::spawn(async move {
             tokio::time::sleep(DEBOUNCE).await;
+            // Bring the tree-sitter tree up to date away from the lock: a long note can take a
+            // while, and typing must not wait for it.
+            let snapshot = {
+                let s = lock(&st);
+                match s.docs.get(&uri) {
+                    Some(d) if d.generation == generation => d
+                        .document
+                        .tree_is_stale()
+                        .then(|| (d.document.tree_snapshot(), d.document.version())),
+                    _ => return,
+                }
+            };
+            if let Some(((rope, old), version)) = snapshot {
+                let parsed = tokio::task::spawn_blocking(move || {
+                    crate::text::document::parse_snapshot(&rope, old.as_ref())
+                })
+                .await;
+                let Ok(tree) = parsed else { return };
+                let mut s = lock(&st);
+                match s.docs.get_mut(&uri) {
+                    Some(d) if d.generation == generation => {
+                        d.document.install_tree(version, tree);
+                    }
+                    _ => return,
+                }
+            }
             let (diags, version) = {
                 let mut s = lock(&st);
-                if !s.docs.get(&uri).is_some_and(|d| d.generation == generation) {
+                if s.docs.get(&uri).is_none_or(|d| d.generation != generation) {
                     return;
                 }
                 // The vault index follows the open note once typing pauses.
@@ -280,8 +421,9 @@ impl Backend {
                 if s.caps.pull_diagnostics {
                     return;
                 }
-                match s.docs.get(&uri) {
-                    Some(d) => (diagnostics_for(d, &s.config), d.document.version()),
+                let config = s.config.clone();
+                match s.docs.get_mut(&uri) {
+                    Some(d) => (diagnostics_for(d, &config), d.document.version()),
                     None => return,
                 }
             };
@@ -319,7 +461,12 @@ impl Backend {
                 if let Some(d) = s.docs.get_mut(u) {
                     d.ctx = note_ctx(&vault, d.path.as_deref());
                     d.vault = vault;
-                    d.note = Arc::new(parse_note_with(&d.text, &d.vault.settings, &d.ctx, &d.vault.engine));
+                    d.note = Arc::new(parse_note_with(
+                        &d.text,
+                        &d.vault.settings,
+                        &d.ctx,
+                        &d.vault.engine,
+                    ));
                     d.generation += 1;
                 }
             }
@@ -713,24 +860,15 @@ impl LanguageServer for Backend {
             let mut s = self.lock();
             let path = uri_path(&uri);
             let vault = vault_for(&mut s, path.as_deref());
-            let text = params.text_document.text;
-            let document = Document::with_encoding(&text, params.text_document.version, s.encoding);
-            let ctx = note_ctx(&vault, path.as_deref());
-            let note = Arc::new(parse_note_with(&text, &vault.settings, &ctx, &vault.engine));
             let warnings = vault.warnings.clone();
-            s.docs.insert(
-                uri.clone(),
-                Doc {
-                    document,
-                    text: Arc::new(text),
-                    note,
-                    vault,
-                    path,
-                    ctx,
-                    indexed: u64::MAX,
-                    generation: 0,
-                },
+            let doc = Doc::open(
+                params.text_document.text,
+                params.text_document.version,
+                s.encoding,
+                vault,
+                path,
             );
+            s.docs.insert(uri.clone(), doc);
             Self::update_open_index(&mut s, &uri);
             warnings
         };
@@ -760,25 +898,14 @@ impl LanguageServer for Backend {
                             text: c.text,
                         })
                         .collect();
-                    match d.document.apply_changes(version, &changes) {
+                    match d.apply(version, &changes) {
                         Err(e) => Some(format!("srls: {}: {e}; change ignored", uri.as_str())),
-                        Ok(applied) => {
-                    let mut text = (*d.text).clone();
-                    let mut clamped = false;
-                    let mut spans = Vec::with_capacity(applied.len());
-                    for (a, c) in applied.iter().zip(&changes) {
-                        clamped |= a.was_clamped();
-                        let (s0, e0) = (a.start_byte.min(text.len()), a.old_end_byte.min(text.len()));
-                        text.replace_range(s0..e0, &c.text);
-                        spans.push(EditSpan { start: s0, old_end: e0, new_end: s0 + c.text.len() });
-                    }
-                    // Only the edited region is rescanned; the result equals a fresh parse.
-                    let note = Arc::make_mut(&mut d.note);
-                    reparse_in_place(note, &d.text, &text, &spans, &d.vault.settings, &d.ctx, &d.vault.engine);
-                    d.text = Arc::new(text);
-                    d.generation += 1;
-                    clamped.then(|| format!("srls: {}: a change's range was outside the document and was clamped", uri.as_str()))
-                        }
+                        Ok(clamped) => clamped.then(|| {
+                            format!(
+                                "srls: {}: a change's range was outside the document and was clamped",
+                                uri.as_str()
+                            )
+                        }),
                     }
                 }
             }
@@ -854,7 +981,12 @@ impl LanguageServer for Backend {
                     if let Some(d) = s.docs.get_mut(u) {
                         d.ctx = note_ctx(&vault, d.path.as_deref());
                         d.vault = vault;
-                        d.note = Arc::new(parse_note_with(&d.text, &d.vault.settings, &d.ctx, &d.vault.engine));
+                        d.note = Arc::new(parse_note_with(
+                            &d.text,
+                            &d.vault.settings,
+                            &d.ctx,
+                            &d.vault.engine,
+                        ));
                         d.generation += 1;
                     }
                     Self::update_open_index(&mut s, u);
@@ -873,9 +1005,13 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let s = self.lock();
-        let items = match s.docs.get(&params.text_document.uri) {
-            Some(d) => diagnostics_for(d, &s.config),
+        let mut s = self.lock();
+        let config = s.config.clone();
+        let items = match s.docs.get_mut(&params.text_document.uri) {
+            Some(d) => {
+                d.document.ensure_tree();
+                diagnostics_for(d, &config)
+            }
             None => vec![],
         };
         Ok(DocumentDiagnosticReportResult::Report(
@@ -892,6 +1028,12 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let mut s = self.lock();
         refresh_open_index(&mut s);
+        if let Some(d) = s
+            .docs
+            .get_mut(&params.text_document_position_params.text_document.uri)
+        {
+            d.document.ensure_tree();
+        }
         let s = s;
         let uri = &params.text_document_position_params.text_document.uri;
         let Some(d) = s.docs.get(uri) else {
@@ -1183,7 +1325,11 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let s = self.lock();
+        let mut s = self.lock();
+        if let Some(d) = s.docs.get_mut(&params.text_document.uri) {
+            d.document.ensure_tree();
+        }
+        let s = s;
         let Some(d) = s.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };

@@ -104,6 +104,15 @@ pub struct Document {
     /// only while ropey also breaks lines at a lone `\r`; when there is none
     /// (nearly always) ropey's line index gives tree-sitter points directly.
     lone_crs: usize,
+    /// The tree was edited (`Tree::edit`) but not reparsed since (see
+    /// [`Document::apply_changes_deferred`]); `Some(true)`: it must be parsed afresh.
+    stale: Option<bool>,
+}
+
+/// Parses a rope snapshot away from the document (another thread, no lock held), reusing the
+/// edited old tree when there is one. Install the result with [`Document::install_tree`].
+pub fn parse_snapshot(rope: &Rope, old: Option<&Tree>) -> Tree {
+    parse(&mut new_parser(), rope, old)
 }
 
 fn new_parser() -> Parser {
@@ -183,6 +192,7 @@ impl Document {
             encoding,
             parser,
             lone_crs,
+            stale: None,
         }
     }
 
@@ -320,8 +330,90 @@ impl Document {
             }
         }
         self.tree = parse(&mut self.parser, &self.rope, (!fresh).then_some(&self.tree));
+        self.stale = None;
         self.version = version;
         Ok(edits)
+    }
+
+    /// Like [`apply_changes`](Self::apply_changes), but only edits the tree (`Tree::edit`, cheap)
+    /// and leaves the reparse for later: tree-sitter-md reparses a note with thousands of
+    /// paragraphs in one section nearly as slowly as it parses it, far too slowly for every
+    /// keystroke. Until [`ensure_tree`](Self::ensure_tree) or
+    /// [`install_tree`](Self::install_tree), [`tree`](Self::tree) is the edited old tree.
+    pub fn apply_changes_deferred(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+    ) -> Result<Vec<AppliedEdit>, StaleVersion> {
+        if version <= self.version {
+            return Err(StaleVersion {
+                current: self.version,
+                got: version,
+            });
+        }
+        let mut edits = Vec::with_capacity(changes.len());
+        let mut fresh = self.stale == Some(true);
+        for change in changes {
+            match change.range {
+                None => {
+                    let old_end = self.rope.len_bytes();
+                    let old_end_point = self.ts_point(old_end);
+                    self.rope = Rope::from_str(&change.text);
+                    self.lone_crs = count_lone_crs(&self.rope, 0..self.rope.len_bytes());
+                    fresh = true;
+                    edits.push(AppliedEdit {
+                        start_byte: 0,
+                        old_end_byte: old_end,
+                        new_end_byte: change.text.len(),
+                        start_point: Point::default(),
+                        old_end_point,
+                        new_end_point: point_after(Point::default(), &change.text),
+                        start_clamp: None,
+                        end_clamp: None,
+                        reversed: false,
+                    });
+                }
+                Some((start, end)) => {
+                    let edit = self.apply_ranged(start, end, &change.text, !fresh);
+                    edits.push(edit);
+                }
+            }
+        }
+        if !changes.is_empty() {
+            self.stale = Some(fresh);
+        }
+        self.version = version;
+        Ok(edits)
+    }
+
+    /// Whether the tree lags behind the text.
+    pub fn tree_is_stale(&self) -> bool {
+        self.stale.is_some()
+    }
+
+    /// What a background reparse needs: the text and the edited old tree (`None`: parse afresh).
+    pub fn tree_snapshot(&self) -> (Rope, Option<Tree>) {
+        (
+            self.rope.clone(),
+            (self.stale != Some(true)).then(|| self.tree.clone()),
+        )
+    }
+
+    /// Installs a tree parsed from the snapshot taken at `version`; ignored if the text changed.
+    pub fn install_tree(&mut self, version: i32, tree: Tree) -> bool {
+        if version != self.version || self.stale.is_none() {
+            return false;
+        }
+        self.tree = tree;
+        self.stale = None;
+        true
+    }
+
+    /// Reparses now if the tree lags behind the text.
+    pub fn ensure_tree(&mut self) {
+        if let Some(fresh) = self.stale.take() {
+            self.tree = parse(&mut self.parser, &self.rope, (!fresh).then_some(&self.tree));
+        }
     }
 
     /// Edit the rope (and the tree when `edit_tree`) for one ranged change.
@@ -373,6 +465,7 @@ impl Clone for Document {
             encoding: self.encoding,
             parser: new_parser(),
             lone_crs: self.lone_crs,
+            stale: self.stale,
         }
     }
 }
