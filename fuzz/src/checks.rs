@@ -480,7 +480,7 @@ fn comment_inside(text: &str, note: &Note, card: &Card) -> bool {
     card.comment.as_ref().is_some_and(|cm| {
         let end = note.lines.get(card.end_line.min(note.lines.len() - 1)).end;
         let after = text[cm.end..end.max(cm.end)].trim();
-        !after.is_empty() && !(after.starts_with('^') && !after.contains('\n'))
+        !after.is_empty() && (!after.starts_with('^') || after.contains('\n'))
     })
 }
 
