@@ -218,11 +218,21 @@ fn check_note(text: &str, note: &Note) {
 
 /// Parses `text` under settings variant `v`, lints it, applies every quick fix and parses the
 /// result again. Ranges must be in the text and on char boundaries; fixes must apply.
+///
+/// Under the last variant (every character a deletion) the text is cut to 2 KB: its sides are
+/// quadratic in a paragraph's length by design. Only the first 16 fixes are re-parsed, so a
+/// note with hundreds of diagnostics stays fast to check.
 pub fn check_parse(text: &str, v: usize) {
+    let text = if v % VARIANT_COUNT == VARIANT_COUNT - 1 {
+        &text[..floor_boundary(text, 2048)]
+    } else {
+        text
+    };
     let (settings, ctx, engine) = variant(v);
     let note = parse_note_with(text, &settings, &ctx, &engine);
     check_note(text, &note);
     let diags = lint(text, &note, &settings, &engine);
+    let mut reparsed = 0;
     for d in &diags {
         check_range(text, d.start, d.end, d.code);
         for f in &d.fixes {
@@ -230,8 +240,11 @@ pub fn check_parse(text: &str, v: usize) {
             check_edits(text, &f.edits, &what);
             let fixed = apply_edits(text, &f.edits);
             check_only_edits_changed(text, &fixed, &f.edits, &what);
-            let again = parse_note_with(&fixed, &settings, &ctx, &engine);
-            check_note(&fixed, &again);
+            if reparsed < 16 {
+                reparsed += 1;
+                let again = parse_note_with(&fixed, &settings, &ctx, &engine);
+                check_note(&fixed, &again);
+            }
         }
     }
 }
