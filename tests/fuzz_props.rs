@@ -265,6 +265,9 @@ fn fuzz_findings() {
         0,
         6,
     );
+    // A broken `<!--SR:` line ends a single-line card; the new comment after it starts a
+    // multi-line card with the `?` below (the plugin writes the same).
+    checks::check_grade("!::\n<!--SR:\n?", 5, 231, 6);
     // A cloze card whose only "deletion" is its leading tag has no sides.
     checks::check_parse("#\u{fffd}", checks::VARIANT_COUNT - 1);
     // Every character a cloze deletion: was cubic in the line length (5.5 s for 11 KB).

@@ -521,7 +521,8 @@ fn skips_lines(card: &Card) -> bool {
 }
 
 /// Cards whose new comment the plugin writes where the next read does not find it (first, or
-/// at all); srls writes the same text:
+/// at all), and where a comment left outside the card can join the next paragraph (`::` then a
+/// broken `<!--SR:` line then `?` gains a multi-line card); srls writes the same text:
 /// - the card holds another `<!--SR:` (a second comment, lint duplicate-comment, or a broken one
 ///   such as `<!--SR:!2025-01-03,1,250->`): that text stays in the card, before the new comment;
 /// - a comment inside the card: moved after the card's text, where a single-line card has
@@ -582,7 +583,10 @@ pub fn check_grade(text: &str, v: usize, day_shift: i16, max_cards: usize) {
                 check_only_edits_changed(text, &out, &g.edits, &what);
                 let again = parse_note_with(&out, &settings, &ctx, &engine);
                 check_note(&out, &again);
-                if plugin_reshapes(text, &note, card, &settings) {
+                // Plugin-faithful writes that do not keep the card as it was: nothing to compare.
+                if plugin_reshapes(text, &note, card, &settings)
+                    || plugin_hides_comment(text, &note, card)
+                {
                     continue;
                 }
                 assert_eq!(
@@ -598,13 +602,12 @@ pub fn check_grade(text: &str, v: usize, day_shift: i16, max_cards: usize) {
                         "{what}: side count changed in {out:?}"
                     );
                 }
-                // The graded card reads its new comment back (see `plugin_hides_comment`).
+                // The graded card reads its new comment back.
                 let c = &again.cards[ci];
                 assert!(
-                    plugin_hides_comment(text, &note, card)
-                        || c.comment
-                            .as_ref()
-                            .is_some_and(|cm| out[cm.start..cm.end] == g.comment),
+                    c.comment
+                        .as_ref()
+                        .is_some_and(|cm| out[cm.start..cm.end] == g.comment),
                     "{what}: the graded card does not read the new comment {:?} in {out:?}",
                     g.comment
                 );
