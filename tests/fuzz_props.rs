@@ -268,6 +268,14 @@ fn fuzz_findings() {
     // A broken `<!--SR:` line ends a single-line card; the new comment after it starts a
     // multi-line card with the `?` below (the plugin writes the same).
     checks::check_grade("!::\n<!--SR:\n?", 5, 231, 6);
+    // Comments on the card's line: the comment line is joined to the card line, and the
+    // callout header below then makes the single-line card take the lines after it.
+    checks::check_grade(
+        "> quoted::card\n<!--SR:!2025-01-03,15,290-->\n> [!sr|card-metadata]\n==cloze== and ==1;;x;;h==\n#flashcards\n",
+        9,
+        0,
+        6,
+    );
     // A cloze card whose only "deletion" is its leading tag has no sides.
     checks::check_parse("#\u{fffd}", checks::VARIANT_COUNT - 1);
     // Every character a cloze deletion: was cubic in the line length (5.5 s for 11 KB).

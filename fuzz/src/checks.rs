@@ -501,6 +501,7 @@ fn comment_inside(text: &str, note: &Note, card: &Card) -> bool {
 /// text), so the re-read checks do not apply to them:
 /// - comments on the card's line for a multi-line card with an empty answer: the text ends with
 ///   its separator line, so `? <!--SR:…-->` is no longer a separator;
+/// - comments on the card's line, and the old comment on a line of its own (see below);
 /// - a comment inside the card (see [`comment_inside`]).
 fn plugin_reshapes(text: &str, note: &Note, card: &Card, settings: &Settings) -> bool {
     let last = note.lines.get(card.end_line.min(note.lines.len() - 1));
@@ -508,7 +509,15 @@ fn plugin_reshapes(text: &str, note: &Note, card: &Card, settings: &Settings) ->
     let empty_answer_same_line = settings.card_comment_on_same_line
         && (last == settings.multiline_card_separator
             || last == settings.multiline_reversed_card_separator);
-    empty_answer_same_line || comment_inside(text, note, card) || skips_lines(card)
+    // Comments on the card's line, and the old one on a line of its own: the write joins the
+    // lines, and what followed the comment line now follows the card line (a
+    // `> [!sr|card-metadata]` line there makes a single-line card take the lines below it).
+    let joins_lines = settings.card_comment_on_same_line
+        && card.comment.as_ref().is_some_and(|cm| {
+            let l = note.lines.get(note.lines.line_of(cm.start));
+            text[l.start..l.end].trim() == &text[cm.start..cm.end]
+        });
+    empty_answer_same_line || joins_lines || comment_inside(text, note, card) || skips_lines(card)
 }
 
 /// Whether the card's text skips lines (the line after a one-line HTML comment, spec §2.2 step
