@@ -276,6 +276,8 @@ fn fuzz_findings() {
         0,
         6,
     );
+    // The card's separator lies inside its comment: the write replaces both.
+    checks::check_grade("#flashcards<!--SR:00@@-->", 3, 70, 6);
     // A cloze card whose only "deletion" is its leading tag has no sides.
     checks::check_parse("#\u{fffd}", checks::VARIANT_COUNT - 1);
     // Every character a cloze deletion: was cubic in the line length (5.5 s for 11 KB).

@@ -502,6 +502,7 @@ fn comment_inside(text: &str, note: &Note, card: &Card) -> bool {
 /// - comments on the card's line for a multi-line card with an empty answer: the text ends with
 ///   its separator line, so `? <!--SR:…-->` is no longer a separator;
 /// - comments on the card's line, and the old comment on a line of its own (see below);
+/// - a separator inside the old comment;
 /// - a comment inside the card (see [`comment_inside`]).
 fn plugin_reshapes(text: &str, note: &Note, card: &Card, settings: &Settings) -> bool {
     let last = note.lines.get(card.end_line.min(note.lines.len() - 1));
@@ -517,7 +518,20 @@ fn plugin_reshapes(text: &str, note: &Note, card: &Card, settings: &Settings) ->
             let l = note.lines.get(note.lines.line_of(cm.start));
             text[l.start..l.end].trim() == &text[cm.start..cm.end]
         });
-    empty_answer_same_line || joins_lines || comment_inside(text, note, card) || skips_lines(card)
+    // The card's separator lies inside its old comment (`Q<!--SR:x::-->`): the write replaces
+    // the comment and the separator with it (corpus case comment-on-separator).
+    let comment_holds_separator = card.comment.as_ref().is_some_and(|cm| {
+        let c = &text[cm.start..cm.end];
+        settings
+            .inline_separators()
+            .iter()
+            .any(|(sep, _)| c.contains(sep))
+    });
+    empty_answer_same_line
+        || joins_lines
+        || comment_holds_separator
+        || comment_inside(text, note, card)
+        || skips_lines(card)
 }
 
 /// Whether the card's text skips lines (the line after a one-line HTML comment, spec §2.2 step
