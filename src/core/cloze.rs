@@ -294,12 +294,14 @@ impl ClozeEngine {
         dels: &[Deletion],
         k: usize,
     ) -> (String, String) {
-        let mut order: Vec<&Deletion> = dels.iter().collect();
-        order.sort_by_key(|d| d.start);
+        // Each deletion with its index in `dels` (the engine's order, which numbers simple
+        // clozes), in text order.
+        let mut order: Vec<(usize, &Deletion)> = dels.iter().enumerate().collect();
+        order.sort_by_key(|(_, d)| d.start);
         let mut front = String::new();
         let mut back = String::new();
         let mut pos = 0;
-        for d in order {
+        for (i, d) in order {
             if d.start < pos {
                 continue;
             }
@@ -307,7 +309,7 @@ impl ClozeEngine {
             back.push_str(&text[pos..d.start]);
             let action = match kind {
                 ClozeKind::Simple => {
-                    if dels.iter().position(|x| std::ptr::eq(x, d)) == Some(k) {
+                    if i == k {
                         'a'
                     } else {
                         's'
