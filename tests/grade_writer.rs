@@ -204,3 +204,12 @@ fn fsrs_vault_writes_fsrs() {
         "{out}"
     );
 }
+
+#[test]
+fn lines_the_scanner_skips_are_left_alone() {
+    // The plugin skips the line after a one-line HTML comment, so the comment below the blank
+    // line still belongs to the card: only the comment changes, the blank line stays.
+    let t = "#flashcards\n\nQ ==c==\n<!-- c -->\n\n<!--SR:!2025-01-03,15,290-->\n";
+    let out = run(t, &s(), 0, 0, Response::Good, "2025-01-03").unwrap();
+    assert_eq!(out, t.replace("!2025-01-03,15,290", "!2025-02-16,44,290"));
+}

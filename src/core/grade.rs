@@ -330,13 +330,33 @@ fn place_comment(
         {
             return minimal(text, old.start, old.end, comment);
         }
-        let before = trim_ws_back(text, card_start, old.start);
+        // White space before the comment is rewritten only back to the end of the card's own
+        // text: lines the scanner skipped (after a one-line HTML comment) stay as they are.
+        let cl = note.lines.line_of(old.start);
+        let floor = card
+            .src_lines
+            .iter()
+            .rev()
+            .find(|&&l| l < cl)
+            .map_or(note.lines.get(cl).start, |&l| {
+                if l + 1 == cl {
+                    note.lines.get(l).end
+                } else {
+                    note.lines.get(cl).start
+                }
+            })
+            .max(card_start);
+        let before = trim_ws_back(text, floor, old.start);
         let after_comment = &text[old.end..end_line.end.max(old.end)];
         let trailing_is_empty = after_comment.trim().is_empty()
             || (after_comment.trim().starts_with('^') && !after_comment.contains('\n'));
         if trailing_is_empty {
             let nl = line_ending(text, note, before);
-            let sep = if same_line
+            let at_line_start = note.lines.get(note.lines.line_of(before)).start == before;
+            let sep = if at_line_start {
+                // Kept on its own line (skipped lines above it are not the card's).
+                String::new()
+            } else if same_line
                 && !text[..before].ends_with("```")
                 && !text[..before].ends_with("~~~")
             {
