@@ -290,48 +290,8 @@ impl Document {
         version: i32,
         changes: &[Change],
     ) -> Result<Vec<AppliedEdit>, StaleVersion> {
-        if version <= self.version {
-            return Err(StaleVersion {
-                current: self.version,
-                got: version,
-            });
-        }
-        if changes.is_empty() {
-            self.version = version;
-            return Ok(Vec::new());
-        }
-        let mut edits = Vec::with_capacity(changes.len());
-        // After a full replacement the old tree is useless: parse afresh.
-        let mut fresh = false;
-        for change in changes {
-            match change.range {
-                None => {
-                    let old_end = self.rope.len_bytes();
-                    let old_end_point = self.ts_point(old_end);
-                    self.rope = Rope::from_str(&change.text);
-                    self.lone_crs = count_lone_crs(&self.rope, 0..self.rope.len_bytes());
-                    fresh = true;
-                    edits.push(AppliedEdit {
-                        start_byte: 0,
-                        old_end_byte: old_end,
-                        new_end_byte: change.text.len(),
-                        start_point: Point::default(),
-                        old_end_point,
-                        new_end_point: point_after(Point::default(), &change.text),
-                        start_clamp: None,
-                        end_clamp: None,
-                        reversed: false,
-                    });
-                }
-                Some((start, end)) => {
-                    let edit = self.apply_ranged(start, end, &change.text, !fresh);
-                    edits.push(edit);
-                }
-            }
-        }
-        self.tree = parse(&mut self.parser, &self.rope, (!fresh).then_some(&self.tree));
-        self.stale = None;
-        self.version = version;
+        let edits = self.apply_changes_deferred(version, changes)?;
+        self.ensure_tree();
         Ok(edits)
     }
 
