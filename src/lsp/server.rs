@@ -454,23 +454,7 @@ impl Backend {
             if plugin_changed {
                 s.vaults.clear();
             }
-            let uris: Vec<Uri> = s.docs.keys().cloned().collect();
-            for u in &uris {
-                let path = s.docs[u].path.clone();
-                let vault = vault_for(&mut s, path.as_deref());
-                if let Some(d) = s.docs.get_mut(u) {
-                    d.ctx = note_ctx(&vault, d.path.as_deref());
-                    d.vault = vault;
-                    d.note = Arc::new(parse_note_with(
-                        &d.text,
-                        &d.vault.settings,
-                        &d.ctx,
-                        &d.vault.engine,
-                    ));
-                    d.generation += 1;
-                }
-            }
-            uris
+            reparse_open(&mut s)
         };
         self.show_warnings(warnings).await;
         for u in uris {
@@ -641,6 +625,28 @@ impl Backend {
             s.index.set_open(entry);
         }
     }
+}
+
+/// Parses every open note afresh with its (possibly reloaded) vault; returns their URIs so the
+/// caller can republish. The index follows lazily (`refresh_open_index`).
+fn reparse_open(s: &mut State) -> Vec<Uri> {
+    let uris: Vec<Uri> = s.docs.keys().cloned().collect();
+    for u in &uris {
+        let path = s.docs[u].path.clone();
+        let vault = vault_for(s, path.as_deref());
+        if let Some(d) = s.docs.get_mut(u) {
+            d.ctx = note_ctx(&vault, d.path.as_deref());
+            d.vault = vault;
+            d.note = Arc::new(parse_note_with(
+                &d.text,
+                &d.vault.settings,
+                &d.ctx,
+                &d.vault.engine,
+            ));
+            d.generation += 1;
+        }
+    }
+    uris
 }
 
 /// Brings the index up to date with open documents edited since (vault-wide answers need it).
@@ -969,29 +975,12 @@ impl LanguageServer for Backend {
             }
         }
         if settings_changed {
-            self.lock().vaults.clear();
-            self.pull_configuration().await;
-            // Re-parse open notes with the new vault settings.
-            let uris: Vec<Uri> = {
+            // Re-parse open notes with the vaults' new settings (the client's configuration
+            // did not change, so there is nothing to pull).
+            let uris = {
                 let mut s = self.lock();
-                let uris: Vec<Uri> = s.docs.keys().cloned().collect();
-                for u in &uris {
-                    let path = s.docs[u].path.clone();
-                    let vault = vault_for(&mut s, path.as_deref());
-                    if let Some(d) = s.docs.get_mut(u) {
-                        d.ctx = note_ctx(&vault, d.path.as_deref());
-                        d.vault = vault;
-                        d.note = Arc::new(parse_note_with(
-                            &d.text,
-                            &d.vault.settings,
-                            &d.ctx,
-                            &d.vault.engine,
-                        ));
-                        d.generation += 1;
-                    }
-                    Self::update_open_index(&mut s, u);
-                }
-                uris
+                s.vaults.clear();
+                reparse_open(&mut s)
             };
             for u in uris {
                 self.schedule_diagnostics(u);
