@@ -98,60 +98,69 @@ impl SettingsCache {
     }
 }
 
-/// Every `*.md` note under `root`, skipping hidden folders (`.obsidian/`, `.git/`), the
-/// vault's ignored folders and symlink loops.
-pub fn vault_notes(root: &Path, settings: &Settings) -> Vec<PathBuf> {
+/// Every `*.md` note under `dir`, sorted, skipping hidden entries (`.obsidian/`, `.git/`),
+/// folders for which `skip_folder` says so, and symlink loops (a folder is entered once).
+pub fn walk_notes(dir: &Path, skip_folder: &mut dyn FnMut(&Path) -> bool) -> Vec<PathBuf> {
+    fn go(
+        dir: &Path,
+        skip: &mut dyn FnMut(&Path) -> bool,
+        out: &mut Vec<PathBuf>,
+        seen: &mut std::collections::HashSet<PathBuf>,
+    ) {
+        let canon = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !seen.insert(canon) {
+            return;
+        }
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.filter_map(Result::ok) {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = e.path();
+            if path.is_dir() {
+                if !skip(&path) {
+                    go(&path, skip, out, seen);
+                }
+            } else if name.ends_with(".md") {
+                out.push(path);
+            }
+        }
+    }
     let mut out = Vec::new();
-    let mut seen = Vec::new();
-    walk(root, root, settings, &mut out, &mut seen);
+    go(
+        dir,
+        skip_folder,
+        &mut out,
+        &mut std::collections::HashSet::new(),
+    );
     out.sort();
     out
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    settings: &Settings,
-    out: &mut Vec<PathBuf>,
-    seen: &mut Vec<PathBuf>,
-) {
-    let canon = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if seen.contains(&canon) {
-        return;
-    }
-    seen.push(canon);
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.filter_map(Result::ok) {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        let rel = path
-            .strip_prefix(root)
-            .map(|r| {
-                r.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .unwrap_or_default();
-        if path.is_dir() {
-            if settings
-                .note_folders_to_ignore
-                .iter()
-                .any(|g| !g.contains('*') && crate::core::glob::path_ignored(&rel, g))
-            {
-                continue;
-            }
-            walk(root, &path, settings, out, seen);
-        } else if name.ends_with(".md") {
-            out.push(path);
-        }
-    }
+/// Whether a folder (given relative to its vault root) is one of `noteFoldersToIgnore`'s plain
+/// folder entries (globs apply to notes, in the gate).
+pub fn folder_ignored(settings: &Settings, rel: &str) -> bool {
+    settings
+        .note_folders_to_ignore
+        .iter()
+        .any(|g| !g.contains('*') && crate::core::glob::path_ignored(rel, g))
+}
+
+/// Every note of a vault, skipping its ignored folders.
+pub fn vault_notes(root: &Path, settings: &Settings) -> Vec<PathBuf> {
+    walk_notes(root, &mut |dir| {
+        dir.strip_prefix(root).is_ok_and(|rel| {
+            let rel: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            folder_ignored(settings, &rel.join("/"))
+        })
+    })
 }
 
 /// The due-date histogram of a vault (every scheduled sibling of every note), for load

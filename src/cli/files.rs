@@ -1,6 +1,5 @@
 //! Collecting the notes a CLI command works on.
 
-use crate::core::glob::path_ignored;
 use crate::vault::SettingsCache;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +21,7 @@ pub fn collect(
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, cache, &mut found, &mut Vec::new());
-            found.sort();
-            for f in found {
+            for f in crate::vault::walk_notes(p, &mut |d| folder_ignored(d, cache)) {
                 let rel = f.strip_prefix(p).unwrap_or(&f);
                 let display = rel
                     .components()
@@ -46,46 +42,11 @@ pub fn collect(
     out
 }
 
-fn walk(dir: &Path, cache: &mut SettingsCache, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) {
-    // Symlink loops: never enter a folder twice.
-    let canon = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if seen.contains(&canon) {
-        return;
-    }
-    seen.push(canon);
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            if folder_ignored(&path, cache) {
-                continue;
-            }
-            walk(&path, cache, out, seen);
-        } else if name.ends_with(".md") {
-            out.push(path);
-        }
-    }
-}
-
+/// Whether a folder is ignored by the settings of the vault it lies in.
 fn folder_ignored(dir: &Path, cache: &mut SettingsCache) -> bool {
-    let probe = dir.join("probe.md");
-    let (vs, _) = cache.for_file(&probe);
-    let Some(rel) = crate::vault::vault_relative(vs.root.as_deref(), dir) else {
-        return false;
-    };
-    vs.settings
-        .note_folders_to_ignore
-        .iter()
-        .any(|g| !g.contains('*') && path_ignored(&rel, g))
+    let (vs, _) = cache.for_file(&dir.join("probe.md"));
+    crate::vault::vault_relative(vs.root.as_deref(), dir)
+        .is_some_and(|rel| crate::vault::folder_ignored(&vs.settings, &rel))
 }
 
 /// Reads a note as UTF-8, with a clear error.
