@@ -27,7 +27,8 @@ fn every_fixture_gives_its_diagnostics() {
         let diags = lint(&text, &note, &settings, &engine);
         let mut got = String::new();
         for d in &diags {
-            let (l, c) = srls::cli::check::line_col(&text, &note.lines, d.start);
+            let lc = srls::text::position::line_col(&text, d.start);
+            let (l, c) = (lc.line, lc.col);
             got.push_str(&format!(
                 "{l}:{c}: {}[{}]: {}\n",
                 d.severity.as_str(),

@@ -1,56 +1,29 @@
 //! `srls cards`: the cards the plugin finds, per note.
 
-use super::files::{collect, read_note};
-use crate::core::note::{NoteContext, parse_note_with};
 use crate::core::report::note_json;
-use crate::vault::{self, SettingsCache};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Runs the command; returns the exit code.
 pub fn run(paths: &[PathBuf], json: bool) -> i32 {
-    let mut cache = SettingsCache::default();
-    let mut errors = Vec::new();
-    let targets = collect(paths, &mut cache, &mut errors);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut failed = !errors.is_empty();
-    for e in errors {
-        eprintln!("error: {e}");
-    }
-    let mut engines = super::EngineCache::default();
-    for t in targets {
-        let (vs, first) = cache.for_file(&t.path);
-        if first {
-            for w in &vs.warnings {
-                eprintln!("warning: {w}");
-            }
-        }
-        let text = match read_note(&t.path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        let ctx = NoteContext {
-            vault_path: vault::vault_relative(vs.root.as_deref(), &t.path),
-        };
-        let engine = engines.get(&vs.settings);
-        let note = parse_note_with(&text, &vs.settings, &ctx, engine);
+    let failed = super::each_note(paths, |t, _, note, _, _| {
         let res = if json {
-            writeln!(out, "{}", note_json(&t.display, &note))
+            writeln!(out, "{}", note_json(&t.display, note))
         } else if note.cards.is_empty() {
             Ok(())
         } else {
-            human(&mut out, &t.display, &note)
+            human(&mut out, &t.display, note)
         };
+        // Broken pipe (e.g. `| head`): stop quietly.
         if res.is_err() {
-            // Broken pipe (e.g. `| head`): stop quietly.
-            return if failed { 2 } else { 0 };
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-    }
+    });
     let _ = out.flush();
     if failed { 2 } else { 0 }
 }

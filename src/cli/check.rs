@@ -1,67 +1,28 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
-use super::files::{collect, read_note};
 use crate::core::lint::{Severity, lint};
-use crate::core::note::{NoteContext, parse_note_with};
-use crate::vault::{self, SettingsCache};
+use crate::text::position::{LineCol, LineIndex};
 use serde_json::json;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, lines: &crate::core::lines::Lines, offset: usize) -> (usize, usize) {
-    let li = lines.line_of(offset);
-    let start = lines.get(li).start;
-    let col = text[start..offset.min(text.len()).max(start)]
-        .chars()
-        .count();
-    (li + 1, col + 1)
-}
 
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
-    let mut cache = SettingsCache::default();
-    let mut errors = Vec::new();
-    let targets = collect(paths, &mut cache, &mut errors);
-    let mut code = 0;
-    for e in &errors {
-        eprintln!("error: {e}");
-        code = 2;
-    }
-    let mut engines = super::EngineCache::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut n_err, mut n_warn) = (0usize, 0usize);
-    for t in targets {
-        let (vs, first) = cache.for_file(&t.path);
-        if first {
-            for w in &vs.warnings {
-                eprintln!("warning: {w}");
-            }
-        }
-        let text = match read_note(&t.path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                code = 2;
-                continue;
-            }
-        };
-        let ctx = NoteContext {
-            vault_path: vault::vault_relative(vs.root.as_deref(), &t.path),
-        };
-        let engine = engines.get(&vs.settings);
-        let note = parse_note_with(&text, &vs.settings, &ctx, engine);
-        let diags = lint(&text, &note, &vs.settings, engine);
-        for d in &diags {
+    let failed = super::each_note(paths, |t, text, note, settings, engine| {
+        let index = LineIndex::new(text);
+        for d in lint(text, note, settings, engine) {
             match d.severity {
                 Severity::Error => n_err += 1,
                 Severity::Warning => n_warn += 1,
                 _ => {}
             }
-            let (l, c) = line_col(&text, &note.lines, d.start);
+            let LineCol { line: l, col: c } = index.line_col(d.start);
             let r = if json_out {
-                let (el, ec) = line_col(&text, &note.lines, d.end);
+                let LineCol { line: el, col: ec } = index.line_col(d.end);
                 writeln!(
                     out,
                     "{}",
@@ -79,10 +40,11 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                 )
             };
             if r.is_err() {
-                return code.max(if n_err > 0 { 1 } else { 0 });
+                return ControlFlow::Break(());
             }
         }
-    }
+        ControlFlow::Continue(())
+    });
     if !json_out {
         let _ = writeln!(
             out,
@@ -94,5 +56,11 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
         );
     }
     let _ = out.flush();
-    if code == 0 && n_err > 0 { 1 } else { code }
+    if failed {
+        2
+    } else if n_err > 0 {
+        1
+    } else {
+        0
+    }
 }

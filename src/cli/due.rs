@@ -1,11 +1,8 @@
 //! `srls due`: what is due and new, where, grouped by deck, with a 7-day forecast.
 
-use super::files::{collect, read_note};
 use crate::clock::{Clock, parse_now, parse_today};
 use crate::core::due::{Due, sibling_dues};
-use crate::core::note::{NoteContext, parse_note_with};
 use crate::core::report::schedule_json;
-use crate::vault::{self, SettingsCache};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -66,36 +63,9 @@ pub fn run(a: &DueArgs) -> i32 {
     } else {
         a.paths.clone()
     };
-    let mut cache = SettingsCache::default();
-    let mut errors = Vec::new();
-    let targets = collect(&paths, &mut cache, &mut errors);
-    let mut code = 0;
-    for e in errors {
-        eprintln!("error: {e}");
-        code = 2;
-    }
-    let mut engines = super::EngineCache::default();
     let mut rows = Vec::new();
     let mut forecast = [0usize; 7];
-    for t in targets {
-        let (vs, first) = cache.for_file(&t.path);
-        if first {
-            for w in &vs.warnings {
-                eprintln!("warning: {w}");
-            }
-        }
-        let text = match read_note(&t.path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                code = 2;
-                continue;
-            }
-        };
-        let ctx = NoteContext {
-            vault_path: vault::vault_relative(vs.root.as_deref(), &t.path),
-        };
-        let note = parse_note_with(&text, &vs.settings, &ctx, engines.get(&vs.settings));
+    let failed = super::each_note(&paths, |t, _, note, _, _| {
         for c in &note.cards {
             if a.deck.as_deref().is_some_and(|d| !in_deck(&c.decks, d)) {
                 continue;
@@ -139,7 +109,9 @@ pub fn run(a: &DueArgs) -> i32 {
                 schedule: c.schedule.iter().map(schedule_json).collect(),
             });
         }
-    }
+        std::ops::ControlFlow::Continue(())
+    });
+    let code = if failed { 2 } else { 0 };
     let due_n = rows.iter().filter(|r| r.due).count();
     let new_n = rows.len() - due_n;
     let mut by_deck: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
