@@ -36,7 +36,7 @@ fn human(out: &mut impl Write, file: &str, note: &crate::core::note::Note) -> st
         if note.cards.len() == 1 { "" } else { "s" }
     )?;
     for c in &note.cards {
-        let q = super::one_line(c.question(), 60);
+        let q = crate::core::report::one_line(c.question(), 60);
         writeln!(
             out,
             "  {}:{}-{} {} [{}] {}",

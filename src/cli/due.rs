@@ -102,7 +102,7 @@ pub fn run(a: &DueArgs) -> i32 {
                     .iter()
                     .map(|d| d.trim_start_matches('#').to_string())
                     .collect(),
-                question: super::one_line(c.question(), 70),
+                question: crate::core::report::one_line(c.question(), 70),
                 kind: c.kind.as_str(),
                 due: is_due,
                 label,

@@ -3,7 +3,7 @@
 use super::files::read_note;
 use crate::clock::{Clock, parse_now, parse_today};
 use crate::core::grade::{GradeRequest, apply_edits, grade};
-use crate::core::note::{Note, NoteContext, parse_note};
+use crate::core::note::{NoteContext, parse_note};
 use crate::core::schedule::{Histogram, Response};
 use crate::vault::{self, SettingsCache};
 use std::path::{Path, PathBuf};
@@ -16,26 +16,6 @@ pub struct GradeArgs {
     pub today: Option<String>,
     pub now: Option<String>,
     pub dry_run: bool,
-}
-
-/// The card holding a 0-based line: the one whose own lines cover it most tightly.
-pub fn card_at_line(note: &Note, line: usize) -> Option<usize> {
-    let mut best: Option<(usize, usize)> = None;
-    for (i, c) in note.cards.iter().enumerate() {
-        let lo = c.src_lines.first().copied().unwrap_or(c.first_line);
-        let hi = c.end_line.max(lo);
-        if line >= lo && line <= hi {
-            let span = hi - lo;
-            if best.is_none_or(|(_, s)| span < s) {
-                best = Some((i, span));
-            }
-        }
-    }
-    best.map(|(i, _)| i).or_else(|| {
-        note.cards
-            .iter()
-            .position(|c| line >= c.first_line && line <= c.last_line)
-    })
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
@@ -102,7 +82,7 @@ pub fn run(a: &GradeArgs) -> i32 {
             note.gate_reason.as_deref().unwrap_or("no flashcard tag")
         ));
     }
-    let Some(ci) = card_at_line(&note, line - 1) else {
+    let Some(ci) = note.card_at_line(line - 1) else {
         return fail(format!("{file}:{line}: no card on this line"));
     };
     let card = &note.cards[ci];

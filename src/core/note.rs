@@ -99,6 +99,29 @@ impl std::fmt::Debug for ParseIndex {
     }
 }
 
+impl Note {
+    /// The card holding a 0-based line: the one whose own lines cover it most tightly.
+    pub fn card_at_line(&self, line: usize) -> Option<usize> {
+        let note = self;
+        let mut best: Option<(usize, usize)> = None;
+        for (i, c) in note.cards.iter().enumerate() {
+            let lo = c.src_lines.first().copied().unwrap_or(c.first_line);
+            let hi = c.end_line.max(lo);
+            if line >= lo && line <= hi {
+                let span = hi - lo;
+                if best.is_none_or(|(_, s)| span < s) {
+                    best = Some((i, span));
+                }
+            }
+        }
+        best.map(|(i, _)| i).or_else(|| {
+            note.cards
+                .iter()
+                .position(|c| line >= c.first_line && line <= c.last_line)
+        })
+    }
+}
+
 /// Parses a note. Pure: no file system, no clock.
 pub fn parse_note(text: &str, settings: &Settings, ctx: &NoteContext) -> Note {
     let engine = ClozeEngine::new(&settings.cloze_patterns);

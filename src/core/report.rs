@@ -57,3 +57,19 @@ pub fn note_json(file: &str, note: &Note) -> Value {
         "cards": note.cards.iter().map(card_json).collect::<Vec<_>>(),
     })
 }
+
+/// The first line of a text, shortened to `max` characters.
+pub fn one_line(s: &str, max: usize) -> String {
+    let first = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if first.chars().count() > max {
+        let mut t: String = first.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    } else {
+        first.to_string()
+    }
+}

@@ -36,7 +36,7 @@ impl IndexedNote {
                 .iter()
                 .map(|c| IndexedCard {
                     line: c.src_lines.first().copied().unwrap_or(c.first_line),
-                    question: crate::cli::one_line(c.question(), 80),
+                    question: crate::core::report::one_line(c.question(), 80),
                     decks: c.decks.clone(),
                     dues: sibling_dues(c),
                 })

@@ -233,7 +233,7 @@ fn clock(config: &Config) -> Clock {
 /// Finds the card under a byte offset: the one whose own lines hold it.
 fn card_at(note: &Note, offset: usize) -> Option<usize> {
     let line = note.lines.line_of(offset);
-    crate::cli::grade::card_at_line(note, line)
+    note.card_at_line(line)
 }
 
 /// Code and HTML blocks of the editor's view: one cursor walk that descends only into block
@@ -1212,7 +1212,7 @@ impl LanguageServer for Backend {
                             _ => format!(
                                 "side {}: {}",
                                 side + 1,
-                                crate::cli::one_line(&card.sides[side].0, 24)
+                                crate::core::report::one_line(&card.sides[side].0, 24)
                             ),
                         };
                         title = format!("{title} ({label})");
@@ -1280,7 +1280,9 @@ impl LanguageServer for Backend {
             .as_str()
             .and_then(|r| r.parse().ok())
             .ok_or_else(|| server_error("srls: unknown response"))?;
-        let ci = crate::cli::grade::card_at_line(&d.note, line)
+        let ci = d
+            .note
+            .card_at_line(line)
             .ok_or_else(|| server_error("srls: the card is gone"))?;
         let clk = clock(&s.config);
         let h = s
@@ -1355,7 +1357,7 @@ impl LanguageServer for Backend {
             let first = c.src_lines.first().copied().unwrap_or(c.first_line);
             let start = d.note.lines.get(first).start;
             let end = d.note.lines.get(c.end_line.min(d.note.lines.len() - 1)).end;
-            let q = crate::cli::one_line(c.question(), 60);
+            let q = crate::core::report::one_line(c.question(), 60);
             let dues = sibling_dues(c);
             let detail = dues
                 .iter()
