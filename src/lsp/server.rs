@@ -66,6 +66,9 @@ pub struct Doc {
     ctx: NoteContext,
     /// The generation last copied into the vault index.
     indexed: u64,
+    /// The core diagnostics of one generation: quick fixes (asked on every cursor move) reuse
+    /// the last published ones instead of linting again.
+    linted: Option<(u64, Arc<Vec<lint::Diagnostic>>)>,
     /// Bumped on every change; a debounced diagnostics task only publishes its own generation.
     generation: u64,
 }
@@ -90,6 +93,7 @@ impl Doc {
             path,
             ctx,
             indexed: u64::MAX,
+            linted: None,
             generation: 0,
         }
     }
@@ -129,6 +133,23 @@ impl Doc {
         self.text = Arc::new(text);
         self.generation += 1;
         Ok(clamped)
+    }
+
+    /// The core diagnostics of the current text (remembered for this generation).
+    fn lint(&mut self) -> Arc<Vec<lint::Diagnostic>> {
+        if let Some((g, l)) = &self.linted
+            && *g == self.generation
+        {
+            return l.clone();
+        }
+        let l = Arc::new(lint::lint(
+            &self.text,
+            &self.note,
+            &self.vault.settings,
+            &self.vault.engine,
+        ));
+        self.linted = Some((self.generation, l.clone()));
+        l
     }
 
     pub fn note(&self) -> &Note {
@@ -340,7 +361,8 @@ pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
         return vec![];
     }
     let mut out = Vec::new();
-    let mut all = lint::lint(&doc.text, &doc.note, &doc.vault.settings, &doc.vault.engine);
+    let core = doc.lint();
+    let mut all: Vec<lint::Diagnostic> = core.as_ref().clone();
     all.extend(rendered_as_code(doc));
     for d in all {
         let Some(sev) = config.severity_of(d.code, d.severity) else {
@@ -1129,7 +1151,16 @@ impl LanguageServer for Backend {
 
         // Quick fixes from diagnostics under the range.
         if wants(&CodeActionKind::QUICKFIX) {
-            for diag in lint::lint(&d.text, &d.note, &d.vault.settings, &d.vault.engine) {
+            let diags = match &d.linted {
+                Some((g, l)) if *g == d.generation => l.clone(),
+                _ => Arc::new(lint::lint(
+                    &d.text,
+                    &d.note,
+                    &d.vault.settings,
+                    &d.vault.engine,
+                )),
+            };
+            for diag in diags.iter() {
                 if diag.fixes.is_empty() || diag.end < start || diag.start > end {
                     continue;
                 }
