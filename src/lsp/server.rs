@@ -56,6 +56,10 @@ pub struct Vault {
     pub warnings: Vec<String>,
 }
 
+/// Bytes of tree-sitter parsing a `didChange` may do inline (about 6 ms at tree-sitter-md's
+/// 2.5 MB/s); beyond that the trees are brought up to date in the background.
+const INLINE_TREE_BUDGET: usize = 16 * 1024;
+
 pub struct Doc {
     document: Document,
     text: Arc<String>,
@@ -105,8 +109,11 @@ impl Doc {
         version: i32,
         changes: &[Change],
     ) -> std::result::Result<bool, crate::text::document::StaleVersion> {
-        // The tree-sitter reparse waits for a pause in typing (see `schedule_diagnostics`).
         let applied = self.document.apply_changes_deferred(version, changes)?;
+        // An edit inside a paragraph reparses that segment's tree now; a larger reparse (a
+        // fence opened above hundreds of paragraphs) waits for a pause in typing and runs off
+        // the lock (see `schedule_diagnostics`).
+        self.document.try_ensure_tree(INLINE_TREE_BUDGET);
         let mut text = (*self.text).clone();
         let mut clamped = false;
         let mut spans = Vec::with_capacity(applied.len());
@@ -257,50 +264,10 @@ fn card_at(note: &Note, offset: usize) -> Option<usize> {
     note.card_at_line(line)
 }
 
-/// Code and HTML blocks of the editor's view: one cursor walk that descends only into block
-/// containers (sections, lists, list items, quotes), never into paragraphs. Sorted by start.
+/// Code and HTML blocks of the editor's view, sorted by start (kept per tree segment, so
+/// this only copies ranges).
 fn code_blocks(doc: &Doc) -> Vec<(usize, usize, &'static str)> {
-    let mut out = Vec::new();
-    // Without a backtick, tilde, `<` or an indented line there is no code or HTML block: skip
-    // the walk (it visits every paragraph of the note).
-    let b = doc.text.as_bytes();
-    if memchr::memchr3(b'`', b'~', b'<', b).is_none()
-        && memchr::memchr(b'>', b).is_none()
-        && memchr::memmem::find(b, b"\n    ").is_none()
-        && memchr::memmem::find(b, b"\n\t").is_none()
-        && !b.starts_with(b"    ")
-        && !b.starts_with(b"\t")
-    {
-        return out;
-    }
-    let mut cur = doc.document.tree().walk();
-    loop {
-        let n = cur.node();
-        let label = match n.kind() {
-            "fenced_code_block" => Some("a code block"),
-            "indented_code_block" => Some("an indented code block"),
-            "html_block" => Some("an HTML block"),
-            _ => None,
-        };
-        if let Some(l) = label {
-            out.push((n.start_byte(), n.end_byte(), l));
-        }
-        let container = matches!(
-            n.kind(),
-            "document" | "section" | "list" | "list_item" | "block_quote"
-        );
-        if container && cur.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cur.goto_next_sibling() {
-                break;
-            }
-            if !cur.goto_parent() {
-                return out;
-            }
-        }
-    }
+    doc.document.segments().code_blocks()
 }
 
 /// Where the editor's markdown (the tree-sitter block tree) differs from the plugin's scanner:
@@ -419,9 +386,9 @@ impl Backend {
                     _ => return,
                 }
             };
-            if let Some(((rope, old), version)) = snapshot {
+            if let Some((snap, version)) = snapshot {
                 let parsed = tokio::task::spawn_blocking(move || {
-                    crate::text::document::parse_snapshot(&rope, old.as_ref())
+                    crate::text::document::parse_snapshot(snap)
                 })
                 .await;
                 let Ok(tree) = parsed else { return };

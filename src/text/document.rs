@@ -18,8 +18,10 @@ use std::ops::Range;
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use super::markdown::{self, Blocks};
+use super::markdown::Blocks;
 use super::position::{self, Clamp, Encoding, Pos, Resolved};
+use super::segments::{self, Segments};
+use crate::core::incremental::{EditSpan, merge_edits};
 
 /// One `contentChanges` entry: `range: None` replaces the whole text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,26 +95,83 @@ pub struct StaleVersion {
     pub got: i32,
 }
 
-/// Text (rope), LSP version, and the tree-sitter-md block tree of one note.
+/// Text (rope), LSP version, and the tree-sitter-md block trees of one note (one per segment,
+/// see [`super::segments`]).
 pub struct Document {
     rope: Rope,
     version: i32,
-    tree: Tree,
+    segs: Segments,
+    /// The text `segs` were parsed from (a rope clone shares its chunks).
+    base: Rope,
     encoding: Encoding,
     parser: Parser,
     /// Number of `\r` not followed by `\n`. Tree-sitter counts rows by `\n`
     /// only while ropey also breaks lines at a lone `\r`; when there is none
     /// (nearly always) ropey's line index gives tree-sitter points directly.
     lone_crs: usize,
-    /// The tree was edited (`Tree::edit`) but not reparsed since (see
-    /// [`Document::apply_changes_deferred`]); `Some(true)`: it must be parsed afresh.
-    stale: Option<bool>,
+    /// Edits not yet brought into the trees (see [`Document::apply_changes_deferred`]).
+    pending: Option<Pending>,
 }
 
-/// Parses a rope snapshot away from the document (another thread, no lock held), reusing the
-/// edited old tree when there is one. Install the result with [`Document::install_tree`].
-pub fn parse_snapshot(rope: &Rope, old: Option<&Tree>) -> Tree {
-    parse(&mut new_parser(), rope, old)
+/// What changed since the trees were last brought up to date.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// `base` became `rope` through this one span.
+    Span(EditSpan),
+    /// Parse afresh (the whole text was replaced, or the edits could not be merged).
+    Full,
+}
+
+/// What a background reparse needs (see [`Document::tree_snapshot`]): taken under the lock in
+/// O(segments), parsed away from it with [`parse_snapshot`].
+pub struct TreeSnapshot {
+    rope: Rope,
+    base: Rope,
+    segs: Segments,
+    pending: Option<Pending>,
+}
+
+/// Brings a snapshot's trees up to date, away from the document (another thread, no lock
+/// held). Install the result with [`Document::install_tree`].
+pub fn parse_snapshot(snap: TreeSnapshot) -> Segments {
+    let mut parser = new_parser();
+    let TreeSnapshot {
+        rope,
+        base,
+        mut segs,
+        pending,
+    } = snap;
+    bring_up_to_date(
+        &mut parser,
+        &mut segs,
+        &base,
+        &rope,
+        pending,
+        segments::UNBOUNDED,
+    );
+    segs
+}
+
+/// Applies `pending` to `segs`; `false` (nothing changed) when over `budget` bytes.
+fn bring_up_to_date(
+    parser: &mut Parser,
+    segs: &mut Segments,
+    base: &Rope,
+    rope: &Rope,
+    pending: Option<Pending>,
+    budget: usize,
+) -> bool {
+    match pending {
+        None => true,
+        Some(Pending::Span(e)) => segs.update(parser, base, rope, e, budget),
+        Some(Pending::Full) => {
+            if rope.len_bytes() > budget {
+                return false;
+            }
+            *segs = Segments::parse(parser, rope);
+            true
+        }
+    }
 }
 
 fn new_parser() -> Parser {
@@ -121,24 +180,6 @@ fn new_parser() -> Parser {
         .set_language(&tree_sitter_md::LANGUAGE.into())
         .expect("tree-sitter-md's block grammar is built for this tree-sitter ABI");
     parser
-}
-
-/// The rest of the chunk holding `byte`: tree-sitter reads the rope in
-/// place instead of a copy of the whole text.
-fn read_chunk(rope: &Rope, byte: usize) -> &[u8] {
-    if byte >= rope.len_bytes() {
-        return &[];
-    }
-    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-    &chunk.as_bytes()[byte - chunk_start..]
-}
-
-fn parse(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Tree {
-    parser
-        .parse_with_options(&mut |byte, _| read_chunk(rope, byte), old, None)
-        // Parsing only stops early when cancelled by a progress callback,
-        // and none is installed; the language is always set.
-        .expect("tree-sitter parse without a progress callback always completes")
 }
 
 /// Count `\r` not followed by `\n` among the bytes `range` of `rope`
@@ -183,16 +224,17 @@ impl Document {
     pub fn with_encoding(text: &str, version: i32, encoding: Encoding) -> Self {
         let rope = Rope::from_str(text);
         let mut parser = new_parser();
-        let tree = parse(&mut parser, &rope, None);
+        let segs = Segments::parse(&mut parser, &rope);
         let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
         Document {
+            base: rope.clone(),
             rope,
             version,
-            tree,
+            segs,
             encoding,
             parser,
             lone_crs,
-            stale: None,
+            pending: None,
         }
     }
 
@@ -221,10 +263,16 @@ impl Document {
         self.version
     }
 
-    /// The tree-sitter-md block tree (no inline trees), always in sync with
-    /// the text.
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    /// The tree-sitter-md block trees (no inline trees) of the segments, each with the byte
+    /// where its segment starts (node positions are relative to it). In sync with the text
+    /// unless [`tree_is_stale`](Self::tree_is_stale).
+    pub fn trees(&self) -> impl Iterator<Item = (usize, &Tree)> {
+        self.segs.trees()
+    }
+
+    /// The segments and their trees.
+    pub fn segments(&self) -> &Segments {
+        &self.segs
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -233,7 +281,7 @@ impl Document {
 
     /// Headings, front matter, code and HTML blocks of the current text.
     pub fn blocks(&self) -> Blocks {
-        markdown::blocks(&self.tree, &self.rope)
+        self.segs.blocks()
     }
 
     /// Byte offset -> position in the document's encoding.
@@ -295,11 +343,9 @@ impl Document {
         Ok(edits)
     }
 
-    /// Like [`apply_changes`](Self::apply_changes), but only edits the tree (`Tree::edit`, cheap)
-    /// and leaves the reparse for later: tree-sitter-md reparses a note with thousands of
-    /// paragraphs in one section nearly as slowly as it parses it, far too slowly for every
-    /// keystroke. Until [`ensure_tree`](Self::ensure_tree) or
-    /// [`install_tree`](Self::install_tree), [`tree`](Self::tree) is the edited old tree.
+    /// Like [`apply_changes`](Self::apply_changes), but leaves the trees for later: the edits
+    /// are remembered (merged into one span) until [`ensure_tree`](Self::ensure_tree),
+    /// [`try_ensure_tree`](Self::try_ensure_tree) or [`install_tree`](Self::install_tree).
     pub fn apply_changes_deferred(
         &mut self,
         version: i32,
@@ -312,7 +358,6 @@ impl Document {
             });
         }
         let mut edits = Vec::with_capacity(changes.len());
-        let mut fresh = self.stale == Some(true);
         for change in changes {
             match change.range {
                 None => {
@@ -320,7 +365,7 @@ impl Document {
                     let old_end_point = self.ts_point(old_end);
                     self.rope = Rope::from_str(&change.text);
                     self.lone_crs = count_lone_crs(&self.rope, 0..self.rope.len_bytes());
-                    fresh = true;
+                    self.pending = Some(Pending::Full);
                     edits.push(AppliedEdit {
                         start_byte: 0,
                         old_end_byte: old_end,
@@ -334,50 +379,79 @@ impl Document {
                     });
                 }
                 Some((start, end)) => {
-                    let edit = self.apply_ranged(start, end, &change.text, !fresh);
+                    let edit = self.apply_ranged(start, end, &change.text);
+                    let span = EditSpan {
+                        start: edit.start_byte,
+                        old_end: edit.old_end_byte,
+                        new_end: edit.new_end_byte,
+                    };
+                    self.pending = match self.pending {
+                        None => Some(Pending::Span(span)),
+                        Some(Pending::Span(p)) => {
+                            Some(merge_edits(&[p, span]).map_or(Pending::Full, Pending::Span))
+                        }
+                        Some(Pending::Full) => Some(Pending::Full),
+                    };
                     edits.push(edit);
                 }
             }
-        }
-        if !changes.is_empty() {
-            self.stale = Some(fresh);
         }
         self.version = version;
         Ok(edits)
     }
 
-    /// Whether the tree lags behind the text.
+    /// Whether the trees lag behind the text.
     pub fn tree_is_stale(&self) -> bool {
-        self.stale.is_some()
+        self.pending.is_some()
     }
 
-    /// What a background reparse needs: the text and the edited old tree (`None`: parse afresh).
-    pub fn tree_snapshot(&self) -> (Rope, Option<Tree>) {
-        (
-            self.rope.clone(),
-            (self.stale != Some(true)).then(|| self.tree.clone()),
-        )
+    /// What a background reparse needs: the texts, the segments and the pending edits.
+    pub fn tree_snapshot(&self) -> TreeSnapshot {
+        TreeSnapshot {
+            rope: self.rope.clone(),
+            base: self.base.clone(),
+            segs: self.segs.clone(),
+            pending: self.pending,
+        }
     }
 
-    /// Installs a tree parsed from the snapshot taken at `version`; ignored if the text changed.
-    pub fn install_tree(&mut self, version: i32, tree: Tree) -> bool {
-        if version != self.version || self.stale.is_none() {
+    /// Installs trees brought up to date from the snapshot taken at `version`; ignored if the
+    /// text changed since.
+    pub fn install_tree(&mut self, version: i32, segs: Segments) -> bool {
+        if version != self.version || self.pending.is_none() {
             return false;
         }
-        self.tree = tree;
-        self.stale = None;
+        self.segs = segs;
+        self.base = self.rope.clone();
+        self.pending = None;
         true
     }
 
-    /// Reparses now if the tree lags behind the text.
+    /// Brings the trees up to date now.
     pub fn ensure_tree(&mut self) {
-        if let Some(fresh) = self.stale.take() {
-            self.tree = parse(&mut self.parser, &self.rope, (!fresh).then_some(&self.tree));
-        }
+        self.try_ensure_tree(segments::UNBOUNDED);
     }
 
-    /// Edit the rope (and the tree when `edit_tree`) for one ranged change.
-    fn apply_ranged(&mut self, start: Pos, end: Pos, text: &str, edit_tree: bool) -> AppliedEdit {
+    /// Brings the trees up to date if that parses at most `budget` bytes (an edit inside a
+    /// paragraph parses that paragraph); otherwise leaves them stale and returns `false`.
+    pub fn try_ensure_tree(&mut self, budget: usize) -> bool {
+        let done = bring_up_to_date(
+            &mut self.parser,
+            &mut self.segs,
+            &self.base,
+            &self.rope,
+            self.pending,
+            budget,
+        );
+        if done {
+            self.pending = None;
+            self.base = self.rope.clone();
+        }
+        done
+    }
+
+    /// Edit the rope for one ranged change.
+    fn apply_ranged(&mut self, start: Pos, end: Pos, text: &str) -> AppliedEdit {
         let s = self.pos_to_offset(start);
         let e = self.pos_to_offset(end);
         let reversed = s.offset > e.offset;
@@ -398,7 +472,7 @@ impl Document {
         let lone_after = count_lone_crs(&self.rope, window_start..new_end_byte);
         self.lone_crs = self.lone_crs + lone_after - lone_before;
 
-        let applied = AppliedEdit {
+        AppliedEdit {
             start_byte,
             old_end_byte,
             new_end_byte,
@@ -408,11 +482,7 @@ impl Document {
             start_clamp: s.clamp,
             end_clamp: e.clamp,
             reversed,
-        };
-        if edit_tree {
-            self.tree.edit(&applied.input_edit());
         }
-        applied
     }
 }
 
@@ -421,11 +491,12 @@ impl Clone for Document {
         Document {
             rope: self.rope.clone(),
             version: self.version,
-            tree: self.tree.clone(),
+            segs: self.segs.clone(),
+            base: self.base.clone(),
             encoding: self.encoding,
             parser: new_parser(),
             lone_crs: self.lone_crs,
-            stale: self.stale,
+            pending: self.pending,
         }
     }
 }
@@ -446,7 +517,7 @@ mod tests {
     use super::*;
 
     fn sexp(text: &str) -> String {
-        Document::new(text, 0).tree().root_node().to_sexp()
+        Document::new(text, 0).segments().sexp()
     }
 
     #[test]
@@ -454,8 +525,8 @@ mod tests {
         let d = Document::new("# Title\n\nQ::A\n", 1);
         assert_eq!(d.version(), 1);
         assert_eq!(d.text(), "# Title\n\nQ::A\n");
-        assert!(d.tree().root_node().to_sexp().contains("atx_heading"));
-        assert!(!d.tree().root_node().has_error());
+        assert!(d.segments().sexp().contains("atx_heading"));
+        assert!(d.trees().all(|(_, t)| !t.root_node().has_error()));
     }
 
     #[test]
@@ -493,10 +564,7 @@ mod tests {
             vec![(6, 6, 12), (0, 0, 2)]
         );
         assert!(edits.iter().all(|e| !e.was_clamped()));
-        assert_eq!(
-            d.tree().root_node().to_sexp(),
-            sexp("# hello there world\n")
-        );
+        assert_eq!(d.segments().sexp(), sexp("# hello there world\n"));
     }
 
     #[test]
@@ -534,7 +602,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.text(), "# A\r\nb\r```\nx");
-        assert_eq!(d.tree().root_node().to_sexp(), sexp("# A\r\nb\r```\nx"));
+        assert_eq!(d.segments().sexp(), sexp("# A\r\nb\r```\nx"));
     }
 
     #[test]
@@ -571,10 +639,7 @@ mod tests {
         assert_eq!(d.slice(2..100), "😀y");
         let c = d.clone();
         assert_eq!(c.text(), d.text());
-        assert_eq!(
-            c.tree().root_node().to_sexp(),
-            d.tree().root_node().to_sexp()
-        );
+        assert_eq!(c.segments().sexp(), d.segments().sexp());
         assert!(format!("{d:?}").contains("version: 3"));
     }
 }

@@ -336,11 +336,19 @@ mod tests {
     use super::*;
     use crate::text::Document;
 
+    fn whole_tree(text: &str) -> Tree {
+        let mut p = tree_sitter::Parser::new();
+        p.set_language(&tree_sitter_md::LANGUAGE.into()).unwrap();
+        p.parse(text, None).unwrap()
+    }
+
+    /// From a string, from a rope, and from the document's segments: the same blocks.
     fn blocks_of(text: &str) -> Blocks {
-        let doc = Document::new(text, 0);
-        let from_str = blocks(doc.tree(), text);
-        let from_rope = blocks(doc.tree(), doc.rope());
+        let tree = whole_tree(text);
+        let from_str = blocks(&tree, text);
+        let from_rope = blocks(&tree, &ropey::Rope::from_str(text));
         assert_eq!(from_str, from_rope);
+        assert_eq!(Document::new(text, 0).blocks(), from_str);
         from_str
     }
 
@@ -435,8 +443,7 @@ mod tests {
 
     #[test]
     fn mismatched_source_does_not_panic() {
-        let doc = Document::new("# 中文 heading\n\n```\nx\n```\n", 0);
-        let b = blocks(doc.tree(), "é");
+        let b = blocks(&whole_tree("# 中文 heading\n\n```\nx\n```\n"), "é");
         assert_eq!(b.headings.len(), 1);
         assert_eq!(b.headings[0].text, "");
     }

@@ -1,0 +1,586 @@
+//! The block tree of a note, kept as one tree-sitter-md tree per *segment*.
+//!
+//! Why: tree-sitter reuses little of a flat tree. A note is one long `section` with thousands
+//! of paragraphs as siblings, and tree-sitter-md reparses it after a one-character edit nearly
+//! as slowly as it parses it from scratch (about 370 ms for 1 MB). Cut into segments that
+//! parse independently, an edit reparses (incrementally, with the edited old tree) only the
+//! segment it falls in: a paragraph or two.
+//!
+//! **Where a note may be cut.** Before a line `b` when
+//! * the line before `b` is blank (spaces and tabs only), so no paragraph, table or block quote
+//!   continues into `b`;
+//! * line `b` starts at column 0 with a character that cannot continue a list or start a list
+//!   item, quote, table or front matter (not a space, tab, `-`, `+`, `*`, digit, `>` or `|`),
+//!   so every list and container open before it ends there, and it has a line terminator
+//!   (tree-sitter-md reads a lone unterminated heading line at the start of its input as an
+//!   error);
+//! * and the segment before `b`, parsed on its own, leaves nothing open that CommonMark carries
+//!   over a blank line: a fenced code block without its closing fence, an HTML block of the
+//!   kinds that end at a marker (`-->`, `?>`, `>`, `]]>`, `</pre>`...) rather than at a blank
+//!   line, or front matter whose closing `---` is further on. That is read from the segment's
+//!   own tree (tree-sitter-md decides what is a fence or an HTML block, not a second reader);
+//!   the text is then searched for the closing line and the segment extended past it.
+//!
+//! Then the parse of the whole note and the parses of its segments agree on every block (tested
+//! against whole-note parses of the corpus and of random edits in `tests/text_segments.rs`);
+//! only the `section` nesting under headings differs, which [`Blocks`] does not use (headings
+//! are read as a list; breadcrumbs come from their levels).
+//!
+//! **After an edit** the segments are recomputed from the start of the segment holding the
+//! edit until a cut that lies after the edit and was a cut before it; from there on the old
+//! segments (and their trees, whose positions are relative to the segment) are reused, moved by
+//! the byte delta.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
+
+use super::markdown::{self, Blocks, Source};
+use crate::core::incremental::EditSpan;
+
+/// The trees of a note's segments; positions inside a tree are relative to its segment.
+#[derive(Clone)]
+pub struct Segments {
+    /// Start byte of each segment; the first is 0, each ends where the next starts.
+    starts: Vec<usize>,
+    segs: Vec<Seg>,
+    len: usize,
+}
+
+#[derive(Clone)]
+struct Seg {
+    tree: Tree,
+    /// The segment's blocks (relative offsets), `None` when it has none.
+    blocks: Option<Arc<Blocks>>,
+}
+
+/// Bytes parsed beyond which [`Segments::update`] gives up (the caller parses in the background).
+pub const UNBOUNDED: usize = usize::MAX;
+
+/// A rope range as a [`Source`] with offsets relative to its start.
+struct Sub<'a> {
+    rope: &'a Rope,
+    base: usize,
+}
+
+impl Source for Sub<'_> {
+    fn text(&self, range: Range<usize>) -> std::borrow::Cow<'_, str> {
+        self.rope
+            .text(self.base + range.start..self.base + range.end)
+    }
+}
+
+impl Segments {
+    /// Parses the whole text.
+    pub fn parse(parser: &mut Parser, rope: &Rope) -> Segments {
+        let mut out = Segments {
+            starts: Vec::new(),
+            segs: Vec::new(),
+            len: rope.len_bytes(),
+        };
+        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED)
+            .expect("an unbounded build always completes");
+        for (s, seg) in new {
+            out.starts.push(s);
+            out.segs.push(seg);
+        }
+        out
+    }
+
+    /// Brings the segments of `base` (the text they were parsed from) up to `rope`, which is
+    /// `base` with `edit` applied. Returns `false`, changing nothing, when that would parse more
+    /// than `budget` bytes.
+    pub fn update(
+        &mut self,
+        parser: &mut Parser,
+        base: &Rope,
+        rope: &Rope,
+        edit: EditSpan,
+        budget: usize,
+    ) -> bool {
+        let EditSpan {
+            start: s,
+            old_end: oe,
+            new_end: ne,
+        } = edit;
+        let delta = ne as isize - oe as isize;
+        let mut k = self.starts.partition_point(|&x| x <= s).saturating_sub(1);
+        // An edit in a segment's first line may decide whether it is cut there (its first
+        // character and its terminator count).
+        if k > 0
+            && s < base.line_to_byte((base.byte_to_line(self.starts[k]) + 1).min(base.len_lines()))
+        {
+            k -= 1;
+        }
+        let r = self.starts[k];
+        let old_end_k = self.starts.get(k + 1).copied().unwrap_or(self.len);
+        // The old tree of the segment, told about the edit, when the edit lies inside it.
+        let old = (oe <= old_end_k).then(|| {
+            let mut t = self.segs[k].tree.clone();
+            t.edit(&InputEdit {
+                start_byte: s - r,
+                old_end_byte: oe - r,
+                new_end_byte: ne - r,
+                start_position: rel_point(rope, r, s),
+                old_end_position: rel_point(base, r, oe),
+                new_end_position: rel_point(rope, r, ne),
+            });
+            (t, old_end_k.wrapping_add_signed(delta) - r)
+        });
+        let starts = &self.starts;
+        let resync = |p: usize| {
+            p >= ne && {
+                let q = p.wrapping_add_signed(-delta);
+                let i = starts.partition_point(|&x| x < q);
+                i > k && starts.get(i) == Some(&q)
+            }
+        };
+        let Some((new, stop)) = build(parser, rope, r, old, &resync, budget) else {
+            return false;
+        };
+        let m = match stop {
+            Some(p) => self
+                .starts
+                .partition_point(|&x| x < p.wrapping_add_signed(-delta)),
+            None => self.starts.len(),
+        };
+        for x in &mut self.starts[m..] {
+            *x = x.wrapping_add_signed(delta);
+        }
+        let (ns, nsegs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
+        self.starts.splice(k..m, ns);
+        self.segs.splice(k..m, nsegs);
+        self.len = rope.len_bytes();
+        true
+    }
+
+    /// Each segment's start and tree.
+    pub fn trees(&self) -> impl Iterator<Item = (usize, &Tree)> {
+        self.starts
+            .iter()
+            .copied()
+            .zip(self.segs.iter().map(|s| &s.tree))
+    }
+
+    /// Every segment's start and tree, as S-expressions: for tests comparing two parses.
+    pub fn sexp(&self) -> String {
+        self.trees()
+            .map(|(at, t)| format!("{at}: {}\n", t.root_node().to_sexp()))
+            .collect()
+    }
+
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The blocks of the whole note, in absolute offsets.
+    pub fn blocks(&self) -> Blocks {
+        let mut out = Blocks::default();
+        for (&at, seg) in self.starts.iter().zip(&self.segs) {
+            let Some(b) = &seg.blocks else { continue };
+            let mv = |r: &Range<usize>| r.start + at..r.end + at;
+            if at == 0 {
+                out.front_matter = b.front_matter.as_ref().map(|f| markdown::FrontMatter {
+                    range: mv(&f.range),
+                    content: mv(&f.content),
+                });
+            }
+            out.headings
+                .extend(b.headings.iter().map(|h| markdown::Heading {
+                    range: mv(&h.range),
+                    text_range: mv(&h.text_range),
+                    ..h.clone()
+                }));
+            out.fenced_code
+                .extend(b.fenced_code.iter().map(|c| markdown::FencedCode {
+                    range: mv(&c.range),
+                    ..c.clone()
+                }));
+            out.indented_code.extend(b.indented_code.iter().map(mv));
+            out.html.extend(b.html.iter().map(mv));
+        }
+        out
+    }
+
+    /// Code and HTML blocks (absolute, sorted by start): where the editor does not show
+    /// markdown. Fenced code, indented code and HTML, each with its kind.
+    pub fn code_blocks(&self) -> Vec<(usize, usize, &'static str)> {
+        let mut out = Vec::new();
+        for (&at, seg) in self.starts.iter().zip(&self.segs) {
+            let Some(b) = &seg.blocks else { continue };
+            let first = out.len();
+            out.extend(
+                b.fenced_code
+                    .iter()
+                    .map(|c| (c.range.start + at, c.range.end + at, "a code block")),
+            );
+            out.extend(
+                b.indented_code
+                    .iter()
+                    .map(|r| (r.start + at, r.end + at, "an indented code block")),
+            );
+            out.extend(
+                b.html
+                    .iter()
+                    .map(|r| (r.start + at, r.end + at, "an HTML block")),
+            );
+            out[first..].sort_by_key(|b| (b.0, b.1));
+        }
+        out
+    }
+}
+
+/// New segments (start, tree) and the cut where they rejoined the old ones (`None`: the end).
+type Built = (Vec<(usize, Seg)>, Option<usize>);
+
+/// Parses `rope[from..]` into segments, reusing `old` (an edited tree of the segment starting at
+/// `from`, and where that old segment now ends) for the first one, until a cut `p` for which
+/// `stop(p)` holds. Returns the new segments and that cut (`None`: the end of the text), or
+/// `None` when more than `budget` bytes would be parsed.
+fn build(
+    parser: &mut Parser,
+    rope: &Rope,
+    from: usize,
+    mut old: Option<(Tree, usize)>,
+    stop: &dyn Fn(usize) -> bool,
+    budget: usize,
+) -> Option<Built> {
+    let len = rope.len_bytes();
+    let mut out = Vec::new();
+    let mut cur = from;
+    // Nothing past this byte can end a segment within the budget.
+    let limit = from.saturating_add(budget);
+    let mut cand = next_candidate(rope, cur, limit);
+    let mut parsed = 0usize;
+    loop {
+        let end = cand.unwrap_or(len);
+        parsed = parsed.saturating_add(end - cur);
+        if parsed > budget {
+            return None;
+        }
+        // Reuse the old tree; tell it that its text now ends at `end - cur`.
+        let prev = old.take().map(|(mut t, old_len)| {
+            let new_len = end - cur;
+            if old_len != new_len {
+                let at = old_len.min(new_len);
+                t.edit(&InputEdit {
+                    start_byte: at,
+                    old_end_byte: old_len,
+                    new_end_byte: new_len,
+                    // The rope holds both texts: the old tree's (edited) text is what the rope
+                    // has from `cur` for `old_len` bytes.
+                    start_position: rel_point(rope, cur, cur + at),
+                    old_end_position: rel_point(rope, cur, cur + old_len),
+                    new_end_position: rel_point(rope, cur, end),
+                });
+            }
+            t
+        });
+        let tree = parse_range(parser, rope, cur..end, prev.as_ref());
+        let Some(p) = cand else {
+            out.push((cur, seg(tree, rope, cur)));
+            return Some((out, None));
+        };
+        match open_at_end(parser, &tree, rope, cur, end) {
+            None => {
+                out.push((cur, seg(tree, rope, cur)));
+                if stop(p) {
+                    return Some((out, Some(p)));
+                }
+                cur = p;
+                cand = next_candidate(rope, p, limit);
+            }
+            Some(skip) => {
+                // Extend the segment past the line that closes what is open, reusing its tree.
+                cand =
+                    close_line(rope, p, skip, limit).and_then(|c| next_candidate(rope, c, limit));
+                old = Some((tree, end - cur));
+            }
+        }
+    }
+}
+
+fn seg(tree: Tree, rope: &Rope, at: usize) -> Seg {
+    let b = markdown::blocks(&tree, &Sub { rope, base: at });
+    let empty = b.front_matter.is_none()
+        && b.headings.is_empty()
+        && b.fenced_code.is_empty()
+        && b.indented_code.is_empty()
+        && b.html.is_empty();
+    Seg {
+        tree,
+        blocks: (!empty).then(|| Arc::new(b)),
+    }
+}
+
+fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
+    parse_with_suffix(parser, rope, range, b"", old)
+}
+
+/// Parses `rope[range]` followed by `suffix`.
+fn parse_with_suffix(
+    parser: &mut Parser,
+    rope: &Rope,
+    range: Range<usize>,
+    suffix: &'static [u8],
+    old: Option<&Tree>,
+) -> Tree {
+    let n = range.end - range.start;
+    parser
+        .parse_with_options(
+            &mut |byte, _| {
+                let abs = range.start + byte;
+                if abs >= range.end {
+                    return suffix.get(byte - n..).unwrap_or_default();
+                }
+                let (chunk, chunk_start, _, _) = rope.chunk_at_byte(abs);
+                let b = &chunk.as_bytes()[abs - chunk_start..];
+                &b[..b.len().min(range.end - abs)]
+            },
+            old,
+            None,
+        )
+        // Parsing only stops early when cancelled by a progress callback, and none is
+        // installed; the language is always set.
+        .expect("tree-sitter parse without a progress callback always completes")
+}
+
+/// Tree-sitter point of `to` relative to `from` (rows count `\n` only).
+fn rel_point(rope: &Rope, from: usize, to: usize) -> Point {
+    let (mut row, mut col) = (0, 0);
+    for chunk in rope.byte_slice(from..to).chunks() {
+        let b = chunk.as_bytes();
+        match memchr::memrchr(b'\n', b) {
+            Some(i) => {
+                row += memchr::memchr_iter(b'\n', b).count();
+                col = b.len() - i - 1;
+            }
+            None => col += b.len(),
+        }
+    }
+    Point { row, column: col }
+}
+
+/// What a segment leaves open at its end, and so what must close before it may be cut.
+#[derive(Clone, Copy, Debug)]
+enum Open {
+    Fence {
+        ch: u8,
+        n: usize,
+    },
+    /// An HTML block, ending (as far as the text goes) at the first line holding this marker
+    /// (ASCII case-insensitive); `None`: at any line.
+    Html(Option<&'static str>),
+    FrontMatter,
+}
+
+/// The text of the line starting at `at` without its terminator, and where the next starts.
+fn line_at(rope: &Rope, at: usize) -> (String, usize) {
+    let i = rope.byte_to_line(at);
+    let line = rope.line(i);
+    let next = at + line.len_bytes();
+    let mut s = String::from(line);
+    while s.ends_with(['\n', '\r']) {
+        s.pop();
+    }
+    (s, next)
+}
+
+/// The first line start after `after` where a note may be cut as far as the text goes: after a
+/// blank line, at a line whose first character cannot continue anything.
+fn next_candidate(rope: &Rope, after: usize, limit: usize) -> Option<usize> {
+    let len = rope.len_bytes();
+    if after >= len {
+        return None;
+    }
+    let i = rope.byte_to_line(after);
+    let mut at = rope.line_to_byte(i);
+    let mut prev_blank = false;
+    // The first line starts at or before `after`: never a candidate.
+    for line in rope.lines_at(i) {
+        let n = line.len_bytes();
+        if n == 0 {
+            return None;
+        }
+        let c = line.byte(0);
+        // The last line, without a terminator, never starts a segment: tree-sitter-md fails on
+        // a document that is one unterminated heading line.
+        let terminated = matches!(line.byte(n - 1), b'\n' | b'\r');
+        if prev_blank && at > after && terminated && !b" \t\r\n-+*>|0123456789".contains(&c) {
+            return Some(at);
+        }
+        if at > limit {
+            return None;
+        }
+        prev_blank = line
+            .bytes()
+            .take_while(|&b| b != b'\n' && b != b'\r')
+            .all(|b| b == b' ' || b == b'\t');
+        at += n;
+    }
+    None
+}
+
+/// The start of the line at or after `from` that closes `open`, if any before `limit`.
+fn close_line(rope: &Rope, from: usize, open: Open, limit: usize) -> Option<usize> {
+    let mut at = rope.line_to_byte(rope.byte_to_line(from));
+    for line in rope.lines_at(rope.byte_to_line(from)) {
+        let n = line.len_bytes();
+        if n == 0 || at > limit {
+            return None;
+        }
+        let text = std::borrow::Cow::<str>::from(line);
+        let l = text.trim_end_matches(['\n', '\r']);
+        let closes = match open {
+            Open::Fence { ch, n } => {
+                let ind = l.bytes().take_while(|&b| b == b' ').count();
+                let r = &l.as_bytes()[ind..];
+                let m = r.iter().take_while(|&&b| b == ch).count();
+                ind <= 3 && m >= n && r[m..].iter().all(|&b| b == b' ' || b == b'\t')
+            }
+            Open::Html(Some(marker)) => l.to_ascii_lowercase().contains(marker),
+            Open::Html(None) => true,
+            Open::FrontMatter => l.len() < text.len() && l.trim_end_matches([' ', '\t']) == "---",
+        };
+        if closes && at >= from {
+            return Some(at);
+        }
+        at += n;
+    }
+    None
+}
+
+/// The line a probe parse appends to a segment: a fresh paragraph starts there unless the
+/// segment leaves something open.
+const PROBE: &[u8] = b"P\n";
+
+/// The last block at the top level (sections are only heading nesting), if any.
+fn last_block(tree: &Tree) -> Option<Node<'_>> {
+    let mut node = tree.root_node();
+    loop {
+        let c = node.child(node.child_count().checked_sub(1)?)?;
+        if c.kind() == "section" {
+            node = c;
+        } else {
+            return Some(c);
+        }
+    }
+}
+
+/// What the segment `rope[at..end]`, parsed as `tree`, leaves open at its end.
+fn open_at_end(
+    parser: &mut Parser,
+    tree: &Tree,
+    rope: &Rope,
+    at: usize,
+    end: usize,
+) -> Option<Open> {
+    if at == 0 {
+        let (l0, _) = line_at(rope, 0);
+        let has_fm = tree
+            .root_node()
+            .child(0)
+            .is_some_and(|c| c.kind() == "minus_metadata");
+        if !has_fm && l0.trim_matches([' ', '\t']) == "---" {
+            // Tree-sitter-md reads front matter only when its closing line exists; it may lie
+            // beyond this segment.
+            return Some(Open::FrontMatter);
+        }
+    }
+    if tree.root_node().has_error() {
+        // Tree-sitter's error recovery may read what follows differently: keep going until a
+        // cut where the segment parses cleanly.
+        return Some(Open::Html(None));
+    }
+    let last = last_block(tree)?;
+    let text =
+        |n: Node| rope.text(at + n.start_byte().min(end - at)..at + n.end_byte().min(end - at));
+    match last.kind() {
+        "fenced_code_block" => {
+            let mut cur = last.walk();
+            let delims: Vec<Node> = last
+                .children(&mut cur)
+                .filter(|c| c.kind() == "fenced_code_block_delimiter")
+                .collect();
+            if delims.len() >= 2 {
+                return None;
+            }
+            let d = text(*delims.first()?);
+            let ch = *d.as_bytes().first()?;
+            Some(Open::Fence {
+                ch,
+                n: d.bytes().take_while(|&b| b == ch).count(),
+            })
+        }
+        "html_block" => {
+            // Whether tree-sitter-md ends it here (at a blank line, or at its end marker as the
+            // grammar tokenises it) is asked of tree-sitter-md: parse the segment followed by a
+            // probe line and see whether that line starts a paragraph of its own.
+            let t = text(last).to_ascii_lowercase();
+            let kind = html_kind(t.trim_start_matches(' '));
+            // A comment whose `-->` follows its `<!--` (every scheduling comment) is closed:
+            // no probe needed.
+            if let Some((start, "-->")) = kind
+                && t.trim_start_matches(' ')[start..].contains("-->")
+            {
+                return None;
+            }
+            let n = end - at;
+            let mut old = tree.clone();
+            old.edit(&InputEdit {
+                start_byte: n,
+                old_end_byte: n,
+                new_end_byte: n + PROBE.len(),
+                start_position: rel_point(rope, at, end),
+                old_end_position: rel_point(rope, at, end),
+                new_end_position: {
+                    let p = rel_point(rope, at, end);
+                    Point {
+                        row: p.row + 1,
+                        column: 0,
+                    }
+                },
+            });
+            let probe = parse_with_suffix(parser, rope, at..end, PROBE, Some(&old));
+            let fresh =
+                last_block(&probe).is_some_and(|b| b.kind() == "paragraph" && b.start_byte() == n);
+            if fresh {
+                return None;
+            }
+            Some(Open::Html(kind.map(|(_, m)| m)))
+        }
+        _ => None,
+    }
+}
+
+/// For an HTML block that ends at a marker (CommonMark kinds 1 to 5): the length of its start
+/// and the marker. `t` is lowercase.
+fn html_kind(t: &str) -> Option<(usize, &'static str)> {
+    for (tag, end) in [
+        ("<script", "</script>"),
+        ("<pre", "</pre>"),
+        ("<style", "</style>"),
+        ("<textarea", "</textarea>"),
+    ] {
+        if let Some(rest) = t.strip_prefix(tag)
+            && (rest.is_empty() || rest.starts_with([' ', '\t', '>', '\n', '\r']))
+        {
+            return Some((tag.len(), end));
+        }
+    }
+    if t.starts_with("<!--") {
+        return Some((4, "-->"));
+    }
+    if t.starts_with("<?") {
+        return Some((2, "?>"));
+    }
+    if t.starts_with("<![cdata[") {
+        return Some((9, "]]>"));
+    }
+    if t.starts_with("<!") && t.as_bytes().get(2).is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Some((2, ">"));
+    }
+    None
+}
