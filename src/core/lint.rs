@@ -237,10 +237,7 @@ impl Lint {
     /// The diagnostics of `note`, the parse of `text`.
     pub fn new(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) -> Lint {
         let n = note.lines.len();
-        let all = Span {
-            cards: 0..note.cards.len(),
-            dropped: 0..note.dropped.len(),
-        };
+        let all = Span::all(note);
         Lint {
             head: head_diagnostics(note),
             cards: card_diagnostics(text, note, settings, &all),
@@ -377,7 +374,7 @@ pub fn lint_window(text: &str, note: &Note, w: &ReparseWindow) -> (usize, usize)
         while b < n && (b <= w.lines_new.end || blank(b - 1)) {
             b += 1;
         }
-        for v in [&note.cards, &note.dropped] {
+        for v in runs(note) {
             // Cards in scan order: first lines rise, and so do last lines (see `card_reach`).
             let k = v.partition_point(|c| card_reach(c) < a);
             if let Some(c) = v.get(k)
@@ -404,22 +401,36 @@ fn card_reach(c: &Card) -> usize {
     c.last_line.max(c.end_line)
 }
 
-/// Index ranges of `note.cards` and `note.dropped`.
-struct Span {
-    cards: Range<usize>,
-    dropped: Range<usize>,
+/// The note's cards as runs in scan order: the kept cards, the dropped ones without a deck,
+/// and the dropped ones with one (a note the plugin does not read drops every card, those
+/// without a deck first). Together, in this order, what [`lint`] always went through.
+fn runs(note: &Note) -> [&[Card]; 3] {
+    let k = note.dropped.partition_point(|c| c.decks.is_empty());
+    [&note.cards, &note.dropped[..k], &note.dropped[k..]]
+}
+
+/// Index ranges into each of [`runs`].
+struct Span([Range<usize>; 3]);
+
+impl Span {
+    fn all(note: &Note) -> Span {
+        Span(runs(note).map(|v| 0..v.len()))
+    }
+
+    fn cards<'a>(&self, note: &'a Note) -> impl Iterator<Item = &'a Card> + use<'a, '_> {
+        runs(note)
+            .into_iter()
+            .zip(&self.0)
+            .flat_map(|(v, r)| &v[r.clone()])
+    }
 }
 
 /// The cards with a line in `a..b`.
 fn cards_touching(note: &Note, a: usize, b: usize) -> Span {
-    let r = |v: &[Card]| {
-        v.partition_point(|c| card_reach(c) < a)..v.partition_point(|c| c.first_line < b)
-    };
-    let fix = |x: Range<usize>| x.start..x.end.max(x.start);
-    Span {
-        cards: fix(r(&note.cards)),
-        dropped: fix(r(&note.dropped)),
-    }
+    Span(runs(note).map(|v| {
+        let i = v.partition_point(|c| card_reach(c) < a);
+        i..v.partition_point(|c| c.first_line < b).max(i)
+    }))
 }
 
 /// Note-wide diagnostics that come first: settings, a note the plugin does not read, cards
@@ -475,10 +486,7 @@ fn head_diagnostics(note: &Note) -> Vec<Diagnostic> {
 /// [`lint_card`] of the cards in `span` (kept ones first, as [`lint`] always did).
 fn card_diagnostics(text: &str, note: &Note, settings: &Settings, span: &Span) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for c in note.cards[span.cards.clone()]
-        .iter()
-        .chain(&note.dropped[span.dropped.clone()])
-    {
+    for c in span.cards(note) {
         out.extend(lint_card(text, note, c, settings));
     }
     out.sort_by_key(|d| (d.start, d.end));
@@ -622,10 +630,7 @@ fn line_diagnostics(
         return out;
     }
     let mut owned_comments: Vec<(usize, usize)> = Vec::new();
-    for c in note.cards[span.cards.clone()]
-        .iter()
-        .chain(&note.dropped[span.dropped.clone()])
-    {
+    for c in span.cards(note) {
         if let Some(cm) = &c.comment {
             owned_comments.push((cm.start, cm.end));
         }
