@@ -343,10 +343,6 @@ fn steps(text: &str, steps: &[(&str, &str)]) -> Vec<(&'static str, String)> {
             .text
             .find(find)
             .unwrap_or_else(|| panic!("{find:?} in {:?}", doc.text));
-        let f = at as f64 / doc.text.len() as f64;
-        // `pos` must land on `at`: build the op from the exact byte.
-        let op = Op::Replace(f, 0, String::new());
-        let _ = op;
         let before = doc.text.clone();
         let facts = OldFacts::of(&doc.text, &doc.note);
         doc.text.replace_range(at..at + find.len(), repl);

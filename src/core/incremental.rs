@@ -136,7 +136,7 @@ impl OldFacts {
     pub fn of(old_text: &str, note: &Note) -> OldFacts {
         OldFacts {
             len: old_text.len(),
-            line0_is_rule: note.lines.len() > 0
+            line0_is_rule: !note.lines.is_empty()
                 && note.lines.get(0).end <= old_text.len()
                 && note.lines.text(old_text, 0) == "---",
         }
