@@ -9,7 +9,10 @@
 //! skips the cloning `reparse` (for profiling).
 
 use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::{EditSpan, reparse, reparse_in_place};
+use srls::core::incremental::{
+    EditSpan, OldFacts, reparse, reparse_in_place, reparse_in_place_facts,
+};
+use srls::core::lint::{Lint, lint};
 use srls::core::note::{Note, NoteContext, parse_note_with};
 use srls::core::settings::Settings;
 use std::hint::black_box;
@@ -135,8 +138,79 @@ fn run(name: &str, text: String, keystrokes: usize) {
         us(full)
     );
 
+    let t = Instant::now();
+    let diags = lint(&text, &base, &settings, &engine);
+    eprintln!(
+        "{name}: full lint {} ({} diagnostics)",
+        us(t.elapsed()),
+        diags.len()
+    );
+
     for (what, key) in [("char", "x"), ("Enter", "\n")] {
         measure(name, what, &text, at, key, &base, keystrokes);
+        measure_lint(name, what, &text, at, key, &base, keystrokes);
+    }
+}
+
+/// What a server does per keystroke for fresh diagnostics: the text changed in place (not
+/// timed: the editor's part), `reparse_in_place_facts`, `Lint::update` and the diagnostics
+/// `Vec`. Checks the result against a fresh lint at the end.
+fn measure_lint(
+    name: &str,
+    what: &str,
+    text: &str,
+    at: usize,
+    key: &str,
+    base: &Note,
+    keystrokes: usize,
+) {
+    let settings = Settings::default();
+    let engine = ClozeEngine::new(&settings.cloze_patterns);
+    let ctx = NoteContext::default();
+    for round in 1..=ROUNDS {
+        let mut text = text.to_string();
+        let mut note = base.clone();
+        let mut lint_state = Lint::new(&text, &note, &settings, &engine);
+        let mut times = Vec::with_capacity(keystrokes);
+        for i in 0..keystrokes {
+            let facts = OldFacts::of(&text, &note);
+            let e = if i.is_multiple_of(2) {
+                text.insert_str(at, key);
+                EditSpan {
+                    start: at,
+                    old_end: at,
+                    new_end: at + key.len(),
+                }
+            } else {
+                text.replace_range(at..at + key.len(), "");
+                EditSpan {
+                    start: at,
+                    old_end: at + key.len(),
+                    new_end: at,
+                }
+            };
+            let t = Instant::now();
+            let how =
+                reparse_in_place_facts(&mut note, facts, &text, &[e], &settings, &ctx, &engine);
+            lint_state.update(&text, &note, &settings, &engine, &how);
+            let diags = lint_state.diagnostics();
+            times.push(t.elapsed());
+            assert!(how.reused());
+            black_box(&diags);
+        }
+        assert_eq!(
+            lint_state.diagnostics(),
+            lint(&text, &note, &settings, &engine),
+            "the incremental lint equals a fresh one"
+        );
+        let s = stats(times);
+        println!(
+            "{name:>6} {what:>5} reparse_in_place_facts + Lint::update + diagnostics: p50 {}  p99 {}  \
+             max {}  ({keystrokes} keystrokes, round {round})",
+            us(s.p50),
+            us(s.p99),
+            us(s.max)
+        );
     }
 }
 
@@ -185,7 +259,8 @@ fn measure(
         for i in 0..keystrokes {
             let (old, new, e) = step(i);
             let t = Instant::now();
-            let reused = reparse_in_place(&mut note, old, new, e, &settings, &ctx, &engine);
+            let reused =
+                reparse_in_place(&mut note, old, new, e, &settings, &ctx, &engine).reused();
             times.push(t.elapsed());
             assert!(reused);
             black_box(&note);

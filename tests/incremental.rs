@@ -20,7 +20,9 @@ fn count(reused: bool) {
     });
 }
 use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::{EditSpan, reparse, reparse_in_place};
+use srls::core::incremental::{
+    EditSpan, OldFacts, Reparsed, reparse, reparse_in_place, reparse_in_place_facts,
+};
 use srls::core::note::{Note, NoteContext, parse_note_with};
 use srls::core::settings::Settings;
 
@@ -227,7 +229,8 @@ fn run(
         let old_text = text.clone();
         let edits: Vec<EditSpan> = batch.iter().map(|op| apply(&mut text, op)).collect();
         if in_place {
-            count(reparse_in_place(
+            let before = note.clone();
+            let r = reparse_in_place(
                 &mut note,
                 &old_text,
                 &text,
@@ -235,7 +238,9 @@ fn run(
                 &s.settings,
                 &s.ctx,
                 &s.engine,
-            ));
+            );
+            check_window(&before, &note, &r)?;
+            count(r.reused());
         } else {
             note = reparse(
                 &note,
@@ -287,6 +292,71 @@ fn run(
     Ok(())
 }
 
+/// Every card of a note in scan order, without its decks (which are note-wide).
+fn scanned(n: &Note) -> Vec<(usize, usize, usize, usize, usize, String)> {
+    let mut v: Vec<_> = n
+        .cards
+        .iter()
+        .chain(&n.dropped)
+        .map(|c| {
+            (
+                c.first_line,
+                c.last_line,
+                c.end_line,
+                c.start,
+                c.end,
+                c.raw.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The promise of [`Reparsed::Window`]: before the window nothing changed, after it everything
+/// is the old note moved.
+fn check_window(old: &Note, new: &Note, r: &Reparsed) -> Result<(), TestCaseError> {
+    let Reparsed::Window(w) = r else {
+        return Ok(());
+    };
+    let (a, e_old, e_new) = (w.lines_new.start, w.lines_old.end, w.lines_new.end);
+    prop_assert_eq!(w.lines_old.start, a);
+    prop_assert_eq!(e_new as isize - e_old as isize, w.dl);
+    prop_assert_eq!(w.bytes_new.end as isize - w.bytes_old.end as isize, w.delta);
+    prop_assert_eq!(new.lines.len() as isize - old.lines.len() as isize, w.dl);
+    prop_assert_eq!(w.bytes_new.start, new.lines.get(a).start);
+    for i in 0..a {
+        prop_assert_eq!(old.lines.get(i), new.lines.get(i));
+    }
+    for i in e_new..new.lines.len() {
+        let (o, n) = (old.lines.get(i - e_new + e_old), new.lines.get(i));
+        prop_assert_eq!(o.start.wrapping_add_signed(w.delta), n.start);
+        prop_assert_eq!(o.next.wrapping_add_signed(w.delta), n.next);
+    }
+    if e_new < new.lines.len() {
+        prop_assert_eq!(w.bytes_new.end, new.lines.get(e_new).start);
+    } else {
+        prop_assert_eq!(w.bytes_new.end, new.lines.get(new.lines.len() - 1).next);
+    }
+    let (co, cn) = (scanned(old), scanned(new));
+    let before = |v: &[(usize, usize, usize, usize, usize, String)]| {
+        v.iter().filter(|c| c.0 < a).cloned().collect::<Vec<_>>()
+    };
+    prop_assert_eq!(before(&co), before(&cn));
+    let moved: Vec<_> = co
+        .iter()
+        .filter(|c| c.0 >= e_old)
+        .map(|c| {
+            let l = |x: usize| x.wrapping_add_signed(w.dl);
+            let b = |x: usize| x.wrapping_add_signed(w.delta);
+            (l(c.0), l(c.1), l(c.2), b(c.3), b(c.4), c.5.clone())
+        })
+        .collect();
+    let after: Vec<_> = cn.iter().filter(|c| c.0 >= e_new).cloned().collect();
+    prop_assert_eq!(moved, after);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
 
@@ -320,19 +390,23 @@ proptest! {
         let mut p = pos(&text, at);
         let mut stack = Vec::new();
         for c in &typed {
-            let old = text.clone();
+            let old = OldFacts::of(&text, &note);
+            let before = note.clone();
             text.insert_str(p, c);
             let e = EditSpan { start: p, old_end: p, new_end: p + c.len() };
-            count(reparse_in_place(&mut note, &old, &text, &[e], &s.settings, &s.ctx, &s.engine));
+            let r = reparse_in_place_facts(&mut note, old, &text, &[e], &s.settings, &s.ctx, &s.engine);
+            check_window(&before, &note, &r)?;
+            count(r.reused());
             prop_assert_eq!(&note, &fresh(&s, &text), "typed {:?} into {:?}", c, old);
             stack.push((p, c.len()));
             p += c.len();
         }
         while let Some((q, n)) = stack.pop() {
             let old = text.clone();
+            let facts = OldFacts::of(&text, &note);
             text.replace_range(q..q + n, "");
             let e = EditSpan { start: q, old_end: q + n, new_end: q };
-            count(reparse_in_place(&mut note, &old, &text, &[e], &s.settings, &s.ctx, &s.engine));
+            count(reparse_in_place_facts(&mut note, facts, &text, &[e], &s.settings, &s.ctx, &s.engine).reused());
             prop_assert_eq!(&note, &fresh(&s, &text), "backspace in {:?}", old);
         }
     }
@@ -508,7 +582,8 @@ fn typing_in_the_front_matter_reuses_the_body() {
             &s.settings,
             &s.ctx,
             &s.engine,
-        );
+        )
+        .reused();
         assert!(reused, "{text:?}");
         assert_eq!(note, fresh(&s, &text), "{text:?}");
     }
@@ -531,7 +606,8 @@ fn typing_in_the_front_matter_reuses_the_body() {
         &s.settings,
         &s.ctx,
         &s.engine,
-    );
+    )
+    .reused();
     assert!(!reused);
     assert_eq!(note, fresh(&s, &text));
 }

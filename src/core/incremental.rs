@@ -44,6 +44,7 @@ use super::note::{
 use super::scanner::{self, ScanEvent};
 use super::settings::Settings;
 use super::tags::{self, Tag};
+use std::ops::Range;
 
 /// An edit in bytes: `start..old_end` of the old text became `start..new_end` of the new text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,12 @@ pub fn reparse(
     ctx: &NoteContext,
     engine: &ClozeEngine,
 ) -> Note {
-    match plan(old, old_text, new_text, edits) {
+    let e = merge_edits(edits);
+    let plan = match e {
+        Some(e) if e.old_end <= old_text.len() && !old_text.is_char_boundary(e.start) => None,
+        _ => plan(old, OldFacts::of(old_text, old), new_text, edits),
+    };
+    match plan {
         Some(p) => {
             let mut note = old.clone();
             apply(&mut note, p, new_text, settings, ctx, engine);
@@ -78,8 +84,66 @@ pub fn reparse(
     }
 }
 
+/// What a reparse in place did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reparsed {
+    /// The note was parsed afresh: nothing of the old one is known to hold.
+    Full,
+    /// The old note was reused; see [`ReparseWindow`].
+    Window(ReparseWindow),
+}
+
+impl Reparsed {
+    /// Whether the old note was reused (`false`: it fell back to a full parse).
+    pub fn reused(&self) -> bool {
+        matches!(self, Reparsed::Window(_))
+    }
+}
+
+/// Where a reparse in place changed the note.
+///
+/// Lines (and bytes) before `lines_new.start` (`bytes_new.start`) are untouched: the same lines,
+/// cards and scan events as before. From old line `lines_old.end` / new line `lines_new.end` on
+/// (bytes `bytes_old.end` / `bytes_new.end`), the lines, cards and scan events are the old ones
+/// moved by `dl` lines and `delta` bytes. Cards and events whose first line lies in the window
+/// were computed afresh. `lines_old.start == lines_new.start` and
+/// `lines_new.end - lines_old.end == dl` (likewise for bytes and `delta`).
+///
+/// Not covered: tags (reread separately, and only ever read note-wide: the gate and the decks),
+/// the front matter's content (an edit inside it keeps its extent) and each card's decks and
+/// whether it is kept or dropped, which are note-wide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReparseWindow {
+    pub lines_old: Range<usize>,
+    pub lines_new: Range<usize>,
+    pub bytes_old: Range<usize>,
+    pub bytes_new: Range<usize>,
+    pub dl: isize,
+    pub delta: isize,
+}
+
+/// What a reparse needs to know of the old text, taken before the caller changes it in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OldFacts {
+    /// The old text's length in bytes.
+    pub len: usize,
+    /// Whether the old text's line 0 is exactly `---`.
+    pub line0_is_rule: bool,
+}
+
+impl OldFacts {
+    /// The facts of `old_text`, whose parse (or reparse) is `note`.
+    pub fn of(old_text: &str, note: &Note) -> OldFacts {
+        OldFacts {
+            len: old_text.len(),
+            line0_is_rule: !note.lines.is_empty()
+                && note.lines.get(0).end <= old_text.len()
+                && note.lines.text(old_text, 0) == "---",
+        }
+    }
+}
+
 /// Like [`reparse`], updating `note` (the parse of `old_text`) to the parse of `new_text`.
-/// Returns whether the old note was reused (`false`: it fell back to a full parse).
 pub fn reparse_in_place(
     note: &mut Note,
     old_text: &str,
@@ -88,15 +152,46 @@ pub fn reparse_in_place(
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
-) -> bool {
-    match plan(note, old_text, new_text, edits) {
-        Some(p) => {
-            apply(note, p, new_text, settings, ctx, engine);
-            true
-        }
+) -> Reparsed {
+    if let Some(e) = merge_edits(edits)
+        && e.old_end <= old_text.len()
+        && e.new_end <= new_text.len()
+        && old_text.len() - e.old_end == new_text.len() - e.new_end
+        && !old_text.is_char_boundary(e.start)
+    {
+        *note = parse_note_with(new_text, settings, ctx, engine);
+        return Reparsed::Full;
+    }
+    debug_assert!(
+        merge_edits(edits).is_none_or(|e| e.old_end > old_text.len()
+            || e.new_end > new_text.len()
+            || old_text.len() - e.old_end != new_text.len() - e.new_end
+            || (old_text.as_bytes()[..e.start.min(new_text.len())]
+                == new_text.as_bytes()[..e.start.min(new_text.len())]
+                && old_text.as_bytes()[e.old_end..] == new_text.as_bytes()[e.new_end..])),
+        "the edits do not describe how the old text became the new one"
+    );
+    let facts = OldFacts::of(old_text, note);
+    reparse_in_place_facts(note, facts, new_text, edits, settings, ctx, engine)
+}
+
+/// Like [`reparse_in_place`], without the old text: `old` is [`OldFacts::of`] the old text and
+/// `note`, taken before the text was changed. The edits must describe how the old text became
+/// `new_text` (the bytes before each edit's start and after its end are the same).
+pub fn reparse_in_place_facts(
+    note: &mut Note,
+    old: OldFacts,
+    new_text: &str,
+    edits: &[EditSpan],
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+) -> Reparsed {
+    match plan(note, old, new_text, edits) {
+        Some(p) => apply(note, p, new_text, settings, ctx, engine),
         None => {
             *note = parse_note_with(new_text, settings, ctx, engine);
-            false
+            Reparsed::Full
         }
     }
 }
@@ -136,29 +231,22 @@ struct Plan {
     t0: Option<usize>,
 }
 
-fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Option<Plan> {
+/// `old`: the old text's facts. The old text is not needed: the bytes before the edit are the
+/// new text's, so its character-boundary check stands for both.
+fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Option<Plan> {
     let n_old = old.lines.len();
-    if n_old == 0
-        || old.index.flags.len() != n_old
-        || old.lines.get(n_old - 1).next != old_text.len()
-    {
+    if n_old == 0 || old.index.flags.len() != n_old || old.lines.get(n_old - 1).next != facts.len {
         return None;
     }
     let e = merge_edits(edits)?;
-    if e.old_end > old_text.len()
+    if e.old_end > facts.len
         || e.new_end > new_text.len()
-        || old_text.len() - e.old_end != new_text.len() - e.new_end
-        || !old_text.is_char_boundary(e.start)
+        || facts.len - e.old_end != new_text.len() - e.new_end
         || !new_text.is_char_boundary(e.start)
     {
         return None;
     }
-    debug_assert!(
-        old_text.as_bytes()[..e.start] == new_text.as_bytes()[..e.start]
-            && old_text.as_bytes()[e.old_end..] == new_text.as_bytes()[e.new_end..],
-        "the edits do not describe how the old text became the new one"
-    );
-    let delta = new_text.len() as isize - old_text.len() as isize;
+    let delta = new_text.len() as isize - facts.len as isize;
 
     // The first line the edit may change: a line break typed right after a `\r` changes the
     // line before.
@@ -200,7 +288,7 @@ fn plan(old: &Note, old_text: &str, new_text: &str, edits: &[EditSpan]) -> Optio
         }
         Some(_) => {}
         None => {
-            let old0 = is_rule(old_text, old.lines.get(0));
+            let old0 = facts.line0_is_rule;
             if l0 == 0 {
                 if old0 || is_rule(new_text, region[0]) {
                     return None;
@@ -242,7 +330,7 @@ fn apply(
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
-) {
+) -> Reparsed {
     let Plan {
         l0,
         l1_old,
@@ -267,7 +355,7 @@ fn apply(
             .map(|f| f.close_line.wrapping_add_signed(dl));
         if fm.as_ref().map(|f| f.close_line) != want {
             *note = parse_note_with(text, settings, ctx, engine);
-            return;
+            return Reparsed::Full;
         }
         note.front_matter = fm;
     }
@@ -350,6 +438,22 @@ fn apply(
     }
 
     note::finish(note, all, settings, ctx, engine);
+
+    let n_new = note.lines.len();
+    let end_new = stop.unwrap_or(n_new);
+    let bytes_end_new = match stop {
+        Some(r) => note.lines.get(r).start,
+        None => text.len(),
+    };
+    let s0_byte = note.lines.get(s0).start;
+    Reparsed::Window(ReparseWindow {
+        lines_old: s0..end_new.wrapping_add_signed(-dl),
+        lines_new: s0..end_new,
+        bytes_old: s0_byte..bytes_end_new.wrapping_add_signed(-delta),
+        bytes_new: s0_byte..bytes_end_new,
+        dl,
+        delta,
+    })
 }
 
 /// Rereads the inline tags from line `t0`, where nothing is open, until a line past the edited

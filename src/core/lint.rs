@@ -5,11 +5,13 @@
 
 use super::cloze::ClozeEngine;
 use super::grade::Edit;
+use super::incremental::{ReparseWindow, Reparsed};
 use super::jstext;
-use super::note::{Note, NoteContext, parse_note_with};
+use super::note::{Card, Note, NoteContext, parse_note_with};
 use super::scanner::{CardType, ScanEvent};
 use super::settings::Settings;
 use super::sr_comment::{self, Group};
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -194,28 +196,252 @@ fn cards_in(text: &str, from: usize, settings: &Settings, engine: &ClozeEngine) 
 }
 
 /// Computes the diagnostics of a parsed note.
+///
+/// The same computation as [`Lint::new`] (which [`Lint::update`] keeps equal after edits).
 pub fn lint(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) -> Vec<Diagnostic> {
-    lint_with(text, note, settings, engine, &mut |c| {
-        lint_card(text, note, c, settings)
-    })
+    Lint::new(text, note, settings, engine).diagnostics()
 }
 
-fn lint_with(
-    text: &str,
-    note: &Note,
-    settings: &Settings,
-    engine: &ClozeEngine,
-    per_card: &mut dyn FnMut(&super::note::Card) -> Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
+/// The diagnostics of a note, kept up to date edit by edit.
+///
+/// They come in four streams, each sorted by `(start, end)` (ties in the order they are made),
+/// merged in this order of precedence for equal `(start, end)` (so the result is the stable sort
+/// by `(start, end)` of the streams one after the other, what [`lint`] always returned):
+///
+/// 1. **head**, note-wide: unusable cloze patterns (`settings`), `not-flashcard-note`, `no-deck`
+///    (decks are note-wide: a tag typed above drops or keeps every later card). Recomputed on
+///    every update in O(dropped cards).
+/// 2. **cards**, local: [`lint_card`] of every card, kept and dropped alike (it does not read
+///    decks).
+/// 3. **events**, note-wide: one per scanner event; their messages hold line numbers, which
+///    move. Recomputed on every update in O(events), plus, per fence, the lines up to where an
+///    editor closes it, and, for `html-comment-hides` and a never-closed fence, a parse of the
+///    rest of the note to count the cards it hides (O(rest of the note), only while such an
+///    event exists).
+/// 4. **lines**, local: separator lookalikes, comments on separators (whose fix reads forward
+///    to the paragraph's end) and orphan comments (which read the line above, the blank lines
+///    above, and which card owns them).
+///
+/// An update after a [`Reparsed::Window`] recomputes the local streams over a window of lines
+/// that holds the reparse window and is widened until no local diagnostic outside it reads a
+/// line inside it (see [`lint_window`]); the ones after it are moved by the byte delta.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lint {
+    head: Vec<Diagnostic>,
+    cards: Vec<Diagnostic>,
+    events: Vec<Diagnostic>,
+    lines: Vec<Diagnostic>,
+}
+
+impl Lint {
+    /// The diagnostics of `note`, the parse of `text`.
+    pub fn new(text: &str, note: &Note, settings: &Settings, engine: &ClozeEngine) -> Lint {
+        let n = note.lines.len();
+        let all = Span::all(note);
+        Lint {
+            head: head_diagnostics(note),
+            cards: card_diagnostics(text, note, settings, &all),
+            events: event_diagnostics(text, note, settings, engine),
+            lines: line_diagnostics(text, note, settings, 0..n, &all),
+        }
+    }
+
+    /// Brings the diagnostics from the old note to `note`, the parse of `text`, which a
+    /// reparse in place made of the old note and reported as `how`. `self` must be the
+    /// diagnostics of the old note (with the same settings and engine).
+    pub fn update(
+        &mut self,
+        text: &str,
+        note: &Note,
+        settings: &Settings,
+        engine: &ClozeEngine,
+        how: &Reparsed,
+    ) {
+        let Reparsed::Window(w) = how else {
+            *self = Lint::new(text, note, settings, engine);
+            return;
+        };
+        let n = note.lines.len();
+        if n == 0 || w.lines_new.end > n || w.lines_new.start > w.lines_new.end {
+            *self = Lint::new(text, note, settings, engine);
+            return;
+        }
+        let (a, b) = lint_window(text, note, w);
+        let byte_of = |i: usize| {
+            if i < n {
+                note.lines.get(i).start
+            } else {
+                text.len()
+            }
+        };
+        let (bs, be) = (byte_of(a), byte_of(b));
+        let be_old = be.wrapping_add_signed(-w.delta);
+        let span = cards_touching(note, a, b);
+        let fresh_cards = card_diagnostics(text, note, settings, &span);
+        let fresh_lines = line_diagnostics(text, note, settings, a..b, &span);
+        splice_window(&mut self.cards, bs, be_old, w.delta, fresh_cards);
+        splice_window(&mut self.lines, bs, be_old, w.delta, fresh_lines);
+        self.head = head_diagnostics(note);
+        self.events = event_diagnostics(text, note, settings, engine);
+    }
+
+    /// The diagnostics, sorted by `(start, end)`: exactly what [`lint`] gives.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.iter().cloned().collect()
+    }
+
+    /// The diagnostics in [`lint`]'s order, borrowed.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
+        let mut s = [
+            self.head.iter().peekable(),
+            self.cards.iter().peekable(),
+            self.events.iter().peekable(),
+            self.lines.iter().peekable(),
+        ];
+        std::iter::from_fn(move || {
+            let mut best: Option<(usize, (usize, usize))> = None;
+            for (k, it) in s.iter_mut().enumerate() {
+                if let Some(d) = it.peek() {
+                    let key = (d.start, d.end);
+                    if best.is_none_or(|(_, b)| key < b) {
+                        best = Some((k, key));
+                    }
+                }
+            }
+            best.and_then(|(k, _)| s[k].next())
+        })
+    }
+
+    /// How many diagnostics there are.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.cards.len() + self.events.len() + self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Replaces the diagnostics starting in old bytes `bs..be_old` by `fresh` (all starting in the
+/// new window, which begins at `bs` too) and moves the later ones by `delta`.
+fn splice_window(
+    v: &mut Vec<Diagnostic>,
+    bs: usize,
+    be_old: usize,
+    delta: isize,
+    fresh: Vec<Diagnostic>,
+) {
+    let i = v.partition_point(|d| d.start < bs);
+    let j = v.partition_point(|d| d.start < be_old);
+    if delta != 0 {
+        let s = |x: &mut usize| *x = x.wrapping_add_signed(delta);
+        for d in &mut v[j..] {
+            s(&mut d.start);
+            s(&mut d.end);
+            for f in &mut d.fixes {
+                for e in &mut f.edits {
+                    s(&mut e.start);
+                    s(&mut e.end);
+                }
+            }
+        }
+    }
+    v.splice(i..j, fresh);
+}
+
+/// The lines `a..b` whose local diagnostics an update recomputes, for a reparse that changed
+/// `w` (new coordinates). Nothing outside `a..b` reads a line that changed or moved relative to
+/// it:
+///
+/// * start at `w.lines_new.start` (lines before it are untouched) and end at `w.lines_new.end`
+///   (lines from there on are the old ones moved);
+/// * move the start back until the line before it is blank (a comment-on-separator fix reads
+///   forward to its paragraph's end), and back to the first line of a card that spans it;
+/// * move the end forward until the line before it is non-blank and one of the moved lines (an
+///   orphan comment reads the line above and the blank lines above it), and forward past the
+///   last line of a card that spans it (a comment's owner, a card's diagnostics);
+/// * repeat until neither moves.
+pub fn lint_window(text: &str, note: &Note, w: &ReparseWindow) -> (usize, usize) {
+    let lines = &note.lines;
+    let n = lines.len();
+    let blank = |i: usize| jstext::is_blank(lines.text(text, i));
+    let (mut a, mut b) = (w.lines_new.start.min(n), w.lines_new.end.min(n));
+    loop {
+        let (a0, b0) = (a, b);
+        while a > 0 && !blank(a - 1) {
+            a -= 1;
+        }
+        while b < n && (b <= w.lines_new.end || blank(b - 1)) {
+            b += 1;
+        }
+        for v in runs(note) {
+            // Cards in scan order: first lines rise, and so do last lines (see `card_reach`).
+            let k = v.partition_point(|c| card_reach(c) < a);
+            if let Some(c) = v.get(k)
+                && c.first_line < a
+            {
+                a = c.first_line;
+            }
+            let k = v.partition_point(|c| card_reach(c) < b);
+            if let Some(c) = v.get(k)
+                && c.first_line < b
+            {
+                b = b.max(card_reach(c) + 1).min(n);
+            }
+        }
+        if (a, b) == (a0, b0) {
+            return (a, b);
+        }
+    }
+}
+
+/// The last line a card reads. In scan order it rises strictly: the scanner moves on past a
+/// card's last line before it collects any line of the next one.
+fn card_reach(c: &Card) -> usize {
+    c.last_line.max(c.end_line)
+}
+
+/// The note's cards as runs in scan order: the kept cards, the dropped ones without a deck,
+/// and the dropped ones with one (a note the plugin does not read drops every card, those
+/// without a deck first). Together, in this order, what [`lint`] always went through.
+fn runs(note: &Note) -> [&[Card]; 3] {
+    let k = note.dropped.partition_point(|c| c.decks.is_empty());
+    [&note.cards, &note.dropped[..k], &note.dropped[k..]]
+}
+
+/// Index ranges into each of [`runs`].
+struct Span([Range<usize>; 3]);
+
+impl Span {
+    fn all(note: &Note) -> Span {
+        Span(runs(note).map(|v| 0..v.len()))
+    }
+
+    fn cards<'a>(&self, note: &'a Note) -> impl Iterator<Item = &'a Card> + use<'a, '_> {
+        runs(note)
+            .into_iter()
+            .zip(&self.0)
+            .flat_map(|(v, r)| &v[r.clone()])
+    }
+}
+
+/// The cards with a line in `a..b`.
+fn cards_touching(note: &Note, a: usize, b: usize) -> Span {
+    Span(runs(note).map(|v| {
+        let i = v.partition_point(|c| card_reach(c) < a);
+        i..v.partition_point(|c| c.first_line < b).max(i)
+    }))
+}
+
+/// Note-wide diagnostics that come first: settings, a note the plugin does not read, cards
+/// without a deck.
+fn head_diagnostics(note: &Note) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lines = &note.lines;
     let line_range = |i: usize| {
         let l = lines.get(i.min(lines.len() - 1));
         (l.start, l.end)
     };
-    let fm_end = note.front_matter.as_ref().map(|f| f.close_line);
-    let in_fm = |i: usize| fm_end.is_some_and(|e| i <= e);
-
     for (p, err) in &note.cloze_errors {
         out.push(diag(
             "settings",
@@ -253,19 +479,33 @@ fn lint_with(
             ));
         }
     }
+    out.sort_by_key(|d| (d.start, d.end));
+    out
+}
 
-    let all_cards: Vec<&super::note::Card> = note.cards.iter().chain(note.dropped.iter()).collect();
-    let mut owned_comments: Vec<(usize, usize)> = Vec::new();
-    for c in &all_cards {
-        if let Some(cm) = &c.comment {
-            owned_comments.push((cm.start, cm.end));
-        }
-        owned_comments.extend(c.extra_comments.iter().copied());
-        out.extend(per_card(c));
+/// [`lint_card`] of the cards in `span` (kept ones first, as [`lint`] always did).
+fn card_diagnostics(text: &str, note: &Note, settings: &Settings, span: &Span) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in span.cards(note) {
+        out.extend(lint_card(text, note, c, settings));
     }
-    owned_comments.sort_unstable();
+    out.sort_by_key(|d| (d.start, d.end));
+    out
+}
 
-    // Scanner events: swallowing constructs and hijacks.
+/// One diagnostic per scanner event that surprises: swallowing constructs and hijacks.
+fn event_diagnostics(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let lines = &note.lines;
+    let line_range = |i: usize| {
+        let l = lines.get(i.min(lines.len() - 1));
+        (l.start, l.end)
+    };
     for ev in &note.events {
         match *ev {
             ScanEvent::CommentHidesRest { line } => {
@@ -369,18 +609,53 @@ fn lint_with(
             }
         }
     }
+    out.sort_by_key(|d| (d.start, d.end));
+    out
+}
+
+/// The per-line diagnostics of lines `range`: separator lookalikes, comments on separators and
+/// orphan comments; `span` holds every card with a line in `range` (the comments' owners).
+fn line_diagnostics(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    range: Range<usize>,
+    span: &Span,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let lines = &note.lines;
+    let fm_end = note.front_matter.as_ref().map(|f| f.close_line);
+    let in_fm = |i: usize| fm_end.is_some_and(|e| i <= e);
+    if range.is_empty() {
+        return out;
+    }
+    let mut owned_comments: Vec<(usize, usize)> = Vec::new();
+    for c in span.cards(note) {
+        if let Some(cm) = &c.comment {
+            owned_comments.push((cm.start, cm.end));
+        }
+        owned_comments.extend(c.extra_comments.iter().copied());
+    }
+    owned_comments.sort_unstable();
 
     // Lines that look like separators but are not. Only short lines and lines holding an SR
     // comment can be one, so long lines are skipped without being read.
     let ml = settings.multiline_card_separator.as_str();
     let mlr = settings.multiline_reversed_card_separator.as_str();
-    let mut sr_lines: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), b"<!--SR:")
-        .map(|o| lines.line_of(o))
-        .collect();
+    let from = lines.get(range.start).start;
+    let to = if range.end < lines.len() {
+        lines.get(range.end).start
+    } else {
+        text.len()
+    };
+    let mut sr_lines: Vec<usize> =
+        memchr::memmem::find_iter(&text.as_bytes()[from..to], b"<!--SR:")
+            .map(|o| lines.line_of(from + o))
+            .collect();
     sr_lines.dedup();
     let short = (ml.len().max(mlr.len()) + 48).max(64);
     let mut next_sr = sr_lines.iter().peekable();
-    for i in 0..lines.len() {
+    for i in range {
         let line = lines.get(i);
         let has_sr = next_sr.next_if(|&&l| l == i).is_some();
         if (!has_sr && line.end - line.start > short) || in_fm(i) {
