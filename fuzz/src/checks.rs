@@ -466,12 +466,14 @@ pub fn check_document(initial: &str, enc: Encoding, batches: &[Vec<Change>]) {
                 panic!("incremental tree differs from a fresh parse of {reference:?}: {e}");
             }
         }
-        // And the blocks equal those of one tree of the whole note (link reference
-        // definitions aside: see tests/text_segments.rs).
-        if !reference.contains("]:") {
+        // And the blocks equal those of one tree of the whole note, unless tree-sitter had to
+        // recover from an error there (its recovery may reread earlier lines) or link reference
+        // definitions are about (see tests/text_segments.rs).
+        let whole = fresh_tree(&reference);
+        if !reference.contains("]:") && !whole.root_node().has_error() {
             assert_eq!(
                 doc.blocks(),
-                srls::text::markdown::blocks(&fresh_tree(&reference), reference.as_str()),
+                srls::text::markdown::blocks(&whole, reference.as_str()),
                 "blocks of {reference:?}"
             );
         }

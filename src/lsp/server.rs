@@ -10,13 +10,13 @@ use crate::core::due::{Due, sibling_dues};
 use crate::core::grade::{self, GradeRequest};
 use crate::core::hints::{self, due_label};
 use crate::core::hover::{HoverContext, hover_text};
-use crate::core::incremental::{EditSpan, reparse_in_place};
-use crate::core::lint;
+use crate::core::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
+use crate::core::lint::{self, Lint};
 use crate::core::note::{Note, NoteContext, parse_note_with};
 use crate::core::scanner::CardType;
 use crate::core::schedule::Response;
 use crate::core::settings::Settings;
-use crate::text::document::{Change, Document};
+use crate::text::document::{Change, Document, TreeUpdate};
 use crate::text::position::Encoding;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -62,7 +62,8 @@ const INLINE_TREE_BUDGET: usize = 16 * 1024;
 
 pub struct Doc {
     document: Document,
-    text: Arc<String>,
+    /// The text, edited in place (the incremental reparse needs only [`OldFacts`] of the old).
+    text: String,
     note: Arc<Note>,
     vault: Arc<Vault>,
     path: Option<PathBuf>,
@@ -70,9 +71,12 @@ pub struct Doc {
     ctx: NoteContext,
     /// The generation last copied into the vault index.
     indexed: u64,
-    /// The core diagnostics of one generation: quick fixes (asked on every cursor move) reuse
-    /// the last published ones instead of linting again.
-    linted: Option<(u64, Arc<Vec<lint::Diagnostic>>)>,
+    /// The core diagnostics, once asked for; then kept up to date edit by edit
+    /// ([`Lint::update`] redoes only the window the edit changed).
+    lint: Option<Lint>,
+    /// The `rendered-as-code` diagnostics (sorted by start), once asked for with the trees up to
+    /// date; then kept up to date edit by edit while the trees keep up, else recomputed.
+    rendered: Option<Vec<lint::Diagnostic>>,
     /// Bumped on every change; a debounced diagnostics task only publishes its own generation.
     generation: u64,
 }
@@ -91,76 +95,117 @@ impl Doc {
         let note = Arc::new(parse_note_with(&text, &vault.settings, &ctx, &vault.engine));
         Doc {
             document,
-            text: Arc::new(text),
+            text,
             note,
             vault,
             path,
             ctx,
             indexed: u64::MAX,
-            linted: None,
+            lint: None,
+            rendered: None,
             generation: 0,
         }
     }
 
-    /// Applies a `didChange`: the rope and tree, the text, and an incremental reparse (equal to a
-    /// fresh parse). Returns whether a range had to be clamped; a stale version changes nothing.
+    /// Applies a `didChange`: the rope, the text (in place), the edited tree segment, an
+    /// incremental reparse of the note (equal to a fresh parse) and, once diagnostics have been
+    /// asked for, an incremental lint. Returns whether a range had to be clamped; a stale
+    /// version changes nothing.
     pub fn apply(
         &mut self,
         version: i32,
         changes: &[Change],
     ) -> std::result::Result<bool, crate::text::document::StaleVersion> {
+        let old = OldFacts::of(&self.text, &self.note);
+        let had_dropped = !self.note.dropped.is_empty();
         let applied = self.document.apply_changes_deferred(version, changes)?;
         // An edit inside a paragraph reparses that segment's tree now; a larger reparse (a
         // fence opened above hundreds of paragraphs) waits for a pause in typing and runs off
         // the lock (see `schedule_diagnostics`).
-        self.document.try_ensure_tree(INLINE_TREE_BUDGET);
-        let mut text = (*self.text).clone();
+        let tree = self.document.try_ensure_tree(INLINE_TREE_BUDGET);
         let mut clamped = false;
         let mut spans = Vec::with_capacity(applied.len());
         for (a, c) in applied.iter().zip(changes) {
             clamped |= a.was_clamped();
-            let (s0, e0) = (a.start_byte.min(text.len()), a.old_end_byte.min(text.len()));
-            text.replace_range(s0..e0, &c.text);
+            let len = self.text.len();
+            let (s0, e0) = (a.start_byte.min(len), a.old_end_byte.min(len));
+            self.text.replace_range(s0..e0, &c.text);
             spans.push(EditSpan {
                 start: s0,
                 old_end: e0,
                 new_end: s0 + c.text.len(),
             });
         }
-        let note = Arc::make_mut(&mut self.note);
-        reparse_in_place(
-            note,
+        let settings = &self.vault.settings;
+        let engine = &self.vault.engine;
+        let how = reparse_in_place_facts(
+            Arc::make_mut(&mut self.note),
+            old,
             &self.text,
-            &text,
             &spans,
-            &self.vault.settings,
+            settings,
             &self.ctx,
-            &self.vault.engine,
+            engine,
         );
-        self.text = Arc::new(text);
+        if let Some(l) = &mut self.lint {
+            l.update(&self.text, &self.note, settings, engine, &how);
+        }
+        // `rendered-as-code` follows when both the note and the trees changed only in a window
+        // (and no card moved in or out of the dropped ones, which a tag above can do).
+        self.rendered = match (self.rendered.take(), &how, tree) {
+            (Some(mut r), Reparsed::Window(w), TreeUpdate::Changed(t))
+                if !had_dropped && self.note.dropped.is_empty() =>
+            {
+                let from = w.bytes_new.start.min(t.start);
+                let old_end = w.bytes_old.end.max(t.old_end);
+                let new_end = old_end.wrapping_add_signed(w.delta);
+                let a = r.partition_point(|d| d.start < from);
+                let b = r.partition_point(|d| d.start < old_end);
+                for d in &mut r[b..] {
+                    d.start = d.start.wrapping_add_signed(w.delta);
+                    d.end = d.end.wrapping_add_signed(w.delta);
+                }
+                let fresh = rendered_as_code(self, from..new_end);
+                r.splice(a..b, fresh);
+                Some(r)
+            }
+            _ => None,
+        };
         self.generation += 1;
         Ok(clamped)
     }
 
-    /// The core diagnostics of the current text (remembered for this generation).
-    fn lint(&mut self) -> Arc<Vec<lint::Diagnostic>> {
-        if let Some((g, l)) = &self.linted
-            && *g == self.generation
-        {
-            return l.clone();
+    /// The core diagnostics of the current text.
+    fn lint(&mut self) -> &Lint {
+        let (text, note, vault) = (&self.text, &self.note, &self.vault);
+        self.lint
+            .get_or_insert_with(|| Lint::new(text, note, &vault.settings, &vault.engine))
+    }
+
+    /// The `rendered-as-code` diagnostics of the current text (the trees must be up to date).
+    fn rendered(&mut self) -> &[lint::Diagnostic] {
+        if self.rendered.is_none() {
+            self.rendered = Some(rendered_as_code(self, 0..usize::MAX));
         }
-        let l = Arc::new(lint::lint(
-            &self.text,
-            &self.note,
-            &self.vault.settings,
-            &self.vault.engine,
-        ));
-        self.linted = Some((self.generation, l.clone()));
-        l
+        self.rendered.as_deref().unwrap_or_default()
     }
 
     pub fn note(&self) -> &Note {
         &self.note
+    }
+
+    /// Brings the tree segments up to date now (the server does it in the background after a
+    /// pause in typing when a keystroke's reparse was too large to do inline).
+    pub fn ensure_tree(&mut self) {
+        if self.document.tree_is_stale() {
+            self.document.ensure_tree();
+            self.rendered = None;
+        }
+    }
+
+    /// Whether the tree segments lag behind the text.
+    pub fn tree_is_stale(&self) -> bool {
+        self.document.tree_is_stale()
     }
 
     pub fn text(&self) -> &str {
@@ -264,22 +309,22 @@ fn card_at(note: &Note, offset: usize) -> Option<usize> {
     note.card_at_line(line)
 }
 
-/// Code and HTML blocks of the editor's view, sorted by start (kept per tree segment, so
-/// this only copies ranges).
-fn code_blocks(doc: &Doc) -> Vec<(usize, usize, &'static str)> {
-    doc.document.segments().code_blocks()
-}
-
-/// Where the editor's markdown (the tree-sitter block tree) differs from the plugin's scanner:
-/// a card whose defining line the editor renders as code or HTML.
-fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
-    let blocks = code_blocks(doc);
+/// Where the editor's markdown (the tree-sitter block trees) differs from the plugin's scanner:
+/// a card whose defining line the editor renders as code or HTML. Only lines starting in
+/// `window` (bytes).
+fn rendered_as_code(doc: &Doc, window: std::ops::Range<usize>) -> Vec<lint::Diagnostic> {
+    let blocks = doc.document.segments().code_blocks_in(window.clone());
     if blocks.is_empty() {
         return vec![];
     }
     let settings = &doc.vault.settings;
+    let cards = &doc.note.cards;
+    let first = cards.partition_point(|c| c.end <= window.start);
     let mut out = Vec::new();
-    for c in &doc.note.cards {
+    for c in &cards[first..] {
+        if c.start >= window.end {
+            break;
+        }
         let line = match c.kind {
             CardType::SingleLineBasic | CardType::SingleLineReversed => {
                 c.src_lines.first().copied()
@@ -298,7 +343,7 @@ fn rendered_as_code(doc: &Doc) -> Vec<lint::Diagnostic> {
         };
         let Some(line) = line else { continue };
         let l = doc.note.lines.get(line);
-        if l.end <= l.start {
+        if l.end <= l.start || !window.contains(&l.start) {
             continue;
         }
         // Blocks are disjoint at this level: the last one starting at or before the line.
@@ -328,10 +373,12 @@ pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
         return vec![];
     }
     let mut out = Vec::new();
-    let core = doc.lint();
-    let mut all: Vec<lint::Diagnostic> = core.as_ref().clone();
-    all.extend(rendered_as_code(doc));
-    for d in all {
+    doc.rendered();
+    doc.lint();
+    let (Some(core), Some(rendered)) = (&doc.lint, &doc.rendered) else {
+        return out;
+    };
+    for d in core.iter().chain(rendered) {
         let Some(sev) = config.severity_of(d.code, d.severity) else {
             continue;
         };
@@ -340,7 +387,7 @@ pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
             severity: Some(convert::severity(sev)),
             code: Some(NumberOrString::String(d.code.to_string())),
             source: Some("srls".into()),
-            message: d.message,
+            message: d.message.clone(),
             ..Diagnostic::default()
         });
     }
@@ -395,7 +442,9 @@ impl Backend {
                 let mut s = lock(&st);
                 match s.docs.get_mut(&uri) {
                     Some(d) if d.generation == generation => {
-                        d.document.install_tree(version, tree);
+                        if d.document.install_tree(version, tree) {
+                            d.rendered = None;
+                        }
                     }
                     _ => return,
                 }
@@ -632,6 +681,8 @@ fn reparse_open(s: &mut State) -> Vec<Uri> {
                 &d.ctx,
                 &d.vault.engine,
             ));
+            d.lint = None;
+            d.rendered = None;
             d.generation += 1;
         }
     }
@@ -987,7 +1038,7 @@ impl LanguageServer for Backend {
         let config = s.config.clone();
         let items = match s.docs.get_mut(&params.text_document.uri) {
             Some(d) => {
-                d.document.ensure_tree();
+                d.ensure_tree();
                 diagnostics_for(d, &config)
             }
             None => vec![],
@@ -1010,7 +1061,7 @@ impl LanguageServer for Backend {
             .docs
             .get_mut(&params.text_document_position_params.text_document.uri)
         {
-            d.document.ensure_tree();
+            d.ensure_tree();
         }
         let s = s;
         let uri = &params.text_document_position_params.text_document.uri;
@@ -1118,14 +1169,9 @@ impl LanguageServer for Backend {
 
         // Quick fixes from diagnostics under the range.
         if wants(&CodeActionKind::QUICKFIX) {
-            let diags = match &d.linted {
-                Some((g, l)) if *g == d.generation => l.clone(),
-                _ => Arc::new(lint::lint(
-                    &d.text,
-                    &d.note,
-                    &d.vault.settings,
-                    &d.vault.engine,
-                )),
+            let diags: Vec<lint::Diagnostic> = match &d.lint {
+                Some(l) => l.iter().filter(|x| !x.fixes.is_empty()).cloned().collect(),
+                None => lint::lint(&d.text, &d.note, &d.vault.settings, &d.vault.engine),
             };
             for diag in diags.iter() {
                 if diag.fixes.is_empty() || diag.end < start || diag.start > end {
@@ -1316,7 +1362,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         let mut s = self.lock();
         if let Some(d) = s.docs.get_mut(&params.text_document.uri) {
-            d.document.ensure_tree();
+            d.ensure_tree();
         }
         let s = s;
         let Some(d) = s.docs.get(&params.text_document.uri) else {

@@ -152,7 +152,19 @@ pub fn parse_snapshot(snap: TreeSnapshot) -> Segments {
     segs
 }
 
-/// Applies `pending` to `segs`; `false` (nothing changed) when over `budget` bytes.
+/// What bringing the trees up to date did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeUpdate {
+    /// Nothing was pending.
+    UpToDate,
+    /// The trees of `start..old_end` (bytes of the text they were parsed from) were replaced by
+    /// those of `start..new_end`; the trees after it only moved.
+    Changed(EditSpan),
+    /// Over the budget: nothing changed, the trees are still stale.
+    Deferred,
+}
+
+/// Applies `pending` to `segs`.
 fn bring_up_to_date(
     parser: &mut Parser,
     segs: &mut Segments,
@@ -160,16 +172,22 @@ fn bring_up_to_date(
     rope: &Rope,
     pending: Option<Pending>,
     budget: usize,
-) -> bool {
+) -> TreeUpdate {
     match pending {
-        None => true,
-        Some(Pending::Span(e)) => segs.update(parser, base, rope, e, budget),
+        None => TreeUpdate::UpToDate,
+        Some(Pending::Span(e)) => segs
+            .update(parser, base, rope, e, budget)
+            .map_or(TreeUpdate::Deferred, TreeUpdate::Changed),
         Some(Pending::Full) => {
             if rope.len_bytes() > budget {
-                return false;
+                return TreeUpdate::Deferred;
             }
             *segs = Segments::parse(parser, rope);
-            true
+            TreeUpdate::Changed(EditSpan {
+                start: 0,
+                old_end: base.len_bytes(),
+                new_end: rope.len_bytes(),
+            })
         }
     }
 }
@@ -433,8 +451,8 @@ impl Document {
     }
 
     /// Brings the trees up to date if that parses at most `budget` bytes (an edit inside a
-    /// paragraph parses that paragraph); otherwise leaves them stale and returns `false`.
-    pub fn try_ensure_tree(&mut self, budget: usize) -> bool {
+    /// paragraph parses that paragraph); otherwise leaves them stale.
+    pub fn try_ensure_tree(&mut self, budget: usize) -> TreeUpdate {
         let done = bring_up_to_date(
             &mut self.parser,
             &mut self.segs,
@@ -443,7 +461,7 @@ impl Document {
             self.pending,
             budget,
         );
-        if done {
+        if done != TreeUpdate::Deferred {
             self.pending = None;
             self.base = self.rope.clone();
         }

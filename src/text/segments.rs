@@ -11,7 +11,8 @@
 //!   continues into `b`;
 //! * line `b` starts at column 0 with a character that cannot continue a list or start a list
 //!   item, quote, table or front matter (not a space, tab, `-`, `+`, `*`, digit, `>` or `|`),
-//!   so every list and container open before it ends there, and it has a line terminator
+//!   so every list and container open before it ends there, not a byte order mark (skipped at
+//!   the start of tree-sitter's input only), and it has a line terminator
 //!   (tree-sitter-md reads a lone unterminated heading line at the start of its input as an
 //!   error);
 //! * and the segment before `b`, parsed on its own, leaves nothing open that CommonMark carries
@@ -91,7 +92,9 @@ impl Segments {
 
     /// Brings the segments of `base` (the text they were parsed from) up to `rope`, which is
     /// `base` with `edit` applied. Returns `false`, changing nothing, when that would parse more
-    /// than `budget` bytes.
+    /// than `budget` bytes; otherwise the bytes whose segments were replaced:
+    /// `start..old_end` of `base` became `start..new_end` of `rope` (segments after it only
+    /// moved).
     pub fn update(
         &mut self,
         parser: &mut Parser,
@@ -99,7 +102,7 @@ impl Segments {
         rope: &Rope,
         edit: EditSpan,
         budget: usize,
-    ) -> bool {
+    ) -> Option<EditSpan> {
         let EditSpan {
             start: s,
             old_end: oe,
@@ -117,17 +120,16 @@ impl Segments {
         let r = self.starts[k];
         let old_end_k = self.starts.get(k + 1).copied().unwrap_or(self.len);
         // The old tree of the segment, told about the edit, when the edit lies inside it.
-        let old = (oe <= old_end_k).then(|| {
-            let mut t = self.segs[k].tree.clone();
-            t.edit(&InputEdit {
-                start_byte: s - r,
-                old_end_byte: oe - r,
-                new_end_byte: ne - r,
-                start_position: rel_point(rope, r, s),
-                old_end_position: rel_point(base, r, oe),
-                new_end_position: rel_point(rope, r, ne),
-            });
-            (t, old_end_k.wrapping_add_signed(delta) - r)
+        // (Applied only once the budget allows the parse: editing a huge tree is not cheap.)
+        let old = (oe <= old_end_k).then(|| OldTree {
+            tree: self.segs[k].tree.clone(),
+            edit: Some(RelEdit {
+                start: s - r,
+                old_end: oe - r,
+                new_end: ne - r,
+                removed: rel_point(base, s, oe),
+            }),
+            len: old_end_k.wrapping_add_signed(delta) - r,
         });
         let starts = &self.starts;
         let resync = |p: usize| {
@@ -137,9 +139,7 @@ impl Segments {
                 i > k && starts.get(i) == Some(&q)
             }
         };
-        let Some((new, stop)) = build(parser, rope, r, old, &resync, budget) else {
-            return false;
-        };
+        let (new, stop) = build(parser, rope, r, old, &resync, budget)?;
         let m = match stop {
             Some(p) => self
                 .starts
@@ -152,8 +152,13 @@ impl Segments {
         let (ns, nsegs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
         self.starts.splice(k..m, ns);
         self.segs.splice(k..m, nsegs);
+        let old_len = self.len;
         self.len = rope.len_bytes();
-        true
+        Some(EditSpan {
+            start: r,
+            old_end: stop.map_or(old_len, |p| p.wrapping_add_signed(-delta)),
+            new_end: stop.unwrap_or(self.len),
+        })
     }
 
     /// Each segment's start and tree.
@@ -207,8 +212,20 @@ impl Segments {
     /// Code and HTML blocks (absolute, sorted by start): where the editor does not show
     /// markdown. Fenced code, indented code and HTML, each with its kind.
     pub fn code_blocks(&self) -> Vec<(usize, usize, &'static str)> {
+        self.code_blocks_in(0..usize::MAX)
+    }
+
+    /// [`code_blocks`](Self::code_blocks) of the segments overlapping `window` (bytes).
+    pub fn code_blocks_in(&self, window: Range<usize>) -> Vec<(usize, usize, &'static str)> {
         let mut out = Vec::new();
-        for (&at, seg) in self.starts.iter().zip(&self.segs) {
+        let first = self
+            .starts
+            .partition_point(|&x| x <= window.start)
+            .saturating_sub(1);
+        for (&at, seg) in self.starts[first..].iter().zip(&self.segs[first..]) {
+            if at >= window.end {
+                break;
+            }
             let Some(b) = &seg.blocks else { continue };
             let first = out.len();
             out.extend(
@@ -232,6 +249,22 @@ impl Segments {
     }
 }
 
+/// A tree to reparse incrementally: the edit to tell it first, and how long its text is then.
+struct OldTree {
+    tree: Tree,
+    edit: Option<RelEdit>,
+    len: usize,
+}
+
+/// An edit relative to a segment's start; `removed` is the extent (rows, last row's bytes) of
+/// the removed text.
+struct RelEdit {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+    removed: Point,
+}
+
 /// New segments (start, tree) and the cut where they rejoined the old ones (`None`: the end).
 type Built = (Vec<(usize, Seg)>, Option<usize>);
 
@@ -243,7 +276,7 @@ fn build(
     parser: &mut Parser,
     rope: &Rope,
     from: usize,
-    mut old: Option<(Tree, usize)>,
+    mut old: Option<OldTree>,
     stop: &dyn Fn(usize) -> bool,
     budget: usize,
 ) -> Option<Built> {
@@ -260,8 +293,37 @@ fn build(
         if parsed > budget {
             return None;
         }
-        // Reuse the old tree; tell it that its text now ends at `end - cur`.
-        let prev = old.take().map(|(mut t, old_len)| {
+        // Reuse the old tree; tell it about the edit and that its text now ends at `end - cur`.
+        // A tree far longer than the text parsed now (a huge fenced block, whose first candidate
+        // cut is tried first) is kept for a later, longer try: editing it costs more than the
+        // short parse.
+        let fits = old
+            .as_ref()
+            .is_some_and(|o| o.len <= 2 * (end - cur).max(1024));
+        let prev = old.take_if(|_| fits).map(|o| {
+            let mut t = o.tree;
+            if let Some(e) = &o.edit {
+                let start_position = rel_point(rope, cur, cur + e.start);
+                t.edit(&InputEdit {
+                    start_byte: e.start,
+                    old_end_byte: e.old_end,
+                    new_end_byte: e.new_end,
+                    start_position,
+                    old_end_position: if e.removed.row == 0 {
+                        Point {
+                            row: start_position.row,
+                            column: start_position.column + e.removed.column,
+                        }
+                    } else {
+                        Point {
+                            row: start_position.row + e.removed.row,
+                            column: e.removed.column,
+                        }
+                    },
+                    new_end_position: rel_point(rope, cur, cur + e.new_end),
+                });
+            }
+            let old_len = o.len;
             let new_len = end - cur;
             if old_len != new_len {
                 let at = old_len.min(new_len);
@@ -289,6 +351,8 @@ fn build(
                 if stop(p) {
                     return Some((out, Some(p)));
                 }
+                // An old tree not used yet belongs to the segment just done.
+                old = None;
                 cur = p;
                 cand = next_candidate(rope, p, limit);
             }
@@ -296,7 +360,13 @@ fn build(
                 // Extend the segment past the line that closes what is open, reusing its tree.
                 cand =
                     close_line(rope, p, skip, limit).and_then(|c| next_candidate(rope, c, limit));
-                old = Some((tree, end - cur));
+                if old.is_none() {
+                    old = Some(OldTree {
+                        tree,
+                        edit: None,
+                        len: end - cur,
+                    });
+                }
             }
         }
     }
@@ -408,7 +478,10 @@ fn next_candidate(rope: &Rope, after: usize, limit: usize) -> Option<usize> {
         // The last line, without a terminator, never starts a segment: tree-sitter-md fails on
         // a document that is one unterminated heading line.
         let terminated = matches!(line.byte(n - 1), b'\n' | b'\r');
-        if prev_blank && at > after && terminated && !b" \t\r\n-+*>|0123456789".contains(&c) {
+        // Tree-sitter skips a byte order mark at the start of its input only.
+        let bom = n >= 3 && line.byte(0) == 0xEF && line.byte(1) == 0xBB && line.byte(2) == 0xBF;
+        if prev_blank && at > after && terminated && !bom && !b" \t\r\n-+*>|0123456789".contains(&c)
+        {
             return Some(at);
         }
         if at > limit {
