@@ -100,3 +100,23 @@ fn the_cases_reach_rendered_as_code() {
     );
     assert!(d.iter().any(|x| x.contains("rendered-as-code")), "{d:?}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// The server's fast position conversion (the note's line table) agrees with the rope's at
+    /// every byte offset, in every encoding: CRLF, lone CR, emoji, ZWJ sequences, CJK, tabs.
+    #[test]
+    fn fast_positions_agree_with_the_rope(
+        text in "(a|\t|é|中|😀|👨\u{200d}👩\u{200d}👧|\r\n|\r|\n|Q::A| ){0,40}",
+        enc in prop::sample::select(Encoding::ALL.to_vec()),
+    ) {
+        let vault = Arc::new(Vault::load(None, &Default::default()));
+        let doc = Doc::open(text.clone(), 1, enc, vault, None);
+        let rope = srls::text::document::Document::with_encoding(&text, 1, enc);
+        for b in 0..=text.len() + 2 {
+            let want = rope.offset_to_pos(b);
+            let got = doc.position(b);
+            prop_assert_eq!((got.line, got.character), (want.line, want.character), "byte {} of {:?}", b, text);
+        }
+    }
+}

@@ -203,6 +203,25 @@ impl Doc {
         }
     }
 
+    /// The protocol position of a byte offset, from the note's line table (a binary search and
+    /// the line's prefix; the rope's conversion is several tree walks). Snaps like
+    /// [`crate::text::position::snap_offset`]: into the text, onto a char boundary, before the
+    /// `\r` of a `\r\n`.
+    pub fn position(&self, byte: usize) -> Position {
+        let t = self.text.as_bytes();
+        let mut b = byte.min(t.len());
+        while !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        if b > 0 && b < t.len() && t[b - 1] == b'\r' && t[b] == b'\n' {
+            b -= 1;
+        }
+        let line = self.note.lines.line_of(b);
+        let start = self.note.lines.get(line).start.min(b);
+        let character = self.document.encoding().len_of_str(&self.text[start..b]);
+        Position::new(line as u32, character as u32)
+    }
+
     /// Whether the tree segments lag behind the text.
     pub fn tree_is_stale(&self) -> bool {
         self.document.tree_is_stale()
@@ -383,7 +402,7 @@ pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
             continue;
         };
         out.push(Diagnostic {
-            range: convert::range(&doc.document, d.start, d.end),
+            range: Range::new(doc.position(d.start), doc.position(d.end)),
             severity: Some(convert::severity(sev)),
             code: Some(NumberOrString::String(d.code.to_string())),
             source: Some("srls".into()),

@@ -48,6 +48,7 @@ impl Encoding {
     pub fn len_of_str(self, s: &str) -> usize {
         match self {
             Encoding::Utf8 => s.len(),
+            _ if s.is_ascii() => s.len(),
             Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
             Encoding::Utf32 => s.chars().count(),
         }
