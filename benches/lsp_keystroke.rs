@@ -20,7 +20,7 @@ enum Kind {
     /// fence or comment open at its end (which would swallow every note after it) is left out.
     Corpus,
     /// Corpus notes as they come: one leaves a fence open near 1.1 MB, so the rest of the note
-    /// is one code block (for the plugin too) and one tree segment.
+    /// is one code block for tree-sitter-md, and one tree segment.
     CorpusOpenFence,
 }
 
