@@ -22,10 +22,16 @@
 //!   own tree (tree-sitter-md decides what is a fence or an HTML block, not a second reader);
 //!   the text is then searched for the closing line and the segment extended past it.
 //!
+//! A segment whose parse holds an error is extended too (tree-sitter's error recovery may reread
+//! earlier lines in the light of later ones).
+//!
 //! Then the parse of the whole note and the parses of its segments agree on every block (tested
 //! against whole-note parses of the corpus and of random edits in `tests/text_segments.rs`);
 //! only the `section` nesting under headings differs, which [`Blocks`] does not use (headings
-//! are read as a list; breadcrumbs come from their levels).
+//! are read as a list; breadcrumbs come from their levels). Two known exceptions, where the
+//! segments follow CommonMark and one whole-note tree does not: a link reference definition
+//! (`[x]: url`), which tree-sitter-md keeps open as a paragraph-or-definition (GLR) until text
+//! far below decides, and a whole-note tree that holds an error further down.
 //!
 //! **After an edit** the segments are recomputed from the start of the segment holding the
 //! edit until a cut that lies after the edit and was a cut before it; from there on the old
