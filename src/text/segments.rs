@@ -293,6 +293,8 @@ fn build(
     let limit = from.saturating_add(budget);
     let mut cand = next_candidate(rope, cur, limit);
     let mut parsed = 0usize;
+    // Unclean tries of the segment starting at `cur`.
+    let mut tries = 0u32;
     loop {
         let end = cand.unwrap_or(len);
         parsed = parsed.saturating_add(end - cur);
@@ -359,13 +361,20 @@ fn build(
                 }
                 // An old tree not used yet belongs to the segment just done.
                 old = None;
+                tries = 0;
                 cur = p;
                 cand = next_candidate(rope, p, limit);
             }
             Some(skip) => {
                 // Extend the segment past the line that closes what is open, reusing its tree.
-                cand =
-                    close_line(rope, p, skip, limit).and_then(|c| next_candidate(rope, c, limit));
+                // What the text cannot tell (a parse error, an HTML block of unknown kind), and
+                // every third try on, at least doubles the segment: a note that stays open to
+                // its end costs a few parses, not one per paragraph.
+                tries += 1;
+                let grow = matches!(skip, Open::Html(None)) || tries >= 3;
+                let floor = if grow { cur + 2 * (end - cur) } else { 0 };
+                cand = close_line(rope, p, skip, limit)
+                    .and_then(|c| next_candidate(rope, c.max(floor), limit));
                 if old.is_none() {
                     old = Some(OldTree {
                         tree,
