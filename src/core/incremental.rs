@@ -398,6 +398,7 @@ fn apply(
     }
     let old_line = |new: usize| new.wrapping_add_signed(-dl);
 
+    let had_dropped = !note.dropped.is_empty();
     let mut all = note::take_all_cards(note);
     let a = all.partition_point(|c| c.first_line < s0);
     let b = match stop {
@@ -411,6 +412,7 @@ fn apply(
         .into_iter()
         .map(|rc| build_card(text, &note.lines, rc, settings, engine))
         .collect();
+    let fresh_cards = a..a + fresh.len();
     all.splice(a..b, fresh);
 
     let a = note.events.partition_point(|e| event_line(e) < s0);
@@ -424,8 +426,8 @@ fn apply(
     note.events.splice(a..b, events);
 
     // Tags.
-    match t0 {
-        Some(t0) => reread_tags(note, text, t0, l1_new, dl, delta),
+    let tags_quiet = match t0 {
+        Some(t0) => !reread_tags(note, text, t0, l1_new, dl, delta, settings),
         None => {
             // The front matter's tags (line −1) come first; the body's only moved.
             let k = note.tags.partition_point(|t| t.line < 0);
@@ -434,10 +436,28 @@ fn apply(
             }
             note.tags
                 .splice(..k, note::front_matter_tags(note.front_matter.as_ref()));
+            false
         }
-    }
+    };
 
-    note::finish(note, all, settings, ctx, engine);
+    // Decks are note-wide: a flashcard tag typed above changes every card below. When the edit
+    // touched none, and none stands on the rescanned lines (where a card may now cover it),
+    // only the fresh cards need theirs.
+    let end_new = stop.unwrap_or(note.lines.len());
+    let quiet = tags_quiet && !had_dropped && {
+        let i = note.tags.partition_point(|t| t.line < s0 as i64);
+        note.tags[i..]
+            .iter()
+            .take_while(|t| t.line < end_new as i64)
+            .all(|t| !note::significant_tag(&t.name, settings))
+    };
+    if quiet {
+        if let Err(all) = note::finish_fresh(note, all, fresh_cards, settings, ctx, engine) {
+            note::finish(note, all, settings, ctx, engine);
+        }
+    } else {
+        note::finish(note, all, settings, ctx, engine);
+    }
 
     let n_new = note.lines.len();
     let end_new = stop.unwrap_or(n_new);
@@ -458,7 +478,16 @@ fn apply(
 
 /// Rereads the inline tags from line `t0`, where nothing is open, until a line past the edited
 /// ones (new lines `..l1_new`) where nothing is open now and nothing was before.
-fn reread_tags(note: &mut Note, text: &str, t0: usize, l1_new: usize, dl: isize, delta: isize) {
+/// Returns whether a flashcard or ignored tag was among the tags reread (before or after).
+fn reread_tags(
+    note: &mut Note,
+    text: &str,
+    t0: usize,
+    l1_new: usize,
+    dl: isize,
+    delta: isize,
+    settings: &Settings,
+) -> bool {
     let old_line = |new: usize| new.wrapping_add_signed(-dl);
     let flags = &mut note.index.flags;
     let mut fresh_tags = Vec::new();
@@ -482,7 +511,12 @@ fn reread_tags(note: &mut Note, text: &str, t0: usize, l1_new: usize, dl: isize,
     for t in &mut note.tags[b..] {
         shift_tag(t, dl, delta);
     }
+    let significant = note.tags[a..b]
+        .iter()
+        .chain(&fresh_tags)
+        .any(|t| note::significant_tag(&t.name, settings));
     note.tags.splice(a..b, fresh_tags);
+    significant
 }
 
 fn event_line(e: &ScanEvent) -> usize {

@@ -279,6 +279,47 @@ pub(crate) fn finish(
     }
 }
 
+/// Like [`finish`], after an edit that touched no flashcard or ignored tag and no line where one
+/// stands, in a note that reads cards and dropped none: every card outside `fresh` keeps its
+/// decks (the tags above it are the same), so only the cards `fresh` get theirs. Gives the cards
+/// back when a fresh card gets no deck (then [`finish`] sorts them out).
+pub(crate) fn finish_fresh(
+    note: &mut Note,
+    mut all: Vec<Card>,
+    fresh: std::ops::Range<usize>,
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+) -> Result<(), Vec<Card>> {
+    if !note.is_flashcard_note || note.cloze_errors != engine.errors {
+        return Err(all);
+    }
+    let decked = {
+        let decker = Decker::new(note, settings, &all, folder_of(ctx));
+        let mut ok = true;
+        for card in &mut all[fresh] {
+            let mut cursor = decker
+                .content
+                .partition_point(|(l, _)| *l < card.first_line as i64);
+            decker.assign(card, &mut cursor);
+            ok &= !card.decks.is_empty();
+        }
+        ok
+    };
+    if !decked {
+        return Err(all);
+    }
+    note.cards = all;
+    Ok(())
+}
+
+/// Whether the plugin reads this tag as a flashcard tag or an ignored one (what decks and the
+/// note's gate depend on).
+pub(crate) fn significant_tag(name: &str, settings: &Settings) -> bool {
+    tags::matches_any(name, &settings.flashcard_tags)
+        || tags::matches_any(name, &settings.flashcard_tags_to_ignore)
+}
+
 /// Undoes the split of [`finish`]: every card of the note in scan order, taken out of it.
 pub(crate) fn take_all_cards(note: &mut Note) -> Vec<Card> {
     let cards = std::mem::take(&mut note.cards);
