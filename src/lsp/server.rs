@@ -175,19 +175,38 @@ impl Doc {
         Ok(clamped)
     }
 
-    /// The core diagnostics of the current text.
-    fn lint(&mut self) -> &Lint {
-        let (text, note, vault) = (&self.text, &self.note, &self.vault);
-        self.lint
-            .get_or_insert_with(|| Lint::new(text, note, &vault.settings, &vault.engine))
-    }
-
-    /// The `rendered-as-code` diagnostics of the current text (the trees must be up to date).
-    fn rendered(&mut self) -> &[lint::Diagnostic] {
+    /// The core and `rendered-as-code` diagnostics of the current text, computed in full the
+    /// first time (and after a change they could not follow), with the positions to publish them
+    /// at; the trees must be up to date.
+    fn diagnostics(&mut self) -> (&Lint, &[lint::Diagnostic], Positions<'_>) {
         if self.rendered.is_none() {
             self.rendered = Some(rendered_as_code(self, 0..usize::MAX));
         }
-        self.rendered.as_deref().unwrap_or_default()
+        let Doc {
+            text,
+            note,
+            vault,
+            lint,
+            rendered,
+            document,
+            ..
+        } = self;
+        let core =
+            lint.get_or_insert_with(|| Lint::new(text, note, &vault.settings, &vault.engine));
+        let at = Positions {
+            text,
+            lines: &note.lines,
+            encoding: document.encoding(),
+        };
+        (core, rendered.as_deref().unwrap_or_default(), at)
+    }
+
+    fn positions(&self) -> Positions<'_> {
+        Positions {
+            text: &self.text,
+            lines: &self.note.lines,
+            encoding: self.document.encoding(),
+        }
     }
 
     pub fn note(&self) -> &Note {
@@ -203,23 +222,9 @@ impl Doc {
         }
     }
 
-    /// The protocol position of a byte offset, from the note's line table (a binary search and
-    /// the line's prefix; the rope's conversion is several tree walks). Snaps like
-    /// [`crate::text::position::snap_offset`]: into the text, onto a char boundary, before the
-    /// `\r` of a `\r\n`.
+    /// The protocol position of a byte offset (see [`Positions::at`]).
     pub fn position(&self, byte: usize) -> Position {
-        let t = self.text.as_bytes();
-        let mut b = byte.min(t.len());
-        while !self.text.is_char_boundary(b) {
-            b -= 1;
-        }
-        if b > 0 && b < t.len() && t[b - 1] == b'\r' && t[b] == b'\n' {
-            b -= 1;
-        }
-        let line = self.note.lines.line_of(b);
-        let start = self.note.lines.get(line).start.min(b);
-        let character = self.document.encoding().len_of_str(&self.text[start..b]);
-        Position::new(line as u32, character as u32)
+        self.positions().at(byte)
     }
 
     /// Whether the tree segments lag behind the text.
@@ -229,6 +234,33 @@ impl Doc {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+}
+
+/// Protocol positions from a note's line table: a binary search and the line's prefix (the
+/// rope's conversion is several tree walks).
+struct Positions<'a> {
+    text: &'a str,
+    lines: &'a crate::core::lines::Lines,
+    encoding: Encoding,
+}
+
+impl Positions<'_> {
+    /// Snaps like [`crate::text::position::snap_offset`]: into the text, onto a char boundary,
+    /// before the `\r` of a `\r\n`.
+    fn at(&self, byte: usize) -> Position {
+        let t = self.text.as_bytes();
+        let mut b = byte.min(t.len());
+        while !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        if b > 0 && b < t.len() && t[b - 1] == b'\r' && t[b] == b'\n' {
+            b -= 1;
+        }
+        let line = self.lines.line_of(b);
+        let start = self.lines.get(line).start.min(b);
+        let character = self.encoding.len_of_str(&self.text[start..b]);
+        Position::new(line as u32, character as u32)
     }
 }
 
@@ -332,7 +364,7 @@ fn card_at(note: &Note, offset: usize) -> Option<usize> {
 /// a card whose defining line the editor renders as code or HTML. Only lines starting in
 /// `window` (bytes).
 fn rendered_as_code(doc: &Doc, window: std::ops::Range<usize>) -> Vec<lint::Diagnostic> {
-    let blocks = doc.document.segments().code_blocks_in(window.clone());
+    let blocks = doc.document.segments().code_blocks(window.clone());
     if blocks.is_empty() {
         return vec![];
     }
@@ -392,17 +424,13 @@ pub fn diagnostics_for(doc: &mut Doc, config: &Config) -> Vec<Diagnostic> {
         return vec![];
     }
     let mut out = Vec::new();
-    doc.rendered();
-    doc.lint();
-    let (Some(core), Some(rendered)) = (&doc.lint, &doc.rendered) else {
-        return out;
-    };
+    let (core, rendered, at) = doc.diagnostics();
     for d in core.iter().chain(rendered) {
         let Some(sev) = config.severity_of(d.code, d.severity) else {
             continue;
         };
         out.push(Diagnostic {
-            range: Range::new(doc.position(d.start), doc.position(d.end)),
+            range: Range::new(at.at(d.start), at.at(d.end)),
             severity: Some(convert::severity(sev)),
             code: Some(NumberOrString::String(d.code.to_string())),
             source: Some("srls".into()),

@@ -16,7 +16,7 @@ use std::fmt;
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use tree_sitter::{Parser, Point, Tree};
 
 use super::markdown::Blocks;
 use super::position::{self, Clamp, Encoding, Pos, Resolved};
@@ -71,19 +71,6 @@ impl AppliedEdit {
     /// Whether the client's range had to be corrected (worth a log line).
     pub fn was_clamped(&self) -> bool {
         self.start_clamp.is_some() || self.end_clamp.is_some() || self.reversed
-    }
-
-    /// The edit as tree-sitter wants it, for trees kept beside the document
-    /// (the document's own block tree is already edited).
-    pub fn input_edit(&self) -> InputEdit {
-        InputEdit {
-            start_byte: self.start_byte,
-            old_end_byte: self.old_end_byte,
-            new_end_byte: self.new_end_byte,
-            start_position: self.start_point,
-            old_end_position: self.old_end_point,
-            new_end_position: self.new_end_point,
-        }
     }
 }
 

@@ -215,14 +215,10 @@ impl Segments {
         out
     }
 
-    /// Code and HTML blocks (absolute, sorted by start): where the editor does not show
-    /// markdown. Fenced code, indented code and HTML, each with its kind.
-    pub fn code_blocks(&self) -> Vec<(usize, usize, &'static str)> {
-        self.code_blocks_in(0..usize::MAX)
-    }
-
-    /// [`code_blocks`](Self::code_blocks) of the segments overlapping `window` (bytes).
-    pub fn code_blocks_in(&self, window: Range<usize>) -> Vec<(usize, usize, &'static str)> {
+    /// Code and HTML blocks (absolute, sorted by start) of the segments overlapping `window`
+    /// (bytes): where the editor does not show markdown. Fenced code, indented code and HTML,
+    /// each with its kind.
+    pub fn code_blocks(&self, window: Range<usize>) -> Vec<(usize, usize, &'static str)> {
         let mut out = Vec::new();
         let first = self
             .starts
