@@ -5,6 +5,9 @@
 //! pasting pieces, deleting and replacing runs) and compares after every step, sometimes after a
 //! batch of edits reported together.
 
+#[path = "common/edits.rs"]
+mod edits;
+use edits::{Op, Rng, Setup, apply, pos};
 use proptest::prelude::*;
 use std::cell::Cell;
 
@@ -103,16 +106,6 @@ fn note_text() -> impl Strategy<Value = String> {
     })
 }
 
-#[derive(Debug, Clone)]
-enum Op {
-    /// Insert at a position (fraction of the length).
-    Insert(f64, String),
-    /// Delete `n` characters from a position.
-    Delete(f64, usize),
-    /// Replace `n` characters from a position.
-    Replace(f64, usize, String),
-}
-
 fn op() -> impl Strategy<Value = Op> {
     let at = 0.0..=1.0f64;
     let typed = prop::sample::select(CHARS).prop_map(str::to_string);
@@ -128,53 +121,6 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (at.clone(), 0..40usize).prop_map(|(a, n)| Op::Delete(a, n)),
         2 => (at.clone(), 0..6usize, prop_oneof![typed, pasted]).prop_map(|(a, n, s)| Op::Replace(a, n, s)),
     ]
-}
-
-/// Byte position of the fraction `f` of `text`, on a character boundary.
-fn pos(text: &str, f: f64) -> usize {
-    let mut p = ((text.len() as f64) * f) as usize;
-    p = p.min(text.len());
-    while !text.is_char_boundary(p) {
-        p -= 1;
-    }
-    p
-}
-
-fn after_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| from + i)
-}
-
-/// Applies `op` to `text`, returning the edit.
-fn apply(text: &mut String, op: &Op) -> EditSpan {
-    let (start, end, ins) = match op {
-        Op::Insert(f, s) => {
-            let p = pos(text, *f);
-            (p, p, s.as_str())
-        }
-        Op::Delete(f, n) => {
-            let p = pos(text, *f);
-            (p, after_chars(text, p, *n), "")
-        }
-        Op::Replace(f, n, s) => {
-            let p = pos(text, *f);
-            (p, after_chars(text, p, *n), s.as_str())
-        }
-    };
-    text.replace_range(start..end, ins);
-    EditSpan {
-        start,
-        old_end: end,
-        new_end: start + ins.len(),
-    }
-}
-
-struct Setup {
-    settings: Settings,
-    ctx: NoteContext,
-    engine: ClozeEngine,
 }
 
 fn setup(which: u8) -> Setup {
@@ -499,21 +445,6 @@ fn most_reparses_reuse_the_old_note() {
     let (n, r) = COUNTS.with(Cell::get);
     eprintln!("{r} of {n} reparses reused the old note");
     assert!(n > 1000 && r * 10 > n * 7, "{r} of {n}");
-}
-
-/// xorshift64*: reproducible edits without a test runner.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Real notes (the corpus, when it is there): random keystrokes, pastes and deletions, each
