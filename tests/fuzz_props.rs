@@ -118,49 +118,9 @@ fn sr_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..20).prop_map(|v| v.concat())
 }
 
-/// Pieces that drive the markdown block grammar and the position code (as in `fuzz/`).
-const DOC_PIECES: &[&str] = &[
-    "a",
-    "word ",
-    " ",
-    "\t",
-    "\n",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    "# ",
-    "## ",
-    "#",
-    "===",
-    "---",
-    "---\n",
-    "```",
-    "~~~",
-    "    ",
-    "> ",
-    "- ",
-    "1. ",
-    "<div>",
-    "</div>",
-    "<!--",
-    "-->",
-    "::",
-    ":::",
-    "?\n",
-    "==x==",
-    "中文",
-    "é",
-    "😀",
-    "👨\u{200d}👩\u{200d}👧",
-    "𝄞",
-    "\u{2028}",
-    "\0",
-];
-
 fn doc_text(max: usize) -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        12 => proptest::sample::select(DOC_PIECES).prop_map(str::to_owned),
+        12 => proptest::sample::select(checks::DOC_PIECES).prop_map(str::to_owned),
         1 => any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..max).prop_map(|v| v.concat())

@@ -6,46 +6,12 @@
 use proptest::prelude::*;
 use srls::text::position::{Encoding, Pos, str_pos_to_offset};
 use srls::text::{Change, Document, StaleVersion};
-use tree_sitter::{Node, Point, Tree};
+use tree_sitter::Point;
 
-/// Text pieces mixing markdown structure (headings, fences, quotes, lists,
-/// front matter, HTML, flashcard separators) with astral chars, ZWJ
-/// sequences, CJK, tabs and every line terminator.
-const PIECES: &[&str] = &[
-    "a",
-    "word ",
-    " ",
-    "\t",
-    "\n",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    "# ",
-    "## ",
-    "#",
-    "===",
-    "---",
-    "---\n",
-    "```",
-    "~~~",
-    "    ",
-    "> ",
-    "- ",
-    "1. ",
-    "<div>",
-    "</div>",
-    "::",
-    ":::",
-    "?\n",
-    "==x==",
-    "中文",
-    "é",
-    "😀",
-    "👨\u{200d}👩\u{200d}👧",
-    "𝄞",
-    "\u{2028}",
-];
+#[path = "../fuzz/src/checks.rs"]
+#[allow(dead_code)]
+mod checks;
+use checks::{DOC_PIECES as PIECES, same_as_fresh};
 
 fn text_strategy(max: usize) -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -67,42 +33,6 @@ fn change_strategy() -> impl Strategy<Value = Change> {
         14 => (pos_strategy(), pos_strategy(), text_strategy(5))
             .prop_map(|(s, e, t)| Change::ranged(s, e, t)),
     ]
-}
-
-/// The segments and trees of `doc` against a fresh parse of its text, node by node.
-fn same_as_fresh(doc: &Document) -> Result<(), String> {
-    let fresh = Document::new(&doc.text(), 0);
-    let a: Vec<(usize, &Tree)> = doc.trees().collect();
-    let b: Vec<(usize, &Tree)> = fresh.trees().collect();
-    let starts = |v: &[(usize, &Tree)]| v.iter().map(|x| x.0).collect::<Vec<_>>();
-    if starts(&a) != starts(&b) {
-        return Err(format!("segments {:?} != {:?}", starts(&a), starts(&b)));
-    }
-    for ((_, x), (_, y)) in a.iter().zip(&b) {
-        same_nodes(x.root_node(), y.root_node())?;
-    }
-    Ok(())
-}
-
-/// Compare two trees node by node: kind, byte range and tree-sitter points
-/// (which `to_sexp` does not show), so wrong `InputEdit` points are caught.
-fn same_nodes(a: Node, b: Node) -> Result<(), String> {
-    let describe = |n: Node| {
-        (
-            n.kind().to_owned(),
-            n.byte_range(),
-            n.start_position(),
-            n.end_position(),
-            n.child_count(),
-        )
-    };
-    if describe(a) != describe(b) {
-        return Err(format!("{:?} != {:?}", describe(a), describe(b)));
-    }
-    for i in 0..a.child_count() {
-        same_nodes(a.child(i).unwrap(), b.child(i).unwrap())?;
-    }
-    Ok(())
 }
 
 fn naive_point(text: &str, byte: usize) -> Point {

@@ -4,54 +4,7 @@ use arbitrary::Arbitrary;
 use srls::text::Change;
 use srls::text::position::{Encoding, Pos};
 
-/// Pieces that drive the markdown block grammar, the card scanner and the position code:
-/// headings, fences, quotes, lists, front matter, HTML, separators, clozes, comments, astral
-/// characters, ZWJ sequences, CJK and every line terminator.
-pub const PIECES: &[&str] = &[
-    "a",
-    "word ",
-    " ",
-    "\t",
-    "\n",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    "# ",
-    "## ",
-    "#",
-    "===",
-    "---",
-    "---\n",
-    "```",
-    "~~~",
-    "    ",
-    "> ",
-    "- ",
-    "1. ",
-    "<div>",
-    "</div>",
-    "<!--",
-    "-->",
-    "::",
-    ":::",
-    "?\n",
-    "??\n",
-    "==x==",
-    "**b**",
-    "{{c}}",
-    "#flashcards\n",
-    "<!--SR:!2025-01-03,15,290-->",
-    "中文",
-    "é",
-    "😀",
-    "👨\u{200d}👩\u{200d}👧",
-    "𝄞",
-    "\u{2028}",
-    "\u{feff}",
-    "\0",
-    "\u{202e}",
-];
+pub use crate::checks::DOC_PIECES as PIECES;
 
 /// A text made of known pieces and arbitrary characters.
 #[derive(Arbitrary, Debug, Clone)]
