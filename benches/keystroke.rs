@@ -8,6 +8,8 @@
 //! few keystrokes on small notes. `KEYSTROKES=n` changes the count, `KEYSTROKE_IN_PLACE_ONLY=1`
 //! skips the cloning `reparse` (for profiling).
 
+mod common;
+
 use srls::core::cloze::ClozeEngine;
 use srls::core::incremental::{
     EditSpan, OldFacts, reparse, reparse_in_place, reparse_in_place_facts,
@@ -16,32 +18,7 @@ use srls::core::lint::{Lint, lint};
 use srls::core::note::{Note, NoteContext, parse_note_with};
 use srls::core::settings::Settings;
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Concatenates the corpus notes (front matter dropped, so each reads as a body) until `min`
-/// bytes (as `benches/parse.rs` does, stopping at the first note past `min`).
-fn big_note(min: usize) -> String {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).expect("corpus");
-    let mut bodies = Vec::new();
-    for line in list.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("json");
-        let f = v["file"].as_str().expect("file");
-        if let Ok(t) = std::fs::read_to_string(corpus.join(f)) {
-            bodies.push(t.replace("\n---\n", "\n- - -\n"));
-        }
-    }
-    let mut out = String::from("#flashcards\n\n");
-    for b in bodies.iter().cycle() {
-        if out.len() >= min {
-            break;
-        }
-        out.push_str(b);
-        out.push_str("\n\n");
-    }
-    out
-}
 
 /// About 1 MB of ~5,000 cards of every kind, with decks, SR comments and code.
 fn card_note(min: usize) -> String {
@@ -315,5 +292,9 @@ fn main() {
         (32 << 10, ["32 KB", "128 KB"])
     };
     run(names[0], card_note(mb), keystrokes);
-    run(names[1], big_note(4 * mb), keystrokes);
+    run(
+        names[1],
+        common::concat(&common::corpus_bodies(), 4 * mb),
+        keystrokes,
+    );
 }

@@ -4,6 +4,8 @@
 //! p50/p99 for a 1 MB note (about 5,000 cards) and a 4 MB one, and how long parsing the whole
 //! note's trees takes when it is opened. `cargo bench --bench lsp_keystroke`.
 
+mod common;
+
 use srls::core::scanner::ScanEvent;
 use srls::lsp::config::Config;
 use srls::lsp::server::{Doc, Vault, diagnostics_for};
@@ -39,43 +41,31 @@ fn corpus_note(min: usize, kind: Kind) -> String {
         }
         return s;
     }
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).unwrap();
-    let mut notes = Vec::new();
-    for line in list.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let t = std::fs::read_to_string(corpus.join(v["file"].as_str().unwrap())).unwrap();
-        let t = t.replace("\n---\n", "\n- - -\n");
-        let open = {
-            let n = srls::core::note::parse_note(
-                &format!("#flashcards\n{t}"),
-                &Default::default(),
-                &Default::default(),
-            );
-            n.events.iter().any(|e| {
-                matches!(
-                    e,
-                    ScanEvent::Fence { close: None, .. } | ScanEvent::CommentHidesRest { .. }
-                )
-            }) || Document::new(&t, 0)
-                .blocks()
-                .fenced_code
-                .iter()
-                .any(|c| !c.closed)
-        };
-        if kind == Kind::CorpusOpenFence || !open {
-            notes.push(t);
-        }
-    }
-    let mut out = String::from("#flashcards\n\n");
-    for t in notes.iter().cycle() {
-        out.push_str(t);
-        out.push_str("\n\n");
-        if out.len() >= min {
-            break;
-        }
-    }
-    out
+    let notes: Vec<String> = common::corpus_bodies()
+        .into_iter()
+        .filter(|t| kind == Kind::CorpusOpenFence || !leaves_open(t))
+        .collect();
+    common::concat(&notes, min)
+}
+
+/// Whether a note leaves a code fence or an HTML comment open at its end, for the plugin or for
+/// the editor.
+fn leaves_open(t: &str) -> bool {
+    let n = srls::core::note::parse_note(
+        &format!("#flashcards\n{t}"),
+        &Default::default(),
+        &Default::default(),
+    );
+    n.events.iter().any(|e| {
+        matches!(
+            e,
+            ScanEvent::Fence { close: None, .. } | ScanEvent::CommentHidesRest { .. }
+        )
+    }) || Document::new(t, 0)
+        .blocks()
+        .fenced_code
+        .iter()
+        .any(|c| !c.closed)
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {

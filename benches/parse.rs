@@ -4,20 +4,13 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use srls::core::cloze::ClozeEngine;
 use srls::core::note::{NoteContext, parse_note_with};
 use srls::core::settings::Settings;
-use std::path::Path;
 
-/// Concatenates the corpus notes (front matter dropped, so each reads as a body) until 8 MB.
+mod common;
+
+/// The corpus notes (front matter dropped, so each reads as a body), the whole corpus over and
+/// over until `min` bytes.
 pub fn big_note(min: usize) -> String {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).expect("corpus");
-    let mut bodies = Vec::new();
-    for line in list.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("json");
-        let f = v["file"].as_str().expect("file");
-        if let Ok(t) = std::fs::read_to_string(corpus.join(f)) {
-            bodies.push(t.replace("\n---\n", "\n- - -\n"));
-        }
-    }
+    let bodies = common::corpus_bodies();
     let mut out = String::from("#flashcards\n\n");
     while out.len() < min {
         for b in &bodies {
