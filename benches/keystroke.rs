@@ -10,13 +10,13 @@
 
 mod common;
 
-use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::{
+use srls::features::lint::{Lint, lint};
+use srls::note::incremental::{
     EditSpan, OldFacts, reparse, reparse_in_place, reparse_in_place_facts,
 };
-use srls::core::lint::{Lint, lint};
-use srls::core::note::{Note, NoteContext, parse_note_with};
-use srls::core::settings::Settings;
+use srls::note::{Note, NoteContext, parse_note_with};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -6,9 +6,9 @@
 
 mod common;
 
-use srls::core::scanner::ScanEvent;
 use srls::lsp::config::Config;
 use srls::lsp::server::{Doc, Vault, diagnostics_for};
+use srls::plugin::scanner::ScanEvent;
 use srls::text::document::{Change, Document};
 use srls::text::position::{Encoding, Pos};
 use std::sync::Arc;
@@ -51,7 +51,7 @@ fn corpus_note(min: usize, kind: Kind) -> String {
 /// Whether a note leaves a code fence or an HTML comment open at its end, for the plugin or for
 /// the editor.
 fn leaves_open(t: &str) -> bool {
-    let n = srls::core::note::parse_note(
+    let n = srls::note::parse_note(
         &format!("#flashcards\n{t}"),
         &Default::default(),
         &Default::default(),

@@ -1,9 +1,9 @@
 //! Full-note parse throughput on a note of at least 8 MB built from the corpus.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use srls::core::cloze::ClozeEngine;
-use srls::core::note::{NoteContext, parse_note_with};
-use srls::core::settings::Settings;
+use srls::note::{NoteContext, parse_note_with};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 
 mod common;
 

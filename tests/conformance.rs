@@ -2,10 +2,10 @@
 //! (`osr-cases.json`) and the mutated notes (`mutant-cases.jsonl`).
 
 use serde_json::Value;
-use srls::core::note::{NoteContext, parse_note};
-use srls::core::report::card_json;
-use srls::core::settings::Settings;
-use srls::vault;
+use srls::features::report::card_json;
+use srls::note::{NoteContext, parse_note};
+use srls::plugin::settings::Settings;
+use srls::workspace::vault;
 use std::path::{Path, PathBuf};
 
 fn shared() -> PathBuf {

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
-use srls::core::schedule::Response;
-use srls::core::schedule::fsrs::{self, FsrsCard, FsrsParams, FsrsPrev};
-use srls::core::schedule::jsnum::parse_int;
-use srls::core::schedule::sm2::{self, Sm2Outcome, Sm2Prev};
+use srls::plugin::js::number::parse_int;
+use srls::plugin::schedule::Response;
+use srls::plugin::schedule::fsrs::{self, FsrsCard, FsrsParams, FsrsPrev};
+use srls::plugin::schedule::sm2::{self, Sm2Outcome, Sm2Prev};
 
 fn spec_file(name: &str) -> PathBuf {
     let dir = std::env::var("SRLS_SPEC_DIR").unwrap_or_else(|_| "/work/shared/spec".to_owned());

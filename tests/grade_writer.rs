@@ -1,11 +1,11 @@
 //! The grade writer: exact comments, minimal edits, line endings and Unicode kept.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use srls::core::grade::{GradeError, GradeRequest, apply_edits, grade};
-use srls::core::note::{NoteContext, parse_note};
-use srls::core::schedule::{Histogram, Response};
-use srls::core::settings::Settings;
-use srls::core::sr_comment::Group;
+use srls::features::grade::{GradeError, GradeRequest, apply_edits, grade};
+use srls::note::{NoteContext, parse_note};
+use srls::plugin::schedule::{Histogram, Response};
+use srls::plugin::settings::Settings;
+use srls::plugin::sr_comment::Group;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -191,7 +191,7 @@ fn refusals() {
 #[test]
 fn fsrs_vault_writes_fsrs() {
     let mut st = s();
-    st.algorithm = srls::core::settings::Algorithm::Fsrs;
+    st.algorithm = srls::plugin::settings::Algorithm::Fsrs;
     let t = "#flashcards\n\nQ::A\n";
     let out = run(t, &st, 0, 0, Response::Good, "2025-01-03").unwrap();
     let note = parse_note(&out, &st, &NoteContext::default());

@@ -3,12 +3,12 @@
 //! result, and stays within a few seconds in a debug build (the 50 MB note runs in release
 //! builds only; see its comment).
 
-use srls::core::cloze::ClozeEngine;
-use srls::core::lint::lint;
-use srls::core::note::{Note, NoteContext, parse_note};
-use srls::core::settings::{DATA_JSON, Settings};
+use srls::features::lint::lint;
+use srls::note::{Note, NoteContext, parse_note};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::{DATA_JSON, Settings};
 use srls::text::{Change, Document, Pos};
-use srls::vault;
+use srls::workspace::vault;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

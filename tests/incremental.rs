@@ -22,12 +22,12 @@ fn count(reused: bool) {
         c.set((n + 1, r + usize::from(reused)));
     });
 }
-use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::{
+use srls::note::incremental::{
     EditSpan, OldFacts, Reparsed, reparse, reparse_in_place, reparse_in_place_facts,
 };
-use srls::core::note::{Note, NoteContext, parse_note_with};
-use srls::core::settings::Settings;
+use srls::note::{Note, NoteContext, parse_note_with};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 
 const PIECES: &[&str] = &[
     "#flashcards",

@@ -1,10 +1,10 @@
 //! Each diagnostic kind is demonstrated by a note under `tests/lint/` and its expected output
 //! (`srls check` format) in the `.expected` file beside it. `SRLS_BLESS=1` rewrites them.
 
-use srls::core::cloze::ClozeEngine;
-use srls::core::lint::lint;
-use srls::core::note::{NoteContext, parse_note};
-use srls::core::settings::Settings;
+use srls::features::lint::lint;
+use srls::note::{NoteContext, parse_note};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 use std::path::Path;
 
 #[test]

@@ -5,11 +5,11 @@
 mod edits;
 use edits::{Op, Rng, Setup, apply};
 use proptest::prelude::*;
-use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
-use srls::core::lint::{Lint, lint};
-use srls::core::note::{Note, NoteContext, parse_note_with};
-use srls::core::settings::Settings;
+use srls::features::lint::{Lint, lint};
+use srls::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
+use srls::note::{Note, NoteContext, parse_note_with};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 
 const PIECES: &[&str] = &[
     "#flashcards",

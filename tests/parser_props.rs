@@ -1,8 +1,8 @@
 //! Properties of the parser: it never panics, and line endings do not change the cards.
 
 use proptest::prelude::*;
-use srls::core::note::{NoteContext, parse_note};
-use srls::core::settings::Settings;
+use srls::note::{NoteContext, parse_note};
+use srls::plugin::settings::Settings;
 
 /// Lines built from the pieces that drive the scanner, to reach its corners quickly.
 fn note_text() -> impl Strategy<Value = String> {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use srls::core::schedule::sm2::{self, Sm2Params, Sm2Prev};
-use srls::core::schedule::{Histogram, Response};
+use srls::plugin::schedule::sm2::{self, Sm2Params, Sm2Prev};
+use srls::plugin::schedule::{Histogram, Response};
 
 fn spec_file(name: &str) -> PathBuf {
     let dir = std::env::var("SRLS_SPEC_DIR").unwrap_or_else(|_| "/work/shared/spec".to_owned());

@@ -7,17 +7,17 @@
 //! compiles both in the fuzz crate and as a module of an integration test of the main crate.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use srls::core::cloze::ClozeEngine;
-use srls::core::grade::{Edit, GradeRequest, apply_edits, grade};
-use srls::core::lines::Lines;
-use srls::core::lint::lint;
-use srls::core::moment;
-use srls::core::note::{Card, Note, NoteContext, parse_note, parse_note_with};
-use srls::core::scanner::CardType;
-use srls::core::schedule::fsrs::FsrsCard;
-use srls::core::schedule::{Histogram, Response};
-use srls::core::settings::Settings;
-use srls::core::sr_comment::{self, Group};
+use srls::features::grade::{Edit, GradeRequest, apply_edits, grade};
+use srls::features::lint::lint;
+use srls::note::{Card, Note, NoteContext, parse_note, parse_note_with};
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::js;
+use srls::plugin::lines::Lines;
+use srls::plugin::scanner::CardType;
+use srls::plugin::schedule::fsrs::FsrsCard;
+use srls::plugin::schedule::{Histogram, Response};
+use srls::plugin::settings::Settings;
+use srls::plugin::sr_comment::{self, Group};
 use srls::text::position::{Encoding, Pos};
 use srls::text::{Change, Document};
 use tree_sitter::{Node, Parser, Tree};
@@ -320,7 +320,7 @@ fn floor_boundary(text: &str, i: usize) -> usize {
 
 /// Runs the SR comment readers on `text`: `find_first` on the window `a..b` (any order, snapped
 /// to char boundaries) and on the whole text, `find_all_lines`, the loose fallback reader over
-/// every line, `parse_group` on the text and on each `!` piece, `moment::parse`, and the FSRS
+/// every line, `parse_group` on the text and on each `!` piece, `js::date::parse`, and the FSRS
 /// group reader (a group it reads must survive a write and a second read).
 pub fn check_sr(text: &str, a: usize, b: usize) {
     let (from, to) = (
@@ -361,12 +361,12 @@ pub fn check_sr(text: &str, a: usize, b: usize) {
             check_range(text, g.start, g.end, "loose group");
         }
     }
-    let _ = moment::parse(text);
+    let _ = js::date::parse(text);
     let _ = sr_comment::parse_date(text);
     check_group(text);
     for piece in text.split('!').take(64) {
         check_group(piece);
-        let _ = moment::parse(piece);
+        let _ = js::date::parse(piece);
     }
 }
 

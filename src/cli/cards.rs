@@ -1,6 +1,6 @@
 //! `srls cards`: the cards the plugin finds, per note.
 
-use crate::core::report::note_json;
+use crate::features::report::note_json;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> i32 {
     if failed { 2 } else { 0 }
 }
 
-fn human(out: &mut impl Write, file: &str, note: &crate::core::note::Note) -> std::io::Result<()> {
+fn human(out: &mut impl Write, file: &str, note: &crate::note::Note) -> std::io::Result<()> {
     writeln!(
         out,
         "{file}: {} card{}",
@@ -36,7 +36,7 @@ fn human(out: &mut impl Write, file: &str, note: &crate::core::note::Note) -> st
         if note.cards.len() == 1 { "" } else { "s" }
     )?;
     for c in &note.cards {
-        let q = crate::core::report::one_line(c.question(), 60);
+        let q = crate::features::report::one_line(c.question(), 60);
         writeln!(
             out,
             "  {}:{}-{} {} [{}] {}",

@@ -1,6 +1,6 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
-use crate::core::lint::{Severity, lint};
+use crate::features::lint::{Severity, lint};
 use crate::text::position::{LineCol, LineIndex};
 use serde_json::json;
 use std::io::Write;

@@ -1,8 +1,8 @@
 //! `srls due`: what is due and new, where, grouped by deck, with a 7-day forecast.
 
-use crate::clock::{Clock, parse_now, parse_today};
-use crate::core::due::{Due, sibling_dues};
-use crate::core::report::schedule_json;
+use crate::features::due::{Due, sibling_dues};
+use crate::features::report::schedule_json;
+use crate::workspace::clock::{Clock, parse_now, parse_today};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -90,7 +90,7 @@ pub fn run(a: &DueArgs) -> i32 {
             }
             let label = dues
                 .iter()
-                .map(|d| crate::core::hints::due_label(d, clk.today, clk.now))
+                .map(|d| crate::features::hints::due_label(d, clk.today, clk.now))
                 .collect::<Vec<_>>()
                 .join(", ");
             rows.push(Row {
@@ -102,7 +102,7 @@ pub fn run(a: &DueArgs) -> i32 {
                     .iter()
                     .map(|d| d.trim_start_matches('#').to_string())
                     .collect(),
-                question: crate::core::report::one_line(c.question(), 70),
+                question: crate::features::report::one_line(c.question(), 70),
                 kind: c.kind.as_str(),
                 due: is_due,
                 label,

@@ -1,6 +1,6 @@
 //! Collecting the notes a CLI command works on.
 
-use crate::vault::SettingsCache;
+use crate::workspace::vault::SettingsCache;
 use std::path::{Path, PathBuf};
 
 /// A note to process: its path on disk and how to show it.
@@ -21,7 +21,7 @@ pub fn collect(
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            for f in crate::vault::walk_notes(p, &mut |d| folder_ignored(d, cache)) {
+            for f in crate::workspace::vault::walk_notes(p, &mut |d| folder_ignored(d, cache)) {
                 let rel = f.strip_prefix(p).unwrap_or(&f);
                 let display = rel
                     .components()
@@ -45,8 +45,8 @@ pub fn collect(
 /// Whether a folder is ignored by the settings of the vault it lies in.
 fn folder_ignored(dir: &Path, cache: &mut SettingsCache) -> bool {
     let (vs, _) = cache.for_file(&dir.join("probe.md"));
-    crate::vault::vault_relative(vs.root.as_deref(), dir)
-        .is_some_and(|rel| crate::vault::folder_ignored(&vs.settings, &rel))
+    crate::workspace::vault::vault_relative(vs.root.as_deref(), dir)
+        .is_some_and(|rel| crate::workspace::vault::folder_ignored(&vs.settings, &rel))
 }
 
 /// Reads a note as UTF-8, with a clear error.

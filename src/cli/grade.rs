@@ -1,11 +1,11 @@
 //! `srls grade FILE:LINE RESPONSE`: grade a card in place, exactly as the plugin would.
 
 use super::files::read_note;
-use crate::clock::{Clock, parse_now, parse_today};
-use crate::core::grade::{GradeRequest, apply_edits, grade};
-use crate::core::note::{NoteContext, parse_note};
-use crate::core::schedule::{Histogram, Response};
-use crate::vault::{self, SettingsCache};
+use crate::features::grade::{GradeRequest, apply_edits, grade};
+use crate::note::{NoteContext, parse_note};
+use crate::plugin::schedule::{Histogram, Response};
+use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::workspace::vault::{self, SettingsCache};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `srls grade`.
@@ -99,7 +99,7 @@ pub fn run(a: &GradeArgs) -> i32 {
             Some(r) => vault::vault_histogram(r, &settings, clock.today, clock.now),
             None => {
                 let mut h = Histogram::new();
-                crate::core::due::add_note(&mut h, &note, clock.today, clock.now);
+                crate::features::due::add_note(&mut h, &note, clock.today, clock.now);
                 h
             }
         }

@@ -6,10 +6,10 @@ pub mod due;
 pub mod files;
 pub mod grade;
 
-use crate::core::cloze::ClozeEngine;
-use crate::core::note::{Note, NoteContext, parse_note_with};
-use crate::core::settings::Settings;
-use crate::vault::SettingsCache;
+use crate::note::{Note, NoteContext, parse_note_with};
+use crate::plugin::cloze::ClozeEngine;
+use crate::plugin::settings::Settings;
+use crate::workspace::vault::SettingsCache;
 use files::Target;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -45,7 +45,7 @@ pub fn each_note(
             }
         };
         let ctx = NoteContext {
-            vault_path: crate::vault::vault_relative(vs.root.as_deref(), &t.path),
+            vault_path: crate::workspace::vault::vault_relative(vs.root.as_deref(), &t.path),
         };
         let engine = engines.get(&vs.settings);
         let note = parse_note_with(&text, &vs.settings, &ctx, engine);

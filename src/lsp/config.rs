@@ -4,8 +4,8 @@
 //! server shows with `window/showMessage`. Accepts the plain object (VS Code, Neovim), an object
 //! wrapped as `{"srls": {...}}` (Helix sends its whole `config`), `null`, and `[]` (a Lua `{}`).
 
-use crate::core::hints::HintStyle;
-use crate::core::lint::{CODES, Severity};
+use crate::features::hints::HintStyle;
+use crate::features::lint::{CODES, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -76,7 +76,7 @@ impl Config {
         match obj.get("today") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if s.trim().is_empty() => {}
-            Some(Value::String(s)) => match crate::clock::parse_today(s) {
+            Some(Value::String(s)) => match crate::workspace::clock::parse_today(s) {
                 Ok(d) => c.today = Some(d),
                 Err(e) => w.push(format!("srls setting `today`: {e}; using the real date")),
             },
@@ -85,7 +85,7 @@ impl Config {
         match obj.get("now") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if s.trim().is_empty() => {}
-            Some(Value::String(s)) => match crate::clock::parse_now(s) {
+            Some(Value::String(s)) => match crate::workspace::clock::parse_now(s) {
                 Ok(d) => c.now = Some(d),
                 Err(e) => w.push(format!("srls setting `now`: {e}; using the real time")),
             },

@@ -1,6 +1,6 @@
 //! The only place that turns core byte ranges into protocol positions and back.
 
-use crate::core::lint::Severity;
+use crate::features::lint::Severity;
 use crate::text::document::Document;
 use crate::text::position::{Encoding, Pos};
 use tower_lsp_server::ls_types::{DiagnosticSeverity, Position, PositionEncodingKind, Range};

@@ -3,7 +3,7 @@
 
 pub mod config;
 pub mod convert;
-pub mod index;
+
 pub mod server;
 
 use tower_lsp_server::{LspService, Server};

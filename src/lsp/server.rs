@@ -3,21 +3,21 @@
 
 use super::config::Config;
 use super::convert;
-use super::index::{Index, IndexedNote};
-use crate::clock::Clock;
-use crate::core::cloze::ClozeEngine;
-use crate::core::due::{Due, sibling_dues};
-use crate::core::grade::{self, GradeRequest};
-use crate::core::hints::{self, due_label};
-use crate::core::hover::{HoverContext, hover_text};
-use crate::core::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
-use crate::core::lint::{self, Lint};
-use crate::core::note::{Note, NoteContext, parse_note_with};
-use crate::core::scanner::CardType;
-use crate::core::schedule::Response;
-use crate::core::settings::Settings;
+use crate::features::due::{Due, sibling_dues};
+use crate::features::grade::{self, GradeRequest};
+use crate::features::hints::{self, due_label};
+use crate::features::hover::{HoverContext, hover_text};
+use crate::features::lint::{self, Lint};
+use crate::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
+use crate::note::{Note, NoteContext, parse_note_with};
+use crate::plugin::cloze::ClozeEngine;
+use crate::plugin::scanner::CardType;
+use crate::plugin::schedule::Response;
+use crate::plugin::settings::Settings;
 use crate::text::document::{Change, Document, TreeUpdate};
 use crate::text::position::Encoding;
+use crate::workspace::clock::Clock;
+use crate::workspace::index::{Index, IndexedNote};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -241,7 +241,7 @@ impl Doc {
 /// rope's conversion is several tree walks).
 struct Positions<'a> {
     text: &'a str,
-    lines: &'a crate::core::lines::Lines,
+    lines: &'a crate::plugin::lines::Lines,
     encoding: Encoding,
 }
 
@@ -267,8 +267,8 @@ impl Positions<'_> {
 impl Vault {
     /// The vault of a note path (defaults when none), with `plugin` overrides merged.
     pub fn load(path: Option<&Path>, overrides: &serde_json::Map<String, Value>) -> Vault {
-        let root = path.and_then(crate::vault::find_vault_root);
-        let vs = crate::vault::load_settings(root.as_deref());
+        let root = path.and_then(crate::workspace::vault::find_vault_root);
+        let vs = crate::workspace::vault::load_settings(root.as_deref());
         let mut settings = vs.settings;
         let mut warnings = vs.warnings;
         if !overrides.is_empty() {
@@ -328,7 +328,7 @@ fn uri_path(uri: &Uri) -> Option<PathBuf> {
 
 /// Loads (or returns the cached) vault for a note path.
 fn vault_for(st: &mut State, path: Option<&Path>) -> Arc<Vault> {
-    let root = path.and_then(crate::vault::find_vault_root);
+    let root = path.and_then(crate::workspace::vault::find_vault_root);
     if let Some(v) = st.vaults.get(&root) {
         return v.clone();
     }
@@ -339,7 +339,8 @@ fn vault_for(st: &mut State, path: Option<&Path>) -> Arc<Vault> {
 
 fn note_ctx(vault: &Vault, path: Option<&Path>) -> NoteContext {
     NoteContext {
-        vault_path: path.and_then(|p| crate::vault::vault_relative(vault.root.as_deref(), p)),
+        vault_path: path
+            .and_then(|p| crate::workspace::vault::vault_relative(vault.root.as_deref(), p)),
     }
 }
 
@@ -387,7 +388,7 @@ fn rendered_as_code(doc: &Doc, window: std::ops::Range<usize>) -> Vec<lint::Diag
                     &settings.multiline_reversed_card_separator
                 };
                 c.src_lines.iter().copied().find(|&l| {
-                    crate::core::jstext::trim(doc.note.lines.text(&doc.text, l)) == sep.as_str()
+                    crate::plugin::js::text::trim(doc.note.lines.text(&doc.text, l)) == sep.as_str()
                 })
             }
             CardType::Cloze => None,
@@ -620,10 +621,10 @@ impl Backend {
             let mut files = Vec::new();
             let mut vaults: HashMap<Option<PathBuf>, Arc<Vault>> = HashMap::new();
             for r in &roots {
-                let rs = crate::vault::load_settings(
-                    crate::vault::find_vault_root(&r.join("x.md")).as_deref(),
+                let rs = crate::workspace::vault::load_settings(
+                    crate::workspace::vault::find_vault_root(&r.join("x.md")).as_deref(),
                 );
-                files.extend(crate::vault::vault_notes(r, &rs.settings));
+                files.extend(crate::workspace::vault::vault_notes(r, &rs.settings));
             }
             files.sort();
             files.dedup();
@@ -648,7 +649,7 @@ impl Backend {
                 let Ok(text) = std::fs::read_to_string(f) else {
                     continue;
                 };
-                let root = crate::vault::find_vault_root(f);
+                let root = crate::workspace::vault::find_vault_root(f);
                 let vault = vaults
                     .entry(root.clone())
                     .or_insert_with(|| {
@@ -1050,7 +1051,7 @@ impl LanguageServer for Backend {
         let mut settings_changed = false;
         for ev in params.changes {
             let Some(p) = uri_path(&ev.uri) else { continue };
-            if p.ends_with(crate::core::settings::DATA_JSON) {
+            if p.ends_with(crate::plugin::settings::DATA_JSON) {
                 settings_changed = true;
                 continue;
             }
@@ -1303,7 +1304,7 @@ impl LanguageServer for Backend {
                             _ => format!(
                                 "side {}: {}",
                                 side + 1,
-                                crate::core::report::one_line(&card.sides[side].0, 24)
+                                crate::features::report::one_line(&card.sides[side].0, 24)
                             ),
                         };
                         title = format!("{title} ({label})");
@@ -1448,7 +1449,7 @@ impl LanguageServer for Backend {
             let first = c.src_lines.first().copied().unwrap_or(c.first_line);
             let start = d.note.lines.get(first).start;
             let end = d.note.lines.get(c.end_line.min(d.note.lines.len() - 1)).end;
-            let q = crate::core::report::one_line(c.question(), 60);
+            let q = crate::features::report::one_line(c.question(), 60);
             let dues = sibling_dues(c);
             let detail = dues
                 .iter()
@@ -1505,7 +1506,8 @@ impl LanguageServer for Backend {
                     c.src_lines
                         .iter()
                         .find(|&&l| {
-                            crate::core::jstext::trim(d.note.lines.text(&d.text, l)) == sep.as_str()
+                            crate::plugin::js::text::trim(d.note.lines.text(&d.text, l))
+                                == sep.as_str()
                         })
                         .map(|&l| line_no(d.note.lines.get(l).start))
                 }

@@ -21,7 +21,7 @@ use tree_sitter::{Parser, Point, Tree};
 use super::markdown::Blocks;
 use super::position::{self, Clamp, Encoding, Pos, Resolved};
 use super::segments::{self, Segments};
-use crate::core::incremental::{EditSpan, merge_edits};
+use crate::note::incremental::{EditSpan, merge_edits};
 
 /// One `contentChanges` entry: `range: None` replaces the whole text.
 #[derive(Clone, Debug, PartialEq, Eq)]

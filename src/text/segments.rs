@@ -45,7 +45,7 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use super::markdown::{self, Blocks, Source};
-use crate::core::incremental::EditSpan;
+use crate::note::incremental::EditSpan;
 
 /// The trees of a note's segments; positions inside a tree are relative to its segment.
 #[derive(Clone)]

@@ -3,10 +3,10 @@
 //! reproducible random source. Each test keeps its own pieces and strategies.
 #![allow(dead_code)]
 
-use srls::core::cloze::ClozeEngine;
-use srls::core::incremental::EditSpan;
-use srls::core::note::NoteContext;
-use srls::core::settings::Settings;
+use srls::note::NoteContext;
+use srls::note::incremental::EditSpan;
+use srls::plugin::cloze::ClozeEngine;
+use srls::plugin::settings::Settings;
 
 #[derive(Debug, Clone)]
 pub enum Op {

@@ -350,7 +350,7 @@ impl ClozeEngine {
     }
 }
 
-impl super::scanner::ClozeTest for ClozeEngine {
+impl crate::plugin::scanner::ClozeTest for ClozeEngine {
     fn line_has_cloze(&self, line: &str) -> bool {
         ClozeEngine::line_has_cloze(self, line)
     }
@@ -359,7 +359,7 @@ impl super::scanner::ClozeTest for ClozeEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::settings::{BOLD_CLOZE, CURLY_CLOZE, HIGHLIGHT_CLOZE};
+    use crate::plugin::settings::{BOLD_CLOZE, CURLY_CLOZE, HIGHLIGHT_CLOZE};
 
     fn eng() -> ClozeEngine {
         ClozeEngine::new(&[HIGHLIGHT_CLOZE.to_string()])

@@ -3,14 +3,14 @@
 //! Every diagnostic has a stable `code`, a one-line message saying what the plugin will do and
 //! what to change, a byte range, and (where the fix is certain) quick fixes as plain edits.
 
-use super::cloze::ClozeEngine;
-use super::grade::Edit;
-use super::incremental::{ReparseWindow, Reparsed};
-use super::jstext;
-use super::note::{Card, Note, NoteContext, parse_note_with};
-use super::scanner::{CardType, ScanEvent};
-use super::settings::Settings;
-use super::sr_comment::{self, Group};
+use crate::features::grade::Edit;
+use crate::note::incremental::{ReparseWindow, Reparsed};
+use crate::note::{Card, Note, NoteContext, parse_note_with};
+use crate::plugin::cloze::ClozeEngine;
+use crate::plugin::js;
+use crate::plugin::scanner::{CardType, ScanEvent};
+use crate::plugin::settings::Settings;
+use crate::plugin::sr_comment::{self, Group};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -364,7 +364,7 @@ fn splice_window(
 pub fn lint_window(text: &str, note: &Note, w: &ReparseWindow) -> (usize, usize) {
     let lines = &note.lines;
     let n = lines.len();
-    let blank = |i: usize| jstext::is_blank(lines.text(text, i));
+    let blank = |i: usize| js::text::is_blank(lines.text(text, i));
     let (mut a, mut b) = (w.lines_new.start.min(n), w.lines_new.end.min(n));
     loop {
         let (a0, b0) = (a, b);
@@ -523,7 +523,7 @@ fn event_diagnostics(
             }
             ScanEvent::CommentSkipsNextLine { line } => {
                 let next = line + 1;
-                if next < lines.len() && !jstext::is_blank(lines.text(text, next)) {
+                if next < lines.len() && !js::text::is_blank(lines.text(text, next)) {
                     let (s, e) = line_range(line);
                     out.push(diag(
                         "html-comment-next-line",
@@ -662,13 +662,13 @@ fn line_diagnostics(
             continue;
         }
         let l = lines.text(text, i);
-        let t = jstext::trim(l);
+        let t = js::text::trim(l);
         if t == ml || t == mlr || t.is_empty() {
             continue;
         }
         // An SR comment on the separator line.
         if let Some(p) = has_sr.then(|| l.find("<!--SR:")).flatten() {
-            let before = jstext::trim(&l[..p]);
+            let before = js::text::trim(&l[..p]);
             if !before.is_empty() && (before == ml || before == mlr) {
                 let mut d = diag(
                     "comment-on-separator",
@@ -709,7 +709,7 @@ fn line_diagnostics(
             });
             out.push(d);
         } else if t.starts_with('>') && {
-            let inner = jstext::trim(t.trim_start_matches('>'));
+            let inner = js::text::trim(t.trim_start_matches('>'));
             inner == ml || inner == mlr
         } {
             out.push(diag(
@@ -741,15 +741,15 @@ fn line_diagnostics(
             }
             let l = lines.text(text, i);
             let indented = l.starts_with([' ', '\t']);
-            let before_blank = i > 0 && jstext::is_blank(lines.text(text, i - 1));
+            let before_blank = i > 0 && js::text::is_blank(lines.text(text, i - 1));
             let on_sep = {
-                let b = jstext::trim(&l[..s - line.start]);
+                let b = js::text::trim(&l[..s - line.start]);
                 b == ml || b == mlr
             };
             if on_sep {
                 continue; // reported as comment-on-separator
             }
-            let alone = jstext::trim(l) == &text[s..e];
+            let alone = js::text::trim(l) == &text[s..e];
             let why = if alone && indented {
                 "it is indented"
             } else if alone && before_blank {
@@ -780,7 +780,7 @@ fn line_diagnostics(
             } else if before_blank && alone {
                 // Remove the blank lines between the card above and the comment.
                 let mut j = i;
-                while j > 0 && jstext::is_blank(lines.text(text, j - 1)) {
+                while j > 0 && js::text::is_blank(lines.text(text, j - 1)) {
                     j -= 1;
                 }
                 if j > 0 {
@@ -810,7 +810,7 @@ fn line_diagnostics(
 pub fn lint_card(
     text: &str,
     note: &Note,
-    c: &super::note::Card,
+    c: &crate::note::Card,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -955,8 +955,8 @@ pub fn lint_card(
             | CardType::MultiLineReversed
     ) {
         let (q, a) = (
-            jstext::trim(c.question()).is_empty(),
-            jstext::trim(c.answer()).is_empty(),
+            js::text::trim(c.question()).is_empty(),
+            js::text::trim(c.answer()).is_empty(),
         );
         if q || a {
             out.push(diag(
@@ -1000,7 +1000,7 @@ pub fn lint_card(
     if c.kind == CardType::Cloze {
         let stripped = c.raw.as_str();
         let setext = stripped.lines().any(|l| {
-            let t = jstext::trim(l);
+            let t = js::text::trim(l);
             t.len() >= 4 && t.bytes().all(|b| b == b'=')
         });
         let operator = engine_deletions_look_operator(c);
@@ -1020,7 +1020,7 @@ pub fn lint_card(
     out
 }
 
-fn engine_deletions_look_operator(c: &super::note::Card) -> bool {
+fn engine_deletions_look_operator(c: &crate::note::Card) -> bool {
     // `a == b and c == d`: the deletion text starts and ends with white space.
     c.raw.lines().any(|l| {
         let mut parts = l.split("==");
@@ -1108,7 +1108,7 @@ fn move_comment_off_separator(text: &str, note: &Note, line: usize, at: usize) -
     let s = l.start + at;
     let cm = sr_comment::find_first(text, s, l.end)?;
     let mut last = line;
-    while last + 1 < note.lines.len() && !jstext::is_blank(note.lines.text(text, last + 1)) {
+    while last + 1 < note.lines.len() && !js::text::is_blank(note.lines.text(text, last + 1)) {
         last += 1;
     }
     let mut del_start = cm.start;

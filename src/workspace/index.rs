@@ -1,9 +1,9 @@
 //! The workspace index: a summary of every note's cards, for due counts, load balancing,
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
-use crate::core::due::{Due, sibling_dues};
-use crate::core::note::Note;
-use crate::core::schedule::Histogram;
+use crate::features::due::{Due, sibling_dues};
+use crate::note::Note;
+use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ impl IndexedNote {
                 .iter()
                 .map(|c| IndexedCard {
                     line: c.src_lines.first().copied().unwrap_or(c.first_line),
-                    question: crate::core::report::one_line(c.question(), 80),
+                    question: crate::features::report::one_line(c.question(), 80),
                     decks: c.decks.clone(),
                     dues: sibling_dues(c),
                 })

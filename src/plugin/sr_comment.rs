@@ -4,8 +4,8 @@
 //! kept as [`Group::Invalid`] with a reason, so diagnostics can say what is wrong and the
 //! grader can refuse to overwrite what it does not understand.
 
-use super::jstext;
-use super::schedule::fsrs::FsrsCard;
+use crate::plugin::js;
+use crate::plugin::schedule::fsrs::FsrsCard;
 use chrono::NaiveDate;
 
 /// The date the plugin writes for a sibling that has never been reviewed.
@@ -105,11 +105,11 @@ fn parse(text: &str, start: usize, body_start: usize, body_end: usize) -> SrComm
     for piece in body.split('!') {
         let p_start = off;
         off += piece.len() + 1;
-        let trimmed = jstext::trim(piece);
+        let trimmed = js::text::trim(piece);
         if trimmed.is_empty() {
             continue;
         }
-        let lead = piece.len() - jstext::trim_start(piece).len();
+        let lead = piece.len() - js::text::trim_start(piece).len();
         let gs = p_start + lead;
         groups.push(GroupSpan {
             group: parse_group(trimmed),
@@ -131,7 +131,7 @@ fn parse(text: &str, start: usize, body_start: usize, body_end: usize) -> SrComm
 /// notes show it reading damaged comments such as `<!-`-SR:!2025-01-03,15,290-->`.
 pub fn find_loose(
     text: &str,
-    lines: &super::lines::Lines,
+    lines: &crate::plugin::lines::Lines,
     card_lines: &[usize],
 ) -> Option<SrComment> {
     let mut groups = Vec::new();
@@ -211,8 +211,8 @@ pub fn parse_group(g: &str) -> Group {
     }
     let fields: Vec<&str> = g.split(',').collect();
     let date = parse_date(fields[0]);
-    let interval = fields.get(1).and_then(|f| jstext::parse_int(f));
-    let ease = fields.get(2).and_then(|f| jstext::parse_int(f));
+    let interval = fields.get(1).and_then(|f| js::text::parse_int(f));
+    let ease = fields.get(2).and_then(|f| js::text::parse_int(f));
     let due = date.map(|d| d.0);
     if due == Some(PLACEHOLDER_DATE) {
         return Group::New { ease };
@@ -258,10 +258,10 @@ fn is_canonical_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// moment's multi-format parse (see [`super::moment`]). Returns the date and whether a legacy
+/// moment's multi-format parse (see [`crate::plugin::js::date`]). Returns the date and whether a legacy
 /// format was used.
 pub fn parse_date(s: &str) -> Option<(NaiveDate, bool)> {
-    super::moment::parse(s)
+    crate::plugin::js::date::parse(s)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The scheduling engine: SM-2-OSR ([`sm2`]) and FSRS ([`fsrs`]), as the Obsidian Spaced
 //! Repetition plugin 1.15.4 computes them, plus the JavaScript number semantics
-//! ([`jsnum`]) needed to write the same comment text.
+//! ([`crate::plugin::js::number`]) needed to write the same comment text.
 //!
 //! Everything here is pure: no clock, no file system. "today" and "now" are parameters.
 
@@ -8,7 +8,6 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod fsrs;
-pub mod jsnum;
 pub mod sm2;
 
 /// A review answer. `Reset` is the plugin's separate "reset card" action.

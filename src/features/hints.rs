@@ -1,9 +1,9 @@
 //! Due labels: inlay hints and the words hover and the outline use.
 
-use super::due::{Due, sibling_dues};
-use super::note::{Card, Note};
-use super::schedule::fsrs::FsrsState;
-use super::sr_comment::Group;
+use crate::features::due::{Due, sibling_dues};
+use crate::note::{Card, Note};
+use crate::plugin::schedule::fsrs::FsrsState;
+use crate::plugin::sr_comment::Group;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// How hints are written.

@@ -36,14 +36,14 @@
 //! reparse) of the old text gave, with the same settings, context and cloze engine: after a
 //! settings change, parse afresh.
 
-use super::cloze::ClozeEngine;
-use super::lines::{self, Line};
-use super::note::{
+use crate::note::{
     self, Card, Note, NoteContext, SCAN_SYNC, TAG_CLEAR, build_card, parse_note_with,
 };
-use super::scanner::{self, ScanEvent};
-use super::settings::Settings;
-use super::tags::{self, Tag};
+use crate::plugin::cloze::ClozeEngine;
+use crate::plugin::lines::{self, Line};
+use crate::plugin::scanner::{self, ScanEvent};
+use crate::plugin::settings::Settings;
+use crate::plugin::tags::{self, Tag};
 use std::ops::Range;
 
 /// An edit in bytes: `start..old_end` of the old text became `start..new_end` of the new text.

@@ -5,9 +5,9 @@
 //! quirk here is something a user's vault depends on. Diagnostics (see `lint`) explain where
 //! this view differs from what an editor renders.
 
-use super::jstext::{trim, trim_end};
-use super::lines::Lines;
-use super::settings::Settings;
+use crate::plugin::js::text::{trim, trim_end};
+use crate::plugin::lines::Lines;
+use crate::plugin::settings::Settings;
 
 /// The five card types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

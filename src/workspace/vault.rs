@@ -3,7 +3,7 @@
 //! This is the only place (with the CLI and the workspace index) that touches the file system
 //! for settings; the core receives a ready [`Settings`].
 
-use crate::core::settings::{DATA_JSON, Settings};
+use crate::plugin::settings::{DATA_JSON, Settings};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -147,7 +147,7 @@ pub fn folder_ignored(settings: &Settings, rel: &str) -> bool {
     settings
         .note_folders_to_ignore
         .iter()
-        .any(|g| !g.contains('*') && crate::core::glob::path_ignored(rel, g))
+        .any(|g| !g.contains('*') && crate::plugin::glob::path_ignored(rel, g))
 }
 
 /// Every note of a vault, skipping its ignored folders.
@@ -170,18 +170,18 @@ pub fn vault_histogram(
     settings: &Settings,
     today: chrono::NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
-) -> crate::core::schedule::Histogram {
-    let engine = crate::core::cloze::ClozeEngine::new(&settings.cloze_patterns);
-    let mut h = crate::core::schedule::Histogram::new();
+) -> crate::plugin::schedule::Histogram {
+    let engine = crate::plugin::cloze::ClozeEngine::new(&settings.cloze_patterns);
+    let mut h = crate::plugin::schedule::Histogram::new();
     for p in vault_notes(root, settings) {
         let Ok(text) = std::fs::read_to_string(&p) else {
             continue;
         };
-        let ctx = crate::core::note::NoteContext {
+        let ctx = crate::note::NoteContext {
             vault_path: vault_relative(Some(root), &p),
         };
-        let note = crate::core::note::parse_note_with(&text, settings, &ctx, &engine);
-        crate::core::due::add_note(&mut h, &note, today, now);
+        let note = crate::note::parse_note_with(&text, settings, &ctx, &engine);
+        crate::features::due::add_note(&mut h, &note, today, now);
     }
     h
 }

@@ -11,8 +11,8 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::jsnum::{js_number, js_round};
 use super::{Histogram, Response};
+use crate::plugin::js::number::{js_number, js_round};
 
 /// The date that marks a sibling as new in a comment (`!2000-01-01,1,<baseEase>`).
 pub const PLACEHOLDER_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {

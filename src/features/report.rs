@@ -1,7 +1,7 @@
 //! The machine-readable shape of a note's cards, as in the corpus's `expected.jsonl`.
 
-use super::note::{Card, Note};
-use super::sr_comment::Group;
+use crate::note::{Card, Note};
+use crate::plugin::sr_comment::Group;
 use serde_json::{Value, json};
 
 /// One schedule entry: `[date, interval, ease]`, `null` for a new sibling.

@@ -6,12 +6,12 @@
 //! from the end of the question text to the end of the old comment (or an insertion when there
 //! was none). Nothing else in the note is touched, and the note's line endings are kept.
 
-use super::note::{Card, Note};
-use super::schedule::fsrs::{self, FsrsCard, FsrsParams, FsrsPrev};
-use super::schedule::sm2::{self, Sm2Outcome, Sm2Params, Sm2Prev};
-use super::schedule::{Histogram, Response};
-use super::settings::{Algorithm, Settings};
-use super::sr_comment::Group;
+use crate::note::{Card, Note};
+use crate::plugin::schedule::fsrs::{self, FsrsCard, FsrsParams, FsrsPrev};
+use crate::plugin::schedule::sm2::{self, Sm2Outcome, Sm2Params, Sm2Prev};
+use crate::plugin::schedule::{Histogram, Response};
+use crate::plugin::settings::{Algorithm, Settings};
+use crate::plugin::sr_comment::Group;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -268,7 +268,7 @@ fn line_ending(text: &str, note: &Note, offset: usize) -> &'static str {
 fn trim_ws_back(text: &str, lo: usize, mut at: usize) -> usize {
     while at > lo {
         let c = text[..at].chars().next_back().unwrap_or('x');
-        if super::jstext::is_js_space(c) {
+        if crate::plugin::js::text::is_js_space(c) {
             at -= c.len_utf8();
         } else {
             break;

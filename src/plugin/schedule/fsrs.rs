@@ -25,9 +25,9 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use super::Response;
-use super::jsnum::{js_number, js_round, parse_float, parse_int};
-use super::sm2::Sm2Prev;
+use crate::plugin::js::number::{js_number, js_round, parse_float, parse_int};
+use crate::plugin::schedule::Response;
+use crate::plugin::schedule::sm2::Sm2Prev;
 
 /// The 21 FSRS-6 default weights of ts-fsrs 5.4.1 (`w[20]` is the decay).
 pub const WEIGHTS: [f64; 21] = [

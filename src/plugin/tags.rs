@@ -4,8 +4,8 @@
 //! lines. These rules follow Obsidian's documented tag syntax (spec §1.3) and decide which notes
 //! hold cards and which decks they go to.
 
-use super::jstext;
-use super::lines::Lines;
+use crate::plugin::js;
+use crate::plugin::lines::Lines;
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// A tag as Obsidian reports it: `#` included, and the 0-based line (−1 for front matter).
@@ -69,7 +69,7 @@ pub fn front_matter(text: &str, lines: &Lines) -> Option<FrontMatter> {
             fm.sr_ease = match v {
                 Yaml::Integer(i) => Some(*i as f64),
                 Yaml::Real(r) => r.parse().ok(),
-                Yaml::String(s) => jstext::parse_float(s),
+                Yaml::String(s) => js::text::parse_float(s),
                 Yaml::Array(a) => a.first().and_then(|x| match x {
                     Yaml::Integer(i) => Some(*i as f64),
                     Yaml::Real(r) => r.parse().ok(),
@@ -148,7 +148,7 @@ fn plugin_tags(v: &Yaml) -> Vec<String> {
 
 /// Whether `c` ends a tag body (spec §1.3).
 fn ends_tag(c: char) -> bool {
-    if c.is_whitespace() || jstext::is_js_space(c) {
+    if c.is_whitespace() || js::text::is_js_space(c) {
         return true;
     }
     if c.is_ascii_punctuation() {

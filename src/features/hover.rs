@@ -1,15 +1,15 @@
 //! Hover text for a card: type, deck, each side's schedule, and what each answer would do.
 
-use super::due::Due;
-use super::grade::{GradeRequest, Outcome, schedule_sibling};
-use super::hints::{due_label, learning_step};
-use super::note::{Card, Note};
-use super::scanner::CardType;
-use super::schedule::fsrs::retrievability;
-use super::schedule::jsnum::js_number;
-use super::schedule::{Histogram, Response};
-use super::settings::Settings;
-use super::sr_comment::Group;
+use crate::features::due::Due;
+use crate::features::grade::{GradeRequest, Outcome, schedule_sibling};
+use crate::features::hints::{due_label, learning_step};
+use crate::note::{Card, Note};
+use crate::plugin::js::number::js_number;
+use crate::plugin::scanner::CardType;
+use crate::plugin::schedule::fsrs::retrievability;
+use crate::plugin::schedule::{Histogram, Response};
+use crate::plugin::settings::Settings;
+use crate::plugin::sr_comment::Group;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 

@@ -1,12 +1,14 @@
 //! A parsed note: its cards, their scheduling comments and decks (spec §1, §2.4, §3.2).
 
-use super::cloze::{ClozeEngine, ClozeKind};
-use super::jstext;
-use super::lines::Lines;
-use super::scanner::{self, CardType, RawCard, ScanEvent};
-use super::settings::Settings;
-use super::sr_comment::{self, Group, SrComment};
-use super::tags::{self, FrontMatter, Tag};
+pub mod incremental;
+
+use crate::plugin::cloze::{ClozeEngine, ClozeKind};
+use crate::plugin::js;
+use crate::plugin::lines::Lines;
+use crate::plugin::scanner::{self, CardType, RawCard, ScanEvent};
+use crate::plugin::settings::Settings;
+use crate::plugin::sr_comment::{self, Group, SrComment};
+use crate::plugin::tags::{self, FrontMatter, Tag};
 use std::borrow::Cow;
 
 /// Where a note lives, for folder decks and ignored folders.
@@ -78,7 +80,7 @@ pub struct Note {
     pub events: Vec<ScanEvent>,
     pub lines: Lines,
     pub cloze_errors: Vec<(String, String)>,
-    /// Where scanning may resume, line by line (for [`super::incremental`]).
+    /// Where scanning may resume, line by line (for [`crate::note::incremental`]).
     pub(crate) index: ParseIndex,
 }
 
@@ -223,7 +225,7 @@ fn gate(
         && let Some(glob) = settings
             .note_folders_to_ignore
             .iter()
-            .find(|g| super::glob::path_ignored(p, g))
+            .find(|g| crate::plugin::glob::path_ignored(p, g))
     {
         reason = Some(format!(
             "the note's path matches the ignored folder `{glob}`"
@@ -379,12 +381,12 @@ fn strip_sr_comments(s: &str) -> std::borrow::Cow<'_, str> {
 /// A leading tag: after left trim, `#` and one or more characters that are neither white space
 /// nor `#`, with a non-empty path. Returns (tag, byte length consumed including white space).
 fn leading_tag(s: &str) -> Option<(&str, usize)> {
-    let lead = s.len() - jstext::trim_start(s).len();
+    let lead = s.len() - js::text::trim_start(s).len();
     let rest = &s[lead..];
     let body = rest.strip_prefix('#')?;
     let blen: usize = body
         .chars()
-        .take_while(|&c| !jstext::is_js_space(c) && !c.is_whitespace() && c != '#')
+        .take_while(|&c| !js::text::is_js_space(c) && !c.is_whitespace() && c != '#')
         .map(char::len_utf8)
         .sum();
     if blen == 0 || body[..blen].split('/').all(str::is_empty) {
@@ -392,7 +394,7 @@ fn leading_tag(s: &str) -> Option<(&str, usize)> {
     }
     let tag = &rest[..1 + blen];
     let after = &rest[1 + blen..];
-    let ws = after.len() - jstext::trim_start(after).len();
+    let ws = after.len() - js::text::trim_start(after).len();
     Some((tag, lead + 1 + blen + ws))
 }
 
@@ -454,11 +456,11 @@ pub(crate) fn build_card(
     let stripped = strip_sr_comments(&rc.text);
     let (q, tag) = match leading_tag(&stripped) {
         Some((tag, consumed)) => (stripped[consumed..].to_string(), Some(tag.to_string())),
-        None => (jstext::trim_end(&stripped).to_string(), None),
+        None => (js::text::trim_end(&stripped).to_string(), None),
     };
     let (q, bid) = match block_id(&q) {
         Some(c) => (
-            jstext::trim_end(&q[..c]).to_string(),
+            js::text::trim_end(&q[..c]).to_string(),
             Some(q[c + 2..].to_string()),
         ),
         None => (q, None),
@@ -495,7 +497,7 @@ pub(crate) fn build_card(
                 &settings.multiline_reversed_card_separator
             };
             let ls: Vec<&str> = q.split('\n').collect();
-            let (f, b) = match ls.iter().position(|l| jstext::trim(l) == sep.as_str()) {
+            let (f, b) = match ls.iter().position(|l| js::text::trim(l) == sep.as_str()) {
                 Some(p) => (ls[..p].join("\n"), ls[p + 1..].join("\n")),
                 None => (q.clone(), String::new()),
             };

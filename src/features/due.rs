@@ -1,8 +1,8 @@
 //! Due state of cards: what is due, when, and the due-date histogram for load balancing.
 
-use super::note::{Card, Note};
-use super::schedule::Histogram;
-use super::sr_comment::Group;
+use crate::note::{Card, Note};
+use crate::plugin::schedule::Histogram;
+use crate::plugin::sr_comment::Group;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// When one sibling is due.

@@ -1,0 +1,5 @@
+//! The vault on disk: its root and settings, the folder walk, the index of its cards with the
+//! due-date histogram, and the injected clock.
+pub mod clock;
+pub mod index;
+pub mod vault;
