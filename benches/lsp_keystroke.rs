@@ -7,10 +7,11 @@
 mod common;
 
 use srls::lsp::config::Config;
-use srls::lsp::server::{Doc, Vault, diagnostics_for};
+use srls::lsp::server::{Doc, diagnostics_for};
 use srls::plugin::scanner::ScanEvent;
 use srls::text::document::{Change, Document};
 use srls::text::position::{Encoding, Pos};
+use srls::workspace::vault::Vault;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -74,7 +75,7 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn run(label: &str, text: String) {
-    let vault = Arc::new(Vault::load(None, &Default::default()));
+    let vault = Arc::new(Vault::open(None, &Default::default()));
     let config = Config::default();
     let mut doc = Doc::open(text, 1, Encoding::Utf16, vault, None);
     let cards = doc.note().cards.len();

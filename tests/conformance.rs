@@ -85,7 +85,7 @@ fn finish(name: &str, total: usize, failures: Vec<String>) {
 fn corpus_matches_expected() {
     let corpus = shared().join("corpus");
     let text = std::fs::read_to_string(corpus.join("expected.jsonl")).expect("expected.jsonl");
-    let mut cache = vault::SettingsCache::default();
+    let mut cache = vault::Vaults::default();
     let mut failures = Vec::new();
     let mut n = 0;
     for line in text.lines() {

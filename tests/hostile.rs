@@ -357,7 +357,7 @@ fn binary_data_json_gives_defaults_and_a_warning() {
     bytes.extend(garbage(4096, 7));
     bytes.extend_from_slice(&[0xff, 0xfe, 0x00, 0xc3]);
     write(&dir.path().join(DATA_JSON), &bytes);
-    let vs = vault::load_settings(Some(dir.path()));
+    let vs = vault::Vault::open(Some(dir.path()), &Default::default());
     assert_eq!(vs.settings, Settings::default());
     assert_eq!(vs.warnings.len(), 1, "{:?}", vs.warnings);
     assert!(vs.warnings[0].contains("data.json"), "{}", vs.warnings[0]);
@@ -365,7 +365,7 @@ fn binary_data_json_gives_defaults_and_a_warning() {
 
     // Empty file: malformed, defaults, a warning naming it.
     write(&dir.path().join(DATA_JSON), b"");
-    let vs = vault::load_settings(Some(dir.path()));
+    let vs = vault::Vault::open(Some(dir.path()), &Default::default());
     assert_eq!(vs.settings, Settings::default());
     assert!(
         vs.warnings.len() == 1 && vs.warnings[0].contains("data.json"),
@@ -392,7 +392,7 @@ fn ten_megabyte_data_json() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(&dir.path().join(DATA_JSON), text.as_bytes());
     let start = Instant::now();
-    let vs = vault::load_settings(Some(dir.path()));
+    let vs = vault::Vault::open(Some(dir.path()), &Default::default());
     assert!(vs.warnings.is_empty(), "{:?}", vs.warnings);
     assert_eq!(vs.settings.note_folders_to_ignore.len(), 400_000);
     assert_eq!(vs.settings.single_line_card_separator, "@@");
@@ -442,7 +442,8 @@ fn symlink_loops_are_walked_once() {
     assert_eq!((count("note.md"), count("other.md")), (1, 1), "{notes:?}");
     // The histogram over the same vault finishes too.
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 3).unwrap();
-    let _ = vault::vault_histogram(dir.path(), &Settings::default(), today, chrono::Utc::now());
+    let _ = vault::Vault::open(Some(dir.path()), &Default::default())
+        .histogram(today, chrono::Utc::now());
 }
 
 #[cfg(unix)]
@@ -488,7 +489,8 @@ fn a_note_deleted_after_listing() {
     assert_eq!(read, 1);
     // The vault's due-date histogram skips it.
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 3).unwrap();
-    let h = vault::vault_histogram(root, &Settings::default(), today, chrono::Utc::now());
+    let h =
+        vault::Vault::open(Some(root), &Default::default()).histogram(today, chrono::Utc::now());
     assert!(h.is_empty(), "{h:?}");
 }
 

@@ -4,9 +4,10 @@
 
 use proptest::prelude::*;
 use srls::lsp::config::Config;
-use srls::lsp::server::{Doc, Vault, diagnostics_for};
+use srls::lsp::server::{Doc, diagnostics_for};
 use srls::text::document::Change;
 use srls::text::position::{Encoding, Pos};
+use srls::workspace::vault::Vault;
 use std::sync::Arc;
 
 const PIECES: &[&str] = &[
@@ -69,7 +70,7 @@ proptest! {
         start in note(),
         edits in prop::collection::vec((0u32..42, 0u32..5, 0u32..2, prop::sample::select(PIECES), any::<bool>(), any::<bool>()), 1..12),
     ) {
-        let vault = Arc::new(Vault::load(None, &Default::default()));
+        let vault = Arc::new(Vault::open(None, &Default::default()));
         let config = Config::default();
         let mut doc = Doc::open(start.clone(), 1, Encoding::Utf16, vault.clone(), None);
         let _ = render(&mut doc, &config);
@@ -92,7 +93,7 @@ proptest! {
 #[test]
 fn the_cases_reach_rendered_as_code() {
     // The generator does make notes where the editor renders a card as code or HTML.
-    let vault = Arc::new(Vault::load(None, &Default::default()));
+    let vault = Arc::new(Vault::open(None, &Default::default()));
     let d = fresh(
         "#flashcards\n\n<div>\nQ::A\n</div>\n\n    x\n",
         &vault,
@@ -110,7 +111,7 @@ proptest! {
         text in "(a|\t|é|中|😀|👨\u{200d}👩\u{200d}👧|\r\n|\r|\n|Q::A| ){0,40}",
         enc in prop::sample::select(Encoding::ALL.to_vec()),
     ) {
-        let vault = Arc::new(Vault::load(None, &Default::default()));
+        let vault = Arc::new(Vault::open(None, &Default::default()));
         let doc = Doc::open(text.clone(), 1, enc, vault, None);
         let rope = srls::text::document::Document::with_encoding(&text, 1, enc);
         for b in 0..=text.len() + 2 {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub fn run(paths: &[PathBuf], json: bool) -> i32 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let failed = super::each_note(paths, |t, _, note, _, _| {
+    let failed = super::each_note(paths, |t, _, note, _| {
         let res = if json {
             writeln!(out, "{}", note_json(&t.display, note))
         } else if note.cards.is_empty() {

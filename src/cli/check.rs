@@ -12,9 +12,9 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut n_err, mut n_warn) = (0usize, 0usize);
-    let failed = super::each_note(paths, |t, text, note, settings, engine| {
+    let failed = super::each_note(paths, |t, text, note, vault| {
         let index = LineIndex::new(text);
-        for d in lint(text, note, settings, engine) {
+        for d in lint(text, note, &vault.settings, &vault.engine) {
             match d.severity {
                 Severity::Error => n_err += 1,
                 Severity::Warning => n_warn += 1,

@@ -65,7 +65,7 @@ pub fn run(a: &DueArgs) -> i32 {
     };
     let mut rows = Vec::new();
     let mut forecast = [0usize; 7];
-    let failed = super::each_note(&paths, |t, _, note, _, _| {
+    let failed = super::each_note(&paths, |t, _, note, _| {
         for c in &note.cards {
             if a.deck.as_deref().is_some_and(|d| !in_deck(&c.decks, d)) {
                 continue;

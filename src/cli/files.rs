@@ -1,6 +1,6 @@
 //! Collecting the notes a CLI command works on.
 
-use crate::workspace::vault::SettingsCache;
+use crate::workspace::vault::Vaults;
 use std::path::{Path, PathBuf};
 
 /// A note to process: its path on disk and how to show it.
@@ -13,15 +13,11 @@ pub struct Target {
 /// Expands files and folders into notes. Folders are walked for `*.md`, skipping `.obsidian/`,
 /// `.git/`, hidden folders and the vault's ignored folders; a folder argument shows paths
 /// relative to it. Missing paths are reported in `errors`.
-pub fn collect(
-    paths: &[PathBuf],
-    cache: &mut SettingsCache,
-    errors: &mut Vec<String>,
-) -> Vec<Target> {
+pub fn collect(paths: &[PathBuf], vaults: &mut Vaults, errors: &mut Vec<String>) -> Vec<Target> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            for f in crate::workspace::vault::walk_notes(p, &mut |d| folder_ignored(d, cache)) {
+            for f in crate::workspace::vault::walk_notes(p, &mut |d| folder_ignored(d, vaults)) {
                 let rel = f.strip_prefix(p).unwrap_or(&f);
                 let display = rel
                     .components()
@@ -43,10 +39,10 @@ pub fn collect(
 }
 
 /// Whether a folder is ignored by the settings of the vault it lies in.
-fn folder_ignored(dir: &Path, cache: &mut SettingsCache) -> bool {
-    let (vs, _) = cache.for_file(&dir.join("probe.md"));
-    crate::workspace::vault::vault_relative(vs.root.as_deref(), dir)
-        .is_some_and(|rel| crate::workspace::vault::folder_ignored(&vs.settings, &rel))
+fn folder_ignored(dir: &Path, vaults: &mut Vaults) -> bool {
+    let (vault, _) = vaults.for_file(&dir.join("probe.md"));
+    crate::workspace::vault::vault_relative(vault.root.as_deref(), dir)
+        .is_some_and(|rel| crate::workspace::vault::folder_ignored(&vault.settings, &rel))
 }
 
 /// Reads a note as UTF-8, with a clear error.

@@ -2,10 +2,9 @@
 
 use super::files::read_note;
 use crate::features::grade::{GradeRequest, apply_edits, grade};
-use crate::note::{NoteContext, parse_note};
 use crate::plugin::schedule::{Histogram, Response};
 use crate::workspace::clock::{Clock, parse_now, parse_today};
-use crate::workspace::vault::{self, SettingsCache};
+use crate::workspace::vault::Vault;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `srls grade`.
@@ -65,17 +64,12 @@ pub fn run(a: &GradeArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let mut cache = SettingsCache::default();
-    let (vs, _) = cache.for_file(&path);
-    for w in &vs.warnings {
+    let vault = Vault::of(&path, &Default::default());
+    for w in &vault.warnings {
         eprintln!("warning: {w}");
     }
-    let settings = vs.settings.clone();
-    let root = vs.root.clone();
-    let ctx = NoteContext {
-        vault_path: vault::vault_relative(root.as_deref(), &path),
-    };
-    let note = parse_note(&original, &settings, &ctx);
+    let settings = &vault.settings;
+    let note = vault.parse(&original, Some(&path));
     if !note.is_flashcard_note {
         return fail(format!(
             "{file}: the plugin does not read cards from this note: {}",
@@ -95,8 +89,8 @@ pub fn run(a: &GradeArgs) -> i32 {
         ));
     }
     let histogram: Histogram = if settings.load_balance {
-        match &root {
-            Some(r) => vault::vault_histogram(r, &settings, clock.today, clock.now),
+        match &vault.root {
+            Some(_) => vault.histogram(clock.today, clock.now),
             None => {
                 let mut h = Histogram::new();
                 crate::features::due::add_note(&mut h, &note, clock.today, clock.now);
@@ -114,7 +108,7 @@ pub fn run(a: &GradeArgs) -> i32 {
         tz: clock.tz,
         histogram: &histogram,
     };
-    let graded = match grade(&original, &note, ci, &settings, &req) {
+    let graded = match grade(&original, &note, ci, settings, &req) {
         Ok(g) => g,
         Err(e) => return fail(format!("{file}:{line}: {e}")),
     };

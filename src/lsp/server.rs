@@ -10,14 +10,13 @@ use crate::features::hover::{HoverContext, hover_text};
 use crate::features::lint::{self, Lint};
 use crate::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
 use crate::note::{Note, NoteContext, parse_note_with};
-use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::scanner::CardType;
 use crate::plugin::schedule::Response;
-use crate::plugin::settings::Settings;
 use crate::text::document::{Change, Document, TreeUpdate};
 use crate::text::position::Encoding;
 use crate::workspace::clock::Clock;
 use crate::workspace::index::{Index, IndexedNote};
+use crate::workspace::vault::Vault;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -45,15 +44,6 @@ struct Caps {
     lens_refresh: bool,
     diagnostic_refresh: bool,
     document_changes: bool,
-}
-
-/// A vault's effective settings (disk + the `plugin` overrides) and its cloze engine.
-#[derive(Debug)]
-pub struct Vault {
-    pub root: Option<PathBuf>,
-    pub settings: Settings,
-    pub engine: ClozeEngine,
-    pub warnings: Vec<String>,
 }
 
 /// Bytes of tree-sitter parsing a `didChange` may do inline (about 6 ms at tree-sitter-md's
@@ -91,7 +81,7 @@ impl Doc {
         path: Option<PathBuf>,
     ) -> Doc {
         let document = Document::with_encoding(&text, version, encoding);
-        let ctx = note_ctx(&vault, path.as_deref());
+        let ctx = vault.context(path.as_deref());
         let note = Arc::new(parse_note_with(&text, &vault.settings, &ctx, &vault.engine));
         Doc {
             document,
@@ -264,28 +254,6 @@ impl Positions<'_> {
     }
 }
 
-impl Vault {
-    /// The vault of a note path (defaults when none), with `plugin` overrides merged.
-    pub fn load(path: Option<&Path>, overrides: &serde_json::Map<String, Value>) -> Vault {
-        let root = path.and_then(crate::workspace::vault::find_vault_root);
-        let vs = crate::workspace::vault::load_settings(root.as_deref());
-        let mut settings = vs.settings;
-        let mut warnings = vs.warnings;
-        if !overrides.is_empty() {
-            for w in settings.merge(&Value::Object(overrides.clone())) {
-                warnings.push(format!("srls setting `plugin.{}`: {}", w.key, w.message));
-            }
-        }
-        let engine = ClozeEngine::new(&settings.cloze_patterns);
-        Vault {
-            root,
-            settings,
-            engine,
-            warnings,
-        }
-    }
-}
-
 #[derive(Default)]
 struct State {
     encoding: Encoding,
@@ -332,20 +300,9 @@ fn vault_for(st: &mut State, path: Option<&Path>) -> Arc<Vault> {
     if let Some(v) = st.vaults.get(&root) {
         return v.clone();
     }
-    let v = Arc::new(Vault::load(path, &st.config.plugin));
+    let v = Arc::new(Vault::open(root.as_deref(), &st.config.plugin));
     st.vaults.insert(root, v.clone());
     v
-}
-
-fn note_ctx(vault: &Vault, path: Option<&Path>) -> NoteContext {
-    NoteContext {
-        vault_path: path
-            .and_then(|p| crate::workspace::vault::vault_relative(vault.root.as_deref(), p)),
-    }
-}
-
-fn parse(text: &str, vault: &Vault, path: Option<&Path>) -> Note {
-    parse_note_with(text, &vault.settings, &note_ctx(vault, path), &vault.engine)
 }
 
 fn clock(config: &Config) -> Clock {
@@ -621,10 +578,8 @@ impl Backend {
             let mut files = Vec::new();
             let mut vaults: HashMap<Option<PathBuf>, Arc<Vault>> = HashMap::new();
             for r in &roots {
-                let rs = crate::workspace::vault::load_settings(
-                    crate::workspace::vault::find_vault_root(&r.join("x.md")).as_deref(),
-                );
-                files.extend(crate::workspace::vault::vault_notes(r, &rs.settings));
+                let vault = Vault::of(&r.join("x.md"), &Default::default());
+                files.extend(crate::workspace::vault::vault_notes(r, &vault.settings));
             }
             files.sort();
             files.dedup();
@@ -657,7 +612,7 @@ impl Backend {
                         vault_for(&mut s, Some(f))
                     })
                     .clone();
-                let note = parse(&text, &vault, Some(f));
+                let note = vault.parse(&text, Some(f));
                 let entry = IndexedNote::from_note(f, root, &note);
                 lock(&st).index.set_disk(entry);
             }
@@ -698,7 +653,7 @@ impl Backend {
             return;
         }
         let vault = vault_for(&mut s, Some(path));
-        let note = parse(&text, &vault, Some(path));
+        let note = vault.parse(&text, Some(path));
         let entry = IndexedNote::from_note(path, vault.root.clone(), &note);
         s.index.set_disk(entry);
     }
@@ -721,7 +676,7 @@ fn reparse_open(s: &mut State) -> Vec<Uri> {
         let path = s.docs[u].path.clone();
         let vault = vault_for(s, path.as_deref());
         if let Some(d) = s.docs.get_mut(u) {
-            d.ctx = note_ctx(&vault, d.path.as_deref());
+            d.ctx = vault.context(d.path.as_deref());
             d.vault = vault;
             d.note = Arc::new(parse_note_with(
                 &d.text,

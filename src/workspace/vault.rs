@@ -3,17 +3,117 @@
 //! This is the only place (with the CLI and the workspace index) that touches the file system
 //! for settings; the core receives a ready [`Settings`].
 
+use crate::note::{Note, NoteContext, parse_note_with};
+use crate::plugin::cloze::ClozeEngine;
+use crate::plugin::schedule::Histogram;
 use crate::plugin::settings::{DATA_JSON, Settings};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// A vault's settings, with what went wrong while reading them.
-#[derive(Debug, Clone)]
-pub struct VaultSettings {
+/// A vault: its root, its effective settings (the plugin's `data.json`, then srls's `plugin`
+/// overrides), the cloze engine compiled from them, and what went wrong while reading them. The
+/// CLI and the server both use it, so they read a vault the same way.
+#[derive(Debug)]
+pub struct Vault {
     pub root: Option<PathBuf>,
     pub settings: Settings,
+    pub engine: ClozeEngine,
     /// Human-readable warnings naming the file (malformed JSON, wrong types).
     pub warnings: Vec<String>,
+}
+
+impl Vault {
+    /// The vault at `root` (defaults when `None` or without a settings file), with `overrides`
+    /// (srls's `plugin` setting) merged over the file key by key.
+    pub fn open(root: Option<&Path>, overrides: &Map<String, Value>) -> Vault {
+        let (mut settings, mut warnings) = load_settings(root);
+        if !overrides.is_empty() {
+            for w in settings.merge(&Value::Object(overrides.clone())) {
+                warnings.push(format!("srls setting `plugin.{}`: {}", w.key, w.message));
+            }
+        }
+        let engine = ClozeEngine::new(&settings.cloze_patterns);
+        Vault {
+            root: root.map(Path::to_path_buf),
+            settings,
+            engine,
+            warnings,
+        }
+    }
+
+    /// The vault a note (or folder) lies in.
+    pub fn of(path: &Path, overrides: &Map<String, Value>) -> Vault {
+        Vault::open(find_vault_root(path).as_deref(), overrides)
+    }
+
+    /// The note's place in this vault.
+    pub fn context(&self, path: Option<&Path>) -> NoteContext {
+        NoteContext {
+            vault_path: path.and_then(|p| vault_relative(self.root.as_deref(), p)),
+        }
+    }
+
+    /// Parses a note of this vault.
+    pub fn parse(&self, text: &str, path: Option<&Path>) -> Note {
+        parse_note_with(text, &self.settings, &self.context(path), &self.engine)
+    }
+
+    /// Every note of the vault, skipping its ignored folders (none without a root).
+    pub fn note_paths(&self) -> Vec<PathBuf> {
+        self.root
+            .as_deref()
+            .map(|r| vault_notes(r, &self.settings))
+            .unwrap_or_default()
+    }
+
+    /// The due-date histogram of the vault (every scheduled sibling of every note), for load
+    /// balancing as the plugin does it. Unreadable notes are skipped.
+    pub fn histogram(&self, today: NaiveDate, now: DateTime<Utc>) -> Histogram {
+        let mut h = Histogram::new();
+        for p in self.note_paths() {
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            crate::features::due::add_note(&mut h, &self.parse(&text, Some(&p)), today, now);
+        }
+        h
+    }
+}
+
+/// Vaults by root, each read once (the CLI's cache; the server keeps one too).
+#[derive(Debug, Default)]
+pub struct Vaults {
+    overrides: Map<String, Value>,
+    by_root: HashMap<Option<PathBuf>, Arc<Vault>>,
+}
+
+impl Vaults {
+    /// An empty cache whose vaults get `overrides` merged over their settings.
+    pub fn with_overrides(overrides: Map<String, Value>) -> Vaults {
+        Vaults {
+            overrides,
+            by_root: HashMap::new(),
+        }
+    }
+
+    /// The vault of a note, and whether this is the first time it was asked for.
+    pub fn for_file(&mut self, file: &Path) -> (Arc<Vault>, bool) {
+        let root = find_vault_root(file);
+        if let Some(v) = self.by_root.get(&root) {
+            return (v.clone(), false);
+        }
+        let v = Arc::new(Vault::open(root.as_deref(), &self.overrides));
+        self.by_root.insert(root, v.clone());
+        (v, true)
+    }
+
+    /// Forgets every vault (settings changed), keeping the overrides.
+    pub fn clear(&mut self) {
+        self.by_root.clear();
+    }
 }
 
 /// The nearest folder at or above `path`'s folder holding `.obsidian/`.
@@ -30,40 +130,47 @@ pub fn find_vault_root(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Settings from a vault root (defaults when there is no settings file).
-pub fn load_settings(root: Option<&Path>) -> VaultSettings {
-    let mut vs = VaultSettings {
-        root: root.map(Path::to_path_buf),
-        settings: Settings::default(),
-        warnings: vec![],
+/// Settings from a vault root (defaults when there is no settings file), with warnings naming
+/// the file.
+fn load_settings(root: Option<&Path>) -> (Settings, Vec<String>) {
+    let mut warnings = Vec::new();
+    let Some(root) = root else {
+        return (Settings::default(), warnings);
     };
-    let Some(root) = root else { return vs };
     let file = root.join(DATA_JSON);
-    match std::fs::read(&file) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => vs.warnings.push(format!(
-            "{}: cannot read the plugin settings ({e}); using the defaults",
-            file.display()
-        )),
-        Ok(bytes) => match std::str::from_utf8(&bytes) {
-            Err(_) => vs.warnings.push(format!(
-                "{}: the plugin settings are not UTF-8 text; using the defaults",
+    let settings = match std::fs::read(&file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+        Err(e) => {
+            warnings.push(format!(
+                "{}: cannot read the plugin settings ({e}); using the defaults",
                 file.display()
-            )),
+            ));
+            Settings::default()
+        }
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Err(_) => {
+                warnings.push(format!(
+                    "{}: the plugin settings are not UTF-8 text; using the defaults",
+                    file.display()
+                ));
+                Settings::default()
+            }
             Ok(text) => match Settings::from_data_json(text) {
                 Ok((s, w)) => {
-                    vs.settings = s;
-                    vs.warnings
-                        .extend(w.into_iter().map(|w| format!("{}: {w}", file.display())));
+                    warnings.extend(w.into_iter().map(|w| format!("{}: {w}", file.display())));
+                    s
                 }
-                Err(e) => vs.warnings.push(format!(
-                    "{}: malformed plugin settings ({e}); using the defaults",
-                    file.display()
-                )),
+                Err(e) => {
+                    warnings.push(format!(
+                        "{}: malformed plugin settings ({e}); using the defaults",
+                        file.display()
+                    ));
+                    Settings::default()
+                }
             },
         },
-    }
-    vs
+    };
+    (settings, warnings)
 }
 
 /// The note's path relative to its vault root, `/`-separated.
@@ -77,25 +184,6 @@ pub fn vault_relative(root: Option<&Path>, file: &Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
-}
-
-/// Caches settings per vault root.
-#[derive(Default)]
-pub struct SettingsCache {
-    by_root: HashMap<Option<PathBuf>, VaultSettings>,
-}
-
-impl SettingsCache {
-    /// Settings for a note, and whether this is the first time the vault was seen.
-    pub fn for_file(&mut self, file: &Path) -> (&VaultSettings, bool) {
-        let root = find_vault_root(file);
-        let mut first = false;
-        let vs = self.by_root.entry(root.clone()).or_insert_with(|| {
-            first = true;
-            load_settings(root.as_deref())
-        });
-        (vs, first)
-    }
 }
 
 /// Every `*.md` note under `dir`, sorted, skipping hidden entries (`.obsidian/`, `.git/`),
@@ -161,27 +249,4 @@ pub fn vault_notes(root: &Path, settings: &Settings) -> Vec<PathBuf> {
             folder_ignored(settings, &rel.join("/"))
         })
     })
-}
-
-/// The due-date histogram of a vault (every scheduled sibling of every note), for load
-/// balancing as the plugin does it. Unreadable notes are skipped.
-pub fn vault_histogram(
-    root: &Path,
-    settings: &Settings,
-    today: chrono::NaiveDate,
-    now: chrono::DateTime<chrono::Utc>,
-) -> crate::plugin::schedule::Histogram {
-    let engine = crate::plugin::cloze::ClozeEngine::new(&settings.cloze_patterns);
-    let mut h = crate::plugin::schedule::Histogram::new();
-    for p in vault_notes(root, settings) {
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        let ctx = crate::note::NoteContext {
-            vault_path: vault_relative(Some(root), &p),
-        };
-        let note = crate::note::parse_note_with(&text, settings, &ctx, &engine);
-        crate::features::due::add_note(&mut h, &note, today, now);
-    }
-    h
 }
