@@ -6,8 +6,9 @@
 
 mod common;
 
+use srls::lsp::OpenNote;
 use srls::lsp::config::Config;
-use srls::lsp::server::{Doc, diagnostics_for};
+use srls::lsp::handlers::diagnostics;
 use srls::plugin::scanner::ScanEvent;
 use srls::text::document::{Change, Document};
 use srls::text::position::{Encoding, Pos};
@@ -77,10 +78,10 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 fn run(label: &str, text: String) {
     let vault = Arc::new(Vault::open(None, &Default::default()));
     let config = Config::default();
-    let mut doc = Doc::open(text, 1, Encoding::Utf16, vault, None);
+    let mut doc = OpenNote::open(text, 1, Encoding::Utf16, vault, None);
     let cards = doc.note().cards.len();
     let mut first = Instant::now();
-    let _ = diagnostics_for(&mut doc, &config);
+    let _ = diagnostics::for_note(&mut doc, &config);
     let cold = first.elapsed();
     // Type in the middle of a card line, then delete, alternately.
     let mid = doc.note().cards[cards / 2].src_lines[0] as u32;
@@ -109,7 +110,7 @@ fn run(label: &str, text: String) {
             deferred += 1;
             doc.ensure_tree();
         }
-        let d = diagnostics_for(&mut doc, &config);
+        let d = diagnostics::for_note(&mut doc, &config);
         times.push(first.elapsed());
         std::hint::black_box(d);
     }

@@ -3,8 +3,9 @@
 //! together (including edits whose tree reparse goes to the background).
 
 use proptest::prelude::*;
+use srls::lsp::OpenNote;
 use srls::lsp::config::Config;
-use srls::lsp::server::{Doc, diagnostics_for};
+use srls::lsp::handlers::diagnostics;
 use srls::text::document::Change;
 use srls::text::position::{Encoding, Pos};
 use srls::workspace::vault::Vault;
@@ -51,13 +52,13 @@ fn note() -> impl Strategy<Value = String> {
 }
 
 fn fresh(text: &str, vault: &Arc<Vault>, config: &Config) -> Vec<String> {
-    let mut d = Doc::open(text.to_string(), 1, Encoding::Utf16, vault.clone(), None);
+    let mut d = OpenNote::open(text.to_string(), 1, Encoding::Utf16, vault.clone(), None);
     render(&mut d, config)
 }
 
-fn render(d: &mut Doc, config: &Config) -> Vec<String> {
+fn render(d: &mut OpenNote, config: &Config) -> Vec<String> {
     d.ensure_tree();
-    diagnostics_for(d, config)
+    diagnostics::for_note(d, config)
         .into_iter()
         .map(|x| format!("{:?} {:?} {}", x.range, x.code, x.message))
         .collect()
@@ -72,7 +73,7 @@ proptest! {
     ) {
         let vault = Arc::new(Vault::open(None, &Default::default()));
         let config = Config::default();
-        let mut doc = Doc::open(start.clone(), 1, Encoding::Utf16, vault.clone(), None);
+        let mut doc = OpenNote::open(start.clone(), 1, Encoding::Utf16, vault.clone(), None);
         let _ = render(&mut doc, &config);
         let mut v = 1;
         for (line, ch, del, piece, nl, look) in edits {
@@ -112,7 +113,7 @@ proptest! {
         enc in prop::sample::select(Encoding::ALL.to_vec()),
     ) {
         let vault = Arc::new(Vault::open(None, &Default::default()));
-        let doc = Doc::open(text.clone(), 1, enc, vault, None);
+        let doc = OpenNote::open(text.clone(), 1, enc, vault, None);
         let rope = srls::text::document::Document::with_encoding(&text, 1, enc);
         for b in 0..=text.len() + 2 {
             let want = rope.offset_to_pos(b);

@@ -1,11 +1,33 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
-use crate::features::lint::{Severity, lint};
+use crate::features::lint::{Diagnostic, Severity, lint, rendered_as_code};
+use crate::note::Note;
+use crate::text::Document;
 use crate::text::position::{LineCol, LineIndex};
+use crate::workspace::vault::Vault;
 use serde_json::json;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+
+/// The note's diagnostics as the server publishes them: the lint and `rendered-as-code` (from
+/// the editor's markdown blocks, parsed only when the note has cards), in order of position.
+fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
+    let mut all = lint(text, note, &vault.settings, &vault.engine);
+    if !note.cards.is_empty() {
+        let document = Document::new(text, 0);
+        let blocks = document.segments().code_blocks(0..usize::MAX);
+        all.extend(rendered_as_code(
+            text,
+            note,
+            &vault.settings,
+            &blocks,
+            0..usize::MAX,
+        ));
+        all.sort_by_key(|d| d.start);
+    }
+    all
+}
 
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
@@ -14,7 +36,7 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let (mut n_err, mut n_warn) = (0usize, 0usize);
     let failed = super::each_note(paths, |t, text, note, vault| {
         let index = LineIndex::new(text);
-        for d in lint(text, note, &vault.settings, &vault.engine) {
+        for d in diagnostics(text, note, vault) {
             match d.severity {
                 Severity::Error => n_err += 1,
                 Severity::Warning => n_warn += 1,

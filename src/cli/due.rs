@@ -95,7 +95,7 @@ pub fn run(a: &DueArgs) -> i32 {
                 .join(", ");
             rows.push(Row {
                 file: t.display.clone(),
-                line: c.src_lines.first().copied().unwrap_or(c.first_line) + 1,
+                line: c.start_line() + 1,
                 first_line: c.first_line,
                 decks: c
                     .decks

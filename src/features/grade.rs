@@ -312,10 +312,7 @@ fn place_comment(
     settings: &Settings,
     comment: &str,
 ) -> Vec<Edit> {
-    let card_start = note
-        .lines
-        .get(card.src_lines.first().copied().unwrap_or(card.first_line))
-        .start;
+    let card_start = note.lines.get(card.start_line()).start;
     let end_line = note.lines.get(card.end_line.min(note.lines.len() - 1));
     let same_line = settings.card_comment_on_same_line;
     let callout = settings.use_callouts_for_scheduling_comments;

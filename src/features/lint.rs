@@ -3,6 +3,9 @@
 //! Every diagnostic has a stable `code`, a one-line message saying what the plugin will do and
 //! what to change, a byte range, and (where the fix is certain) quick fixes as plain edits.
 
+pub mod rendered;
+pub use rendered::{RenderedBlock, rendered_as_code};
+
 use crate::features::grade::Edit;
 use crate::note::incremental::{ReparseWindow, Reparsed};
 use crate::note::{Card, Note, NoteContext, parse_note_with};
@@ -470,7 +473,7 @@ fn head_diagnostics(note: &Note) -> Vec<Diagnostic> {
     }
     if note.is_flashcard_note {
         for c in &note.dropped {
-            let (s, e) = line_range(c.src_lines.first().copied().unwrap_or(c.first_line));
+            let (s, e) = line_range(c.start_line());
             out.push(diag(
                 "no-deck",
                 s,
@@ -815,7 +818,7 @@ pub fn lint_card(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lines = &note.lines;
-    let first_src = c.src_lines.first().copied().unwrap_or(c.first_line);
+    let first_src = c.start_line();
     let (cs, ce) = (
         lines.get(first_src).start,
         lines.get(c.end_line.min(lines.len() - 1)).end,

@@ -1,8 +1,11 @@
 //! Pure answers over parsed notes, in plain data with byte ranges, shared by the CLI and the
-//! server: diagnostics, hover text, hints, grade edits, due state and counts, reports.
+//! server: diagnostics, hover text, hints, grade edits and actions, due state and counts, the
+//! outline, reports.
+pub mod actions;
 pub mod due;
 pub mod grade;
 pub mod hints;
 pub mod hover;
 pub mod lint;
+pub mod outline;
 pub mod report;

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// The server's settings, read key by key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub today: Option<NaiveDate>,
@@ -41,6 +42,7 @@ impl Default for Config {
     }
 }
 
+/// The `srls` section of a settings value (unwrapping `{"srls": {...}}`; null and `[]` have none).
 fn unwrap_section(v: &Value) -> Option<&Map<String, Value>> {
     let obj = v.as_object()?;
     match obj.get("srls") {
@@ -187,6 +189,22 @@ impl Config {
             }
         }
         (c, w)
+    }
+
+    /// The `srls` section as an object (empty for null and `[]`).
+    pub fn section(v: &Value) -> Map<String, Value> {
+        unwrap_section(v).cloned().unwrap_or_default()
+    }
+
+    /// `initializationOptions` overlaid with a `workspace/configuration` answer, key by key.
+    pub fn merge(init: &Value, pulled: &Value) -> Value {
+        let mut out = Config::section(init);
+        for (k, v) in Config::section(pulled) {
+            if !v.is_null() {
+                out.insert(k, v);
+            }
+        }
+        Value::Object(out)
     }
 
     /// The severity of a code after the user's overrides (`None`: silenced).

@@ -1,11 +1,20 @@
-//! The language server: a thin layer over the core. It owns documents (rope + tree-sitter
-//! tree), negotiates positions, reads configuration, and maps core results to the protocol.
+//! The language server: a thin layer over the features. `server.rs` forwards each method to
+//! `handlers/`; `from_proto`/`to_proto` are the only protocol conversion; `state` holds the open
+//! notes, vaults and index; `publish` pushes (debounced diagnostics, refreshes); `indexing`
+//! reads the workspace.
 
+pub mod capabilities;
 pub mod config;
-pub mod convert;
-
+pub mod from_proto;
+pub mod handlers;
+pub mod indexing;
+pub mod open_note;
+pub mod publish;
 pub mod server;
+pub mod state;
+pub mod to_proto;
 
+pub use open_note::OpenNote;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client sends `exit`.

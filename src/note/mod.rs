@@ -53,12 +53,48 @@ pub struct Card {
 }
 
 impl Card {
+    /// The first line of the card's own text (0-based): where hover, outline, the index and
+    /// `srls due` place it. The plugin's `first_line` can differ (quirks of its line numbers).
+    pub fn start_line(&self) -> usize {
+        self.src_lines.first().copied().unwrap_or(self.first_line)
+    }
+
+    /// The `?`/`??` separator line of a multi-line card (0-based), `None` for other kinds.
+    pub fn separator_line(&self, text: &str, lines: &Lines, settings: &Settings) -> Option<usize> {
+        let sep = match self.kind {
+            CardType::MultiLineBasic => &settings.multiline_card_separator,
+            CardType::MultiLineReversed => &settings.multiline_reversed_card_separator,
+            _ => return None,
+        };
+        self.src_lines
+            .iter()
+            .copied()
+            .find(|&l| js::text::trim(lines.text(text, l)) == sep.as_str())
+    }
+
+    /// The line that makes this a card for the plugin: the `::` line of a single-line card,
+    /// the separator of a multi-line one (`None` for cloze cards, which have no such line).
+    pub fn defining_line(&self, text: &str, lines: &Lines, settings: &Settings) -> Option<usize> {
+        match self.kind {
+            CardType::SingleLineBasic | CardType::SingleLineReversed => {
+                self.src_lines.first().copied()
+            }
+            CardType::MultiLineBasic | CardType::MultiLineReversed => {
+                self.separator_line(text, lines, settings)
+            }
+            CardType::Cloze => None,
+        }
+    }
+
+    /// The number of siblings (a reversed card has two, a cloze one per deletion group).
     pub fn siblings(&self) -> usize {
         self.sides.len()
     }
+    /// The first sibling's front.
     pub fn question(&self) -> &str {
         self.sides.first().map_or("", |s| s.0.as_str())
     }
+    /// The first sibling's back.
     pub fn answer(&self) -> &str {
         self.sides.first().map_or("", |s| s.1.as_str())
     }
@@ -102,12 +138,24 @@ impl std::fmt::Debug for ParseIndex {
 }
 
 impl Note {
+    /// The card's byte span in the note: from the start of its first own line to the end of its
+    /// last line (a consumed closing fence included).
+    pub fn card_span(&self, card: &Card) -> std::ops::Range<usize> {
+        let last = card.end_line.min(self.lines.len().saturating_sub(1));
+        self.lines.get(card.start_line()).start..self.lines.get(last).end
+    }
+
+    /// The card under a byte offset: the one whose own lines hold it.
+    pub fn card_at_offset(&self, offset: usize) -> Option<usize> {
+        self.card_at_line(self.lines.line_of(offset))
+    }
+
     /// The card holding a 0-based line: the one whose own lines cover it most tightly.
     pub fn card_at_line(&self, line: usize) -> Option<usize> {
         let note = self;
         let mut best: Option<(usize, usize)> = None;
         for (i, c) in note.cards.iter().enumerate() {
-            let lo = c.src_lines.first().copied().unwrap_or(c.first_line);
+            let lo = c.start_line();
             let hi = c.end_line.max(lo);
             if line >= lo && line <= hi {
                 let span = hi - lo;

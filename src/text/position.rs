@@ -259,6 +259,39 @@ pub fn pos_to_offset(rope: &Rope, pos: Pos, enc: Encoding) -> Resolved {
 // &str
 // ---------------------------------------------------------------------------
 
+/// Snaps a byte offset into `text` as [`snap_offset`] does for a rope: at most the length, onto
+/// the start of the containing char, never between `\r` and `\n`.
+pub fn snap_str_offset(text: &str, byte: usize) -> usize {
+    let mut b = byte.min(text.len());
+    while !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    let bytes = text.as_bytes();
+    if b > 0 && bytes.get(b) == Some(&b'\n') && bytes[b - 1] == b'\r' {
+        b - 1
+    } else {
+        b
+    }
+}
+
+/// Byte offset -> position over any line table of `text`: `line_of` maps a snapped offset to its
+/// line and that line's start. [`LineIndex`] and an open note's own line table both convert
+/// through here, so they cannot disagree.
+pub fn offset_to_pos_in(
+    text: &str,
+    byte: usize,
+    enc: Encoding,
+    line_of: impl Fn(usize) -> (usize, usize),
+) -> Pos {
+    let byte = snap_str_offset(text, byte);
+    let (line, start) = line_of(byte);
+    let start = start.min(byte);
+    Pos {
+        line: to_u32(line),
+        character: to_u32(enc.len_of_str(&text[start..byte])),
+    }
+}
+
 /// Line starts of a `&str`, for repeated conversions (the CLI reports many
 /// positions per file). Same contract as the rope functions.
 #[derive(Clone, Debug)]
@@ -300,16 +333,7 @@ impl<'a> LineIndex<'a> {
 
     /// See [`snap_offset`].
     pub fn snap_offset(&self, byte: usize) -> usize {
-        let mut b = byte.min(self.text.len());
-        while !self.text.is_char_boundary(b) {
-            b -= 1;
-        }
-        let bytes = self.text.as_bytes();
-        if b > 0 && bytes.get(b) == Some(&b'\n') && bytes[b - 1] == b'\r' {
-            b - 1
-        } else {
-            b
-        }
+        snap_str_offset(self.text, byte)
     }
 
     /// Line containing the (snapped) byte offset.
@@ -338,13 +362,10 @@ impl<'a> LineIndex<'a> {
 
     /// See [`offset_to_pos`].
     pub fn offset_to_pos(&self, byte: usize, enc: Encoding) -> Pos {
-        let byte = self.snap_offset(byte);
-        let line = self.line_of(byte);
-        let start = self.starts[line];
-        Pos {
-            line: to_u32(line),
-            character: to_u32(enc.len_of_str(&self.text[start..byte])),
-        }
+        offset_to_pos_in(self.text, byte, enc, |b| {
+            let line = self.line_of(b);
+            (line, self.starts[line])
+        })
     }
 
     /// See [`pos_to_offset`].

@@ -1,7 +1,7 @@
 //! The workspace index: a summary of every note's cards, for due counts, load balancing,
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
-use crate::features::due::{Due, sibling_dues};
+use crate::features::due::{Counts, Due, add_to_histogram, in_deck, sibling_dues};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,7 +35,7 @@ impl IndexedNote {
                 .cards
                 .iter()
                 .map(|c| IndexedCard {
-                    line: c.src_lines.first().copied().unwrap_or(c.first_line),
+                    line: c.start_line(),
                     question: crate::features::report::one_line(c.question(), 80),
                     decks: c.decks.clone(),
                     dues: sibling_dues(c),
@@ -43,13 +43,6 @@ impl IndexedNote {
                 .collect(),
         }
     }
-}
-
-/// Counts for one deck (or the total).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Counts {
-    pub due: usize,
-    pub new: usize,
 }
 
 /// The index: files on disk, with open documents laid over them.
@@ -99,44 +92,41 @@ impl Index {
         let mut h = Histogram::new();
         for n in self.notes().filter(|n| n.vault_root.as_deref() == root) {
             for c in &n.cards {
-                for d in &c.dues {
-                    if let Some(k) = d.day_key(today, now) {
-                        *h.entry(k).or_insert(0) += 1;
-                    }
-                }
+                add_to_histogram(&mut h, &c.dues, today, now);
             }
         }
         h
     }
 
-    /// Due and new counts per deck, and the total (cards, not sides: a card is due when any
-    /// side is due, new when all its sides are new).
+    /// Due and new sides per deck (without `#`, sorted), and the total ([`Counts`]: each side
+    /// is a card, as the plugin counts).
     pub fn summary(&self, today: NaiveDate, now: DateTime<Utc>) -> (Counts, Vec<(String, Counts)>) {
         let mut total = Counts::default();
         let mut decks: HashMap<String, Counts> = HashMap::new();
-        for n in self.notes() {
-            for c in &n.cards {
-                let due = c.dues.iter().any(|d| d.is_due(today, now));
-                let new = !due && c.dues.iter().all(|d| matches!(d, Due::New));
-                if !due && !new {
-                    continue;
-                }
-                let bump = |k: &mut Counts| {
-                    if due { k.due += 1 } else { k.new += 1 }
-                };
-                bump(&mut total);
-                for d in &c.decks {
-                    bump(
-                        decks
-                            .entry(d.trim_start_matches('#').to_string())
-                            .or_default(),
-                    );
-                }
+        for c in self.notes().flat_map(|n| &n.cards) {
+            total.add_card(&c.dues, today, now);
+            for d in &c.decks {
+                let key = d.trim_start_matches('#').to_string();
+                decks.entry(key).or_default().add_card(&c.dues, today, now);
             }
         }
-        let mut v: Vec<(String, Counts)> = decks.into_iter().collect();
+        let mut v: Vec<(String, Counts)> = decks
+            .into_iter()
+            .filter(|(_, c)| c.due + c.new > 0)
+            .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         (total, v)
+    }
+
+    /// Cards whose question contains `query` (case-insensitive; all when empty), at most
+    /// `limit`.
+    pub fn find_cards(&self, query: &str, limit: usize) -> Vec<(&IndexedNote, &IndexedCard)> {
+        let q = query.to_lowercase();
+        self.notes()
+            .flat_map(|n| n.cards.iter().map(move |c| (n, c)))
+            .filter(|(_, c)| q.is_empty() || c.question.to_lowercase().contains(&q))
+            .take(limit)
+            .collect()
     }
 
     /// The most overdue due card (ties: path, line), optionally in a deck (and its sub-decks).
@@ -149,14 +139,8 @@ impl Index {
         let mut best: Option<(i64, &IndexedNote, &IndexedCard)> = None;
         for n in self.notes() {
             for c in &n.cards {
-                if let Some(d) = deck {
-                    let d = d.trim_start_matches('#');
-                    if !c.decks.iter().any(|x| {
-                        let x = x.trim_start_matches('#');
-                        x == d || x.starts_with(&format!("{d}/"))
-                    }) {
-                        continue;
-                    }
+                if deck.is_some_and(|d| !in_deck(&c.decks, d)) {
+                    continue;
                 }
                 let key = c
                     .dues

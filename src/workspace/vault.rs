@@ -58,7 +58,12 @@ impl Vault {
 
     /// Parses a note of this vault.
     pub fn parse(&self, text: &str, path: Option<&Path>) -> Note {
-        parse_note_with(text, &self.settings, &self.context(path), &self.engine)
+        self.parse_in(text, &self.context(path))
+    }
+
+    /// Parses a note of this vault whose place in it is already known.
+    pub fn parse_in(&self, text: &str, ctx: &NoteContext) -> Note {
+        parse_note_with(text, &self.settings, ctx, &self.engine)
     }
 
     /// Every note of the vault, skipping its ignored folders (none without a root).
@@ -110,9 +115,29 @@ impl Vaults {
         (v, true)
     }
 
-    /// Forgets every vault (settings changed), keeping the overrides.
+    /// The vault of a note that may have no file (an untitled buffer: the defaults).
+    pub fn for_note(&mut self, file: Option<&Path>) -> Arc<Vault> {
+        match file {
+            Some(f) => self.for_file(f).0,
+            None => self
+                .by_root
+                .entry(None)
+                .or_insert_with(|| Arc::new(Vault::open(None, &self.overrides)))
+                .clone(),
+        }
+    }
+
+    /// Forgets every vault (their settings files changed), keeping the overrides.
     pub fn clear(&mut self) {
         self.by_root.clear();
+    }
+
+    /// New overrides: forgets every vault when they differ from the current ones.
+    pub fn set_overrides(&mut self, overrides: &Map<String, Value>) {
+        if self.overrides != *overrides {
+            self.overrides = overrides.clone();
+            self.by_root.clear();
+        }
     }
 }
 

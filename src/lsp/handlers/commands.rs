@@ -1,0 +1,96 @@
+//! `workspace/executeCommand`: the vault's due counts and the next due card.
+
+use crate::features::hints::due_label;
+use crate::lsp::state::{Shared, State, lock};
+use crate::lsp::to_proto;
+use serde_json::{Value, json};
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+/// Due and new counts per deck: `{"today", "ready", "total": {"due", "new"}, "decks": [...]}`.
+pub const DUE_SUMMARY: &str = "srls.dueSummary";
+/// The most overdue card (optionally `{"deck"}`), opened with `window/showDocument`.
+pub const NEXT_DUE: &str = "srls.nextDue";
+/// Every command, as `executeCommandProvider` lists them.
+pub const COMMANDS: &[&str] = &[DUE_SUMMARY, NEXT_DUE];
+
+/// Runs a command.
+pub async fn execute(
+    state: &Shared,
+    client: &Client,
+    params: ExecuteCommandParams,
+) -> Result<Option<Value>> {
+    lock(state).refresh_open_index();
+    match params.command.as_str() {
+        DUE_SUMMARY => Ok(Some(due_summary(&lock(state)))),
+        NEXT_DUE => {
+            let deck = deck_argument(&params.arguments);
+            let (result, show) = next_due(&lock(state), deck.as_deref());
+            if let Some(show) = show {
+                // Sent from its own task: the client's answer can take a while (a file to open,
+                // a user to ask), and no other request may wait for it.
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let _ = client.show_document(show).await;
+                });
+            }
+            Ok(Some(result))
+        }
+        other => Err(Error::invalid_params(format!(
+            "srls: unknown command `{other}`"
+        ))),
+    }
+}
+
+/// The deck of `srls.nextDue`: `{"deck": "..."}` or a bare string.
+fn deck_argument(arguments: &[Value]) -> Option<String> {
+    let a = arguments.first()?;
+    a.get("deck")
+        .and_then(Value::as_str)
+        .or_else(|| a.as_str())
+        .map(str::to_string)
+}
+
+fn due_summary(state: &State) -> Value {
+    let clock = state.clock();
+    let (total, decks) = state.index.summary(clock.today, clock.now);
+    json!({
+        "today": clock.today.format("%Y-%m-%d").to_string(),
+        "ready": state.index.ready,
+        "total": total,
+        "decks": decks.iter().map(|(d, c)| json!({"deck": d, "due": c.due, "new": c.new})).collect::<Vec<_>>(),
+    })
+}
+
+/// The answer of `srls.nextDue`, and the document to show when the client can.
+fn next_due(state: &State, deck: Option<&str>) -> (Value, Option<ShowDocumentParams>) {
+    let clock = state.clock();
+    let Some((note, card)) = state.index.next_due(clock.today, clock.now, deck) else {
+        return (Value::Null, None);
+    };
+    let uri = Uri::from_file_path(&note.path);
+    let range = to_proto::line_start(card.line);
+    let due = card
+        .dues
+        .iter()
+        .find(|x| x.is_due(clock.today, clock.now))
+        .map(|x| due_label(x, clock.today, clock.now))
+        .unwrap_or_default();
+    let result = json!({
+        "uri": uri.as_ref().map(|u| u.as_str().to_string()),
+        "range": range,
+        "question": card.question,
+        "deck": card.decks.first().map(|d| d.trim_start_matches('#')),
+        "due": due,
+    });
+    let show = uri
+        .filter(|_| state.caps.show_document)
+        .map(|uri| ShowDocumentParams {
+            uri,
+            external: Some(false),
+            take_focus: Some(true),
+            selection: Some(range),
+        });
+    (result, show)
+}

@@ -1,0 +1,96 @@
+//! Pushing to the client: diagnostics after a pause in typing (with the background tree
+//! reparse they may need), refresh requests, warnings shown once.
+
+use super::handlers::diagnostics;
+use super::state::{Shared, lock};
+use std::time::Duration;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+/// How long typing must pause before diagnostics are published.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// Publishes a note's diagnostics after the debounce, unless it changed again meanwhile.
+pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
+    let Some(generation) = lock(state).notes.get(&uri).map(|n| n.generation()) else {
+        return;
+    };
+    let (state, client) = (state.clone(), client.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(DEBOUNCE).await;
+        if !catch_up_trees(&state, &uri, generation).await {
+            return;
+        }
+        let (items, version) = {
+            let mut s = lock(&state);
+            if s.notes
+                .get(&uri)
+                .is_none_or(|n| n.generation() != generation)
+            {
+                return;
+            }
+            // The vault index follows the open note once typing pauses.
+            s.update_open_index(&uri);
+            if s.caps.pull_diagnostics {
+                return;
+            }
+            let config = s.config.clone();
+            match s.notes.get_mut(&uri) {
+                Some(n) => (diagnostics::for_note(n, &config), n.version()),
+                None => return,
+            }
+        };
+        client.publish_diagnostics(uri, items, Some(version)).await;
+    });
+}
+
+/// Brings a note's trees up to date away from the lock (a long note can take a while, and
+/// typing must not wait for it). False when the note changed or closed meanwhile.
+async fn catch_up_trees(state: &Shared, uri: &Uri, generation: u64) -> bool {
+    let stale = match lock(state).notes.get(uri) {
+        Some(n) if n.generation() == generation => n.stale_tree(),
+        _ => return false,
+    };
+    let Some((snapshot, version)) = stale else {
+        return true;
+    };
+    let parsed =
+        tokio::task::spawn_blocking(move || crate::text::document::parse_snapshot(snapshot)).await;
+    let Ok(trees) = parsed else { return false };
+    let mut s = lock(state);
+    match s.notes.get_mut(uri) {
+        Some(n) if n.generation() == generation => {
+            n.install_tree(version, trees);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Asks the client to refresh what depends on the vault (hints, lenses, pulled diagnostics).
+pub async fn refresh(state: &Shared, client: &Client) {
+    let caps = lock(state).caps.clone();
+    if caps.hint_refresh {
+        let _ = client.inlay_hint_refresh().await;
+    }
+    if caps.lens_refresh {
+        let _ = client.code_lens_refresh().await;
+    }
+    if caps.diagnostic_refresh && caps.pull_diagnostics {
+        let _ = client.workspace_diagnostic_refresh().await;
+    }
+}
+
+/// Shows each warning once per session.
+pub async fn show_warnings(state: &Shared, client: &Client, warnings: Vec<String>) {
+    let fresh: Vec<String> = {
+        let mut s = lock(state);
+        warnings
+            .into_iter()
+            .filter(|w| s.warned.insert(w.clone()))
+            .collect()
+    };
+    for w in fresh {
+        client.show_message(MessageType::WARNING, w).await;
+    }
+}

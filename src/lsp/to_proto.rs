@@ -1,0 +1,107 @@
+//! Core results (plain data, byte ranges) into protocol types. With [`super::from_proto`], the
+//! only place that knows both; positions come from the open note in the negotiated encoding.
+
+use super::open_note::OpenNote;
+use crate::features::grade::Edit;
+use crate::features::lint::{self, Severity};
+use crate::text::position::{Encoding, Pos};
+use std::collections::HashMap;
+use tower_lsp_server::ls_types::*;
+
+/// The protocol name of an encoding.
+pub fn encoding_kind(e: Encoding) -> PositionEncodingKind {
+    match e {
+        Encoding::Utf8 => PositionEncodingKind::UTF8,
+        Encoding::Utf16 => PositionEncodingKind::UTF16,
+        Encoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+/// A text-layer position.
+pub fn pos(p: Pos) -> Position {
+    Position::new(p.line, p.character)
+}
+
+/// The position of a byte offset of an open note.
+pub fn position(note: &OpenNote, offset: usize) -> Position {
+    pos(note.position(offset))
+}
+
+/// The range of a byte range of an open note (an inverted range is empty at its start).
+pub fn range(note: &OpenNote, start: usize, end: usize) -> Range {
+    Range::new(position(note, start), position(note, end.max(start)))
+}
+
+/// The start of a 0-based line (index entries know lines, not bytes).
+pub fn line_start(line: usize) -> Range {
+    let p = Position::new(line as u32, 0);
+    Range::new(p, p)
+}
+
+/// A severity.
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// A diagnostic, at `severity` (the user's override of its default).
+pub fn diagnostic(note: &OpenNote, d: &lint::Diagnostic, severity: Severity) -> Diagnostic {
+    Diagnostic {
+        range: range(note, d.start, d.end),
+        severity: Some(self::severity(severity)),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some("srls".into()),
+        message: d.message.clone(),
+        ..Diagnostic::default()
+    }
+}
+
+/// Text edits of an open note.
+pub fn text_edits(note: &OpenNote, edits: &[Edit]) -> Vec<TextEdit> {
+    edits
+        .iter()
+        .map(|e| TextEdit::new(range(note, e.start, e.end), e.text.clone()))
+        .collect()
+}
+
+/// A versioned edit of one document (`documentChanges` when the client supports it).
+pub fn workspace_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    document_changes: bool,
+) -> WorkspaceEdit {
+    if document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        }
+    }
+}
+
+/// Markup content: markdown when the client renders it, else plain text.
+pub fn markup(value: String, markdown: bool) -> MarkupContent {
+    MarkupContent {
+        kind: if markdown {
+            MarkupKind::Markdown
+        } else {
+            MarkupKind::PlainText
+        },
+        value,
+    }
+}
