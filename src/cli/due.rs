@@ -1,6 +1,6 @@
 //! `srls due`: what is due and new, where, grouped by deck, with a 7-day forecast.
 
-use crate::features::due::{Due, sibling_dues};
+use crate::features::due::{Counts, SideState, in_deck, sibling_dues};
 use crate::features::report::schedule_json;
 use crate::workspace::clock::{Clock, parse_now, parse_today};
 use serde_json::{Value, json};
@@ -26,14 +26,6 @@ struct Row {
     due: bool,
     label: String,
     schedule: Vec<Value>,
-}
-
-fn in_deck(decks: &[String], want: &str) -> bool {
-    let w = want.trim_start_matches('#');
-    decks.iter().any(|d| {
-        let d = d.trim_start_matches('#');
-        d == w || d.starts_with(&format!("{w}/"))
-    })
 }
 
 pub fn run(a: &DueArgs) -> i32 {
@@ -64,6 +56,8 @@ pub fn run(a: &DueArgs) -> i32 {
         a.paths.clone()
     };
     let mut rows = Vec::new();
+    let mut total = Counts::default();
+    let mut deck_counts: BTreeMap<String, Counts> = BTreeMap::new();
     let mut forecast = [0usize; 7];
     let failed = super::each_note(&paths, |t, _, note, _| {
         for c in &note.cards {
@@ -71,6 +65,14 @@ pub fn run(a: &DueArgs) -> i32 {
                 continue;
             }
             let dues = sibling_dues(c);
+            total.add_card(&dues, clk.today, clk.now);
+            for d in &c.decks {
+                let key = d.trim_start_matches('#').to_string();
+                deck_counts
+                    .entry(key)
+                    .or_default()
+                    .add_card(&dues, clk.today, clk.now);
+            }
             for d in &dues {
                 if let Some(k) = d.day_key(clk.today, clk.now) {
                     let slot = if d.is_due(clk.today, clk.now) {
@@ -83,8 +85,9 @@ pub fn run(a: &DueArgs) -> i32 {
                     }
                 }
             }
-            let is_due = dues.iter().any(|d| d.is_due(clk.today, clk.now));
-            let is_new = !is_due && dues.iter().any(|d| matches!(d, Due::New));
+            let states: Vec<SideState> = dues.iter().map(|d| d.state(clk.today, clk.now)).collect();
+            let is_due = states.contains(&SideState::Due);
+            let is_new = !is_due && states.contains(&SideState::New);
             if !is_due && !is_new {
                 continue;
             }
@@ -112,8 +115,7 @@ pub fn run(a: &DueArgs) -> i32 {
         std::ops::ControlFlow::Continue(())
     });
     let code = if failed { 2 } else { 0 };
-    let due_n = rows.iter().filter(|r| r.due).count();
-    let new_n = rows.len() - due_n;
+    let (due_n, new_n) = (total.due, total.new);
     let mut by_deck: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
     for r in &rows {
         for d in &r.decks {
@@ -124,10 +126,10 @@ pub fn run(a: &DueArgs) -> i32 {
         let v = json!({
             "today": clk.today.format("%Y-%m-%d").to_string(),
             "total": {"due": due_n, "new": new_n},
-            "decks": by_deck.iter().map(|(d, rs)| json!({
+            "decks": by_deck.keys().map(|d| json!({
                 "deck": d,
-                "due": rs.iter().filter(|r| r.due).count(),
-                "new": rs.iter().filter(|r| !r.due).count(),
+                "due": deck_counts[d].due,
+                "new": deck_counts[d].new,
             })).collect::<Vec<_>>(),
             "cards": rows.iter().map(|r| json!({
                 "file": r.file, "line": r.line, "first_line": r.first_line, "decks": r.decks, "type": r.kind,
@@ -145,8 +147,8 @@ pub fn run(a: &DueArgs) -> i32 {
         return code;
     }
     for (deck, rs) in &by_deck {
-        let d = rs.iter().filter(|r| r.due).count();
-        println!("{deck}  ({d} due, {} new)", rs.len() - d);
+        let counts = deck_counts[deck];
+        println!("{deck}  ({} due, {} new)", counts.due, counts.new);
         for r in rs {
             println!("  {}:{}  {}  {}", r.file, r.line, r.label, r.question);
         }

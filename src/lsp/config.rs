@@ -55,140 +55,50 @@ impl Config {
     /// Reads a configuration value. Returns the config and warnings for unusable keys.
     pub fn from_json(v: &Value) -> (Config, Vec<String>) {
         let mut c = Config::default();
-        let mut w = Vec::new();
+        let mut r = Reader::default();
         let empty = Map::new();
         let obj = match v {
             Value::Null => &empty,
             Value::Array(a) if a.is_empty() => &empty,
-            other => match unwrap_section(other) {
-                Some(o) => o,
-                None => {
-                    w.push(format!(
-                        "srls settings: expected an object, found {other}; using the defaults"
-                    ));
-                    &empty
-                }
-            },
+            other => unwrap_section(other).unwrap_or_else(|| {
+                r.warnings.push(format!(
+                    "srls settings: expected an object, found {other}; using the defaults"
+                ));
+                &empty
+            }),
         };
-        let bad = |w: &mut Vec<String>, key: &str, want: &str| {
-            w.push(format!(
-                "srls setting `{key}`: expected {want}; using the default"
-            ));
-        };
-        match obj.get("today") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if s.trim().is_empty() => {}
-            Some(Value::String(s)) => match crate::workspace::clock::parse_today(s) {
-                Ok(d) => c.today = Some(d),
-                Err(e) => w.push(format!("srls setting `today`: {e}; using the real date")),
-            },
-            Some(_) => bad(&mut w, "today", "a date such as \"2025-01-03\""),
+        c.today = r.parsed(obj, "today", crate::workspace::clock::parse_today, "date");
+        c.now = r.parsed(obj, "now", crate::workspace::clock::parse_now, "time");
+        if let Some(m) = r.group(obj, "inlayHints", Some(&mut c.hints_enabled)) {
+            r.flag(m, "inlayHints.enabled", "enabled", &mut c.hints_enabled);
+            r.hint_style(m, &mut c.hint_style);
         }
-        match obj.get("now") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if s.trim().is_empty() => {}
-            Some(Value::String(s)) => match crate::workspace::clock::parse_now(s) {
-                Ok(d) => c.now = Some(d),
-                Err(e) => w.push(format!("srls setting `now`: {e}; using the real time")),
-            },
-            Some(_) => bad(&mut w, "now", "an instant such as \"2025-03-01T09:30:00Z\""),
-        }
-        if let Some(h) = obj.get("inlayHints") {
-            match h {
-                Value::Object(m) => {
-                    match m.get("enabled") {
-                        None | Some(Value::Null) => {}
-                        Some(Value::Bool(b)) => c.hints_enabled = *b,
-                        Some(_) => bad(&mut w, "inlayHints.enabled", "true or false"),
-                    }
-                    match m.get("style").and_then(Value::as_str) {
-                        None => {
-                            if m.get("style").is_some_and(|v| !v.is_null()) {
-                                bad(&mut w, "inlayHints.style", "\"full\" or \"compact\"")
-                            }
-                        }
-                        Some("full") => c.hint_style = HintStyle::Full,
-                        Some("compact") => c.hint_style = HintStyle::Compact,
-                        Some(_) => bad(&mut w, "inlayHints.style", "\"full\" or \"compact\""),
-                    }
-                }
-                Value::Bool(b) => c.hints_enabled = *b,
-                Value::Null => {}
-                _ => bad(&mut w, "inlayHints", "an object"),
-            }
-        }
-        if let Some(d) = obj.get("diagnostics") {
-            match d {
-                Value::Object(m) => {
-                    match m.get("enabled") {
-                        None | Some(Value::Null) => {}
-                        Some(Value::Bool(b)) => c.diagnostics_enabled = *b,
-                        Some(_) => bad(&mut w, "diagnostics.enabled", "true or false"),
-                    }
-                    match m.get("severity") {
-                        None | Some(Value::Null) => {}
-                        Some(Value::Object(sev)) => {
-                            for (code, v) in sev {
-                                if !CODES.iter().any(|c| c.0 == code) {
-                                    w.push(format!(
-                                        "srls setting `diagnostics.severity`: unknown code `{code}`"
-                                    ));
-                                    continue;
-                                }
-                                match v.as_str().map(Severity::parse_setting) {
-                                    Some(Ok(s)) => {
-                                        c.severity.insert(code.clone(), s);
-                                    }
-                                    Some(Err(e)) => w.push(format!(
-                                        "srls setting `diagnostics.severity.{code}`: {e}"
-                                    )),
-                                    None => bad(
-                                        &mut w,
-                                        &format!("diagnostics.severity.{code}"),
-                                        "a string",
-                                    ),
-                                }
-                            }
-                        }
-                        Some(_) => bad(
-                            &mut w,
-                            "diagnostics.severity",
-                            "an object of code → severity",
-                        ),
-                    }
-                }
-                Value::Bool(b) => c.diagnostics_enabled = *b,
-                Value::Null => {}
-                _ => bad(&mut w, "diagnostics", "an object"),
-            }
+        if let Some(m) = r.group(obj, "diagnostics", Some(&mut c.diagnostics_enabled)) {
+            r.flag(
+                m,
+                "diagnostics.enabled",
+                "enabled",
+                &mut c.diagnostics_enabled,
+            );
+            r.severities(m, &mut c.severity);
         }
         match obj.get("plugin") {
             None | Some(Value::Null) => {}
             Some(Value::Object(m)) => c.plugin = m.clone(),
             Some(Value::Array(a)) if a.is_empty() => {}
-            Some(_) => bad(&mut w, "plugin", "an object of plugin settings"),
+            Some(_) => r.bad("plugin", "an object of plugin settings"),
         }
-        if let Some(ix) = obj.get("index") {
-            match ix {
-                Value::Object(m) => {
-                    match m.get("enabled") {
-                        None | Some(Value::Null) => {}
-                        Some(Value::Bool(b)) => c.index_enabled = *b,
-                        Some(_) => bad(&mut w, "index.enabled", "true or false"),
-                    }
-                    match m.get("maxFileSize") {
-                        None | Some(Value::Null) => {}
-                        Some(v) => match v.as_u64() {
-                            Some(n) => c.max_file_size = n,
-                            None => bad(&mut w, "index.maxFileSize", "a number of bytes"),
-                        },
-                    }
-                }
-                Value::Null => {}
-                _ => bad(&mut w, "index", "an object"),
+        if let Some(m) = r.group(obj, "index", None) {
+            r.flag(m, "index.enabled", "enabled", &mut c.index_enabled);
+            match m.get("maxFileSize") {
+                None | Some(Value::Null) => {}
+                Some(v) => match v.as_u64() {
+                    Some(n) => c.max_file_size = n,
+                    None => r.bad("index.maxFileSize", "a number of bytes"),
+                },
             }
         }
-        (c, w)
+        (c, r.warnings)
     }
 
     /// The `srls` section as an object (empty for null and `[]`).
@@ -212,6 +122,115 @@ impl Config {
         match self.severity.get(code) {
             Some(s) => *s,
             None => Some(default),
+        }
+    }
+}
+
+/// Reads keys one by one, collecting a warning for each value of the wrong type.
+#[derive(Default)]
+struct Reader {
+    warnings: Vec<String>,
+}
+
+impl Reader {
+    fn bad(&mut self, key: &str, want: &str) {
+        self.warnings.push(format!(
+            "srls setting `{key}`: expected {want}; using the default"
+        ));
+    }
+
+    /// `today` / `now`: a string `parse` accepts (empty or null: unset).
+    fn parsed<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        parse: fn(&str) -> Result<T, String>,
+        real: &str,
+    ) -> Option<T> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => parse(s)
+                .map_err(|e| {
+                    self.warnings
+                        .push(format!("srls setting `{key}`: {e}; using the real {real}"))
+                })
+                .ok(),
+            Some(_) => {
+                let want = if key == "today" {
+                    "a date such as \"2025-01-03\""
+                } else {
+                    "an instant such as \"2025-03-01T09:30:00Z\""
+                };
+                self.bad(key, want);
+                None
+            }
+        }
+    }
+
+    /// A group of keys (`inlayHints`, `diagnostics`, `index`): its object, or a bare boolean
+    /// for `enabled` where the group takes one.
+    fn group<'a>(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        key: &str,
+        enabled: Option<&mut bool>,
+    ) -> Option<&'a Map<String, Value>> {
+        match (obj.get(key)?, enabled) {
+            (Value::Object(m), _) => Some(m),
+            (Value::Bool(b), Some(enabled)) => {
+                *enabled = *b;
+                None
+            }
+            (Value::Null, _) => None,
+            _ => {
+                self.bad(key, "an object");
+                None
+            }
+        }
+    }
+
+    /// A boolean key of a group.
+    fn flag(&mut self, m: &Map<String, Value>, name: &str, key: &str, out: &mut bool) {
+        match m.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => *out = *b,
+            Some(_) => self.bad(name, "true or false"),
+        }
+    }
+
+    fn hint_style(&mut self, m: &Map<String, Value>, out: &mut HintStyle) {
+        match m.get("style") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s == "full" => *out = HintStyle::Full,
+            Some(Value::String(s)) if s == "compact" => *out = HintStyle::Compact,
+            Some(_) => self.bad("inlayHints.style", "\"full\" or \"compact\""),
+        }
+    }
+
+    /// `diagnostics.severity`: code → severity name (`off` silences).
+    fn severities(&mut self, m: &Map<String, Value>, out: &mut HashMap<String, Option<Severity>>) {
+        let sev = match m.get("severity") {
+            None | Some(Value::Null) => return,
+            Some(Value::Object(sev)) => sev,
+            Some(_) => return self.bad("diagnostics.severity", "an object of code → severity"),
+        };
+        for (code, v) in sev {
+            if !CODES.iter().any(|c| c.0 == code) {
+                self.warnings.push(format!(
+                    "srls setting `diagnostics.severity`: unknown code `{code}`"
+                ));
+                continue;
+            }
+            match v.as_str().map(Severity::parse_setting) {
+                Some(Ok(s)) => {
+                    out.insert(code.clone(), s);
+                }
+                Some(Err(e)) => self
+                    .warnings
+                    .push(format!("srls setting `diagnostics.severity.{code}`: {e}")),
+                None => self.bad(&format!("diagnostics.severity.{code}"), "a string"),
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Edits for the incremental tests (`tests/incremental.rs`, `tests/lint_incremental.rs`): an
 //! edit at a fraction of the text, applied to a `String` as the server applies a change, and a
 //! reproducible random source. Each test keeps its own pieces and strategies.
-#![allow(dead_code)]
 
 use srls::note::NoteContext;
 use srls::note::incremental::EditSpan;

@@ -1,9 +1,7 @@
 //! FSRS in the editor: hints and hover on learning and review cards, and grading that writes
 //! exactly what the plugin wrote in its own vectors.
 
-mod common;
-
-use common::{Client, apply, file_uri, vault};
+use crate::client::{Client, apply, file_uri, vault};
 use serde_json::json;
 
 const LEARNING: &str =

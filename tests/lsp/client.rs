@@ -1,11 +1,10 @@
 //! An in-process LSP client: the real server over `tokio::io::duplex`, real JSON-RPC framing.
-#![allow(dead_code)]
 
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Notify, mpsc};
 
 /// Messages the server sent that were not responses to our requests.
@@ -23,34 +22,6 @@ pub struct Client {
     next_id: i64,
     /// What to answer to `workspace/configuration` (one item).
     pub configuration: Arc<Mutex<Value>>,
-}
-
-async fn write_msg(w: &mut DuplexStream, v: &Value) {
-    let body = serde_json::to_vec(v).unwrap();
-    let head = format!("Content-Length: {}\r\n\r\n", body.len());
-    w.write_all(head.as_bytes()).await.unwrap();
-    w.write_all(&body).await.unwrap();
-    w.flush().await.unwrap();
-}
-
-async fn read_msg(r: &mut BufReader<DuplexStream>) -> Option<Value> {
-    let mut len = 0usize;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse().ok()?;
-        }
-    }
-    let mut buf = vec![0; len];
-    r.read_exact(&mut buf).await.ok()?;
-    serde_json::from_slice(&buf).ok()
 }
 
 impl Client {
@@ -367,5 +338,8 @@ pub fn vault(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 pub fn file_uri(p: &std::path::Path) -> String {
-    format!("file://{}", p.display()).replace(' ', "%20")
+    tower_lsp_server::ls_types::Uri::from_file_path(p)
+        .expect("an absolute path")
+        .as_str()
+        .to_string()
 }

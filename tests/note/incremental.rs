@@ -5,8 +5,7 @@
 //! pasting pieces, deleting and replacing runs) and compares after every step, sometimes after a
 //! batch of edits reported together.
 
-#[path = "common/edits.rs"]
-mod edits;
+use crate::edits;
 use edits::{Op, Rng, Setup, apply, pos};
 use proptest::prelude::*;
 use std::cell::Cell;

@@ -1,8 +1,6 @@
 //! The real server, in process, over `tokio::io::duplex` with real JSON-RPC framing.
 
-mod common;
-
-use common::{Client, apply, file_uri, offset_of, vault};
+use crate::client::{Client, apply, file_uri, offset_of, vault};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,8 +1,7 @@
 //! `Lint::update` after a reparse in place gives exactly what a fresh `lint` of a fresh parse
 //! gives, after every edit of a random sequence (on generated notes and on the corpus).
 
-#[path = "common/edits.rs"]
-mod edits;
+use crate::edits;
 use edits::{Op, Rng, Setup, apply};
 use proptest::prelude::*;
 use srls::features::lint::{Lint, lint};

@@ -8,7 +8,7 @@ use srls::text::position::{Encoding, Pos, str_pos_to_offset};
 use srls::text::{Change, Document, StaleVersion};
 use tree_sitter::Point;
 
-#[path = "../fuzz/src/checks.rs"]
+#[path = "../../fuzz/src/checks.rs"]
 #[allow(dead_code)]
 mod checks;
 use checks::{DOC_PIECES as PIECES, same_as_fresh};

@@ -1,0 +1,8 @@
+//! The language server, driven in process over real framing (tokio duplex).
+
+mod client;
+mod counts;
+mod fsrs;
+mod open_note;
+mod requests;
+mod workspace;

@@ -1,0 +1,6 @@
+//! The text layer: positions, documents, deferred edits, tree segments.
+
+mod deferred;
+mod document;
+mod position;
+mod segments;
