@@ -5,6 +5,7 @@
 
 pub mod capabilities;
 pub mod config;
+pub mod framing;
 pub mod from_proto;
 pub mod handlers;
 pub mod indexing;
@@ -19,18 +20,21 @@ use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client sends `exit`.
 pub async fn run_stdio() {
-    let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    serve(tokio::io::stdin(), tokio::io::stdout()).await;
 }
 
-/// Serves LSP over any pair of streams (tests use `tokio::io::duplex`).
+/// Serves LSP over any pair of streams (tests use `tokio::io::duplex`), through the checking
+/// layer of [`framing`] (one bad message never ends the session).
 pub async fn serve<I, O>(input: I, output: O)
 where
-    I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(input, output, socket).serve(service).await;
+    framing::serve_checked(input, output, |server_in, server_out| async move {
+        let (service, socket) = LspService::new(server::Backend::new);
+        Server::new(server_in, server_out, socket)
+            .serve(service)
+            .await;
+    })
+    .await;
 }

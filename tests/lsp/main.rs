@@ -2,6 +2,7 @@
 
 mod client;
 mod counts;
+mod framing;
 mod fsrs;
 mod open_note;
 mod requests;
