@@ -1,21 +1,50 @@
 //! The grade actions offered for a card: one per side and answer, titled as the editor shows
 //! them, each with the edit it makes.
 
-use crate::features::grade::{GradeRequest, Graded, grade};
+use crate::features::grade::{Edit, GradeRequest, Graded, Outcome, grade};
+use crate::features::lint::{Diagnostic, Fix};
 use crate::features::report::one_line;
 use crate::note::Note;
+use crate::plugin::js::number::js_number;
 use crate::plugin::scanner::CardType;
 use crate::plugin::schedule::Response;
+use crate::plugin::schedule::sm2::{self, Sm2Outcome};
+use crate::plugin::settings::Algorithm;
 use crate::plugin::settings::Settings;
+use chrono::{DateTime, NaiveDate, Utc};
 
-/// The answers offered, in the order they are listed.
+/// The answers offered, in the plugin's button order (Reset, its toolbar action, last).
 pub const OFFERED: [Response; 5] = [
-    Response::Easy,
-    Response::Good,
-    Response::Hard,
     Response::Again,
+    Response::Hard,
+    Response::Good,
+    Response::Easy,
     Response::Reset,
 ];
+
+/// The answer an editor pre-selects (`isPreferred`): Good, as Space does in the plugin.
+pub const PREFERRED: Response = Response::Good;
+
+/// The next interval an answer gives, as short as the plugin's buttons: `today` (SM-2 Again),
+/// `44d`, or for FSRS steps the time until due (`10m`, `3h`).
+pub fn interval_label(outcome: &Outcome, now: DateTime<Utc>) -> String {
+    match outcome {
+        Outcome::Sm2(o) if o.interval == 0.0 => "today".into(),
+        Outcome::Sm2(o) => format!("{}d", js_number(o.interval)),
+        Outcome::Fsrs(c) => span_label((c.due - now).num_seconds()),
+    }
+}
+
+/// A duration from now: `10m`, `3h`, `8d` (rounded up).
+pub fn span_label(secs: i64) -> String {
+    if secs < 3600 {
+        format!("{}m", (secs.max(0) + 59) / 60)
+    } else if secs < 86_400 {
+        format!("{}h", (secs + 3599) / 3600)
+    } else {
+        format!("{}d", (secs + 86_399) / 86_400)
+    }
+}
 
 /// One grade action: the side and answer, the title, and the computed grade.
 #[derive(Debug, Clone)]
@@ -26,7 +55,7 @@ pub struct GradeAction {
     pub graded: Graded,
 }
 
-/// The title of an answer (`Grade: Good`, `Reset`).
+/// The title of an answer (`Grade: Good`, `Reset`); [`grade_actions`] adds the interval.
 pub fn response_title(r: Response) -> String {
     match r {
         Response::Easy => "Grade: Easy".into(),
@@ -73,6 +102,10 @@ pub fn grade_actions<'h>(
                 continue;
             };
             let mut title = response_title(response);
+            if response != Response::Reset {
+                let now = request(sibling, response).now;
+                title = format!("{title} · {}", interval_label(&graded.outcome, now));
+            }
             if let Some(label) = side_label(note, card_index, sibling) {
                 title = format!("{title} ({label})");
             }
@@ -85,4 +118,37 @@ pub fn grade_actions<'h>(
         }
     }
     out
+}
+
+/// The quick fix of an `invalid-comment` diagnostic on one schedule group (SM-2 vaults): reset
+/// that side as the plugin's Reset does (due `today`, interval 1, the base ease), touching only
+/// the group's text.
+pub fn reset_broken_group(
+    note: &Note,
+    diagnostic: &Diagnostic,
+    settings: &Settings,
+    today: NaiveDate,
+) -> Option<Fix> {
+    if diagnostic.code != "invalid-comment" || settings.algorithm != Algorithm::Sm2Osr {
+        return None;
+    }
+    let (side, group) = note
+        .cards
+        .iter()
+        .filter_map(|c| c.comment.as_ref().filter(|cm| !cm.loose))
+        .flat_map(|cm| cm.groups.iter().enumerate())
+        .find(|(_, g)| g.start == diagnostic.start && g.end == diagnostic.end)?;
+    let reset = sm2::format_group(&Sm2Outcome {
+        due: today,
+        interval: 1.0,
+        ease: settings.base_ease,
+    });
+    Some(Fix {
+        title: format!("Reset side {} (due today)", side + 1),
+        edits: vec![Edit {
+            start: group.start,
+            end: group.end,
+            text: reset.trim_start_matches('!').to_string(),
+        }],
+    })
 }

@@ -85,7 +85,8 @@ pub fn hint_offset(note: &Note, card: &Card) -> usize {
     note.lines.get(line).end
 }
 
-/// The hints of the cards whose hint offset lies in `from..=to`.
+/// The hints of the cards whose hint offset lies in `from..=to`: one per card (editors such as
+/// Helix draw several hints at one position with no space between them).
 pub fn hints(
     note: &Note,
     from: usize,
@@ -96,66 +97,64 @@ pub fn hints(
 ) -> Vec<Hint> {
     let mut out = Vec::new();
     for card in &note.cards {
-        let off = hint_offset(note, card);
-        if off < from || off > to {
+        let offset = hint_offset(note, card);
+        if offset < from || offset > to {
             continue;
         }
         let dues = sibling_dues(card);
         let n = dues.len();
-        let step = |i: usize| learning_step(&card.schedule[i]);
-        if n == 1 || style == HintStyle::Compact {
-            let label = if n == 1 {
-                let mut l = due_label(&dues[0], today, now);
-                if let Some(s) = step(0) {
-                    l = format!("{l} · {s}");
-                }
-                l
-            } else {
-                let due = dues.iter().filter(|d| d.is_due(today, now)).count();
-                let new = dues.iter().filter(|d| matches!(d, Due::New)).count();
-                match (due, new) {
-                    (0, k) if k == n => "new".into(),
-                    (0, _) => {
-                        // Nothing due: say when the next side is.
-                        let next = dues
-                            .iter()
-                            .filter(|d| matches!(d, Due::Day(_) | Due::Instant(_)))
-                            .min_by_key(|d| d.day_key(today, now).unwrap_or(i64::MAX));
-                        let mut l = next.map_or("new".into(), |d| due_label(d, today, now));
-                        if new > 0 {
-                            l = format!("{l} · {new} new");
-                        }
-                        l
-                    }
-                    (d, 0) => format!("{d}/{n} due"),
-                    (d, k) => format!("{d}/{n} due · {k} new"),
-                }
-            };
-            let tooltip = (n > 1).then(|| {
-                dues.iter()
-                    .enumerate()
-                    .map(|(i, d)| format!("side {}: {}", i + 1, due_label(d, today, now)))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-            out.push(Hint {
-                offset: off,
-                label,
-                tooltip,
-            });
-        } else {
-            for (i, d) in dues.iter().enumerate() {
-                let mut label = format!("{}: {}", i + 1, due_label(d, today, now));
-                if let Some(s) = step(i) {
-                    label = format!("{label} · {s}");
-                }
-                out.push(Hint {
-                    offset: off,
-                    label,
-                    tooltip: Some(format!("side {} of {n}", i + 1)),
-                });
+        let side = |i: usize| {
+            let mut l = due_label(&dues[i], today, now);
+            if let Some(s) = learning_step(&card.schedule[i]) {
+                l = format!("{l} · {s}");
             }
-        }
+            l
+        };
+        let label = if n == 1 {
+            side(0)
+        } else if style == HintStyle::Compact {
+            compact_label(&dues, today, now)
+        } else {
+            (0..n)
+                .map(|i| format!("{}: {}", i + 1, side(i)))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        let tooltip = (n > 1).then(|| {
+            (0..n)
+                .map(|i| format!("side {}: {}", i + 1, side(i)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        out.push(Hint {
+            offset,
+            label,
+            tooltip,
+        });
     }
     out
+}
+
+/// A card with several sides in one word: `2/3 due`, `2/3 due · 1 new`, `new`, or when nothing
+/// is due the next side's label.
+fn compact_label(dues: &[Due], today: NaiveDate, now: DateTime<Utc>) -> String {
+    let n = dues.len();
+    let due = dues.iter().filter(|d| d.is_due(today, now)).count();
+    let new = dues.iter().filter(|d| matches!(d, Due::New)).count();
+    match (due, new) {
+        (0, k) if k == n => "new".into(),
+        (0, _) => {
+            let next = dues
+                .iter()
+                .filter(|d| matches!(d, Due::Day(_) | Due::Instant(_)))
+                .min_by_key(|d| d.day_key(today, now).unwrap_or(i64::MAX));
+            let mut l = next.map_or("new".into(), |d| due_label(d, today, now));
+            if new > 0 {
+                l = format!("{l} · {new} new");
+            }
+            l
+        }
+        (d, 0) => format!("{d}/{n} due"),
+        (d, k) => format!("{d}/{n} due · {k} new"),
+    }
 }

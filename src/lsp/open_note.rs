@@ -171,16 +171,17 @@ impl OpenNote {
         (core, rendered.as_deref().unwrap_or_default())
     }
 
-    /// The core diagnostics that carry quick fixes, from the kept lint when there is one.
-    pub fn fixable_diagnostics(&self) -> Vec<lint::Diagnostic> {
+    /// The core diagnostics overlapping `start..=end`, from the kept lint when there is one.
+    pub fn diagnostics_at(&self, start: usize, end: usize) -> Vec<lint::Diagnostic> {
+        let near = |d: &lint::Diagnostic| d.end >= start && d.start <= end;
         match &self.lint {
-            Some(l) => l.iter().filter(|x| !x.fixes.is_empty()).cloned().collect(),
-            None => lint::lint(
-                &self.text,
-                &self.note,
-                &self.vault.settings,
-                &self.vault.engine,
-            ),
+            Some(l) => l.iter().filter(|d| near(d)).cloned().collect(),
+            None => {
+                let (settings, engine) = (&self.vault.settings, &self.vault.engine);
+                let mut all = lint::lint(&self.text, &self.note, settings, engine);
+                all.retain(near);
+                all
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! the card under the cursor) and `codeAction/resolve` (the grade edit, computed when applied so
 //! "today" is the day it is applied, refused when the note changed since it was offered).
 
-use crate::features::actions::grade_actions;
+use crate::features::actions::{PREFERRED, grade_actions, reset_broken_group};
 use crate::features::grade;
 use crate::lsp::capabilities::GRADE_KIND;
 use crate::lsp::open_note::OpenNote;
@@ -47,15 +47,18 @@ fn quick_fixes(
     start: usize,
     end: usize,
 ) -> Vec<CodeActionOrCommand> {
+    let today = state.clock().today;
+    let settings = &open.vault().settings;
     let mut out = Vec::new();
-    for d in open.fixable_diagnostics() {
-        if d.end < start || d.start > end {
-            continue;
-        }
+    let mut reset_groups = std::collections::HashSet::new();
+    for d in open.diagnostics_at(start, end) {
         let Some(severity) = state.config.severity_of(d.code, d.severity) else {
             continue;
         };
-        for fix in &d.fixes {
+        // One reset per group, however many problems the group has.
+        let reset = reset_broken_group(open.note(), &d, settings, today)
+            .filter(|_| reset_groups.insert((d.start, d.end)));
+        for fix in d.fixes.iter().chain(&reset) {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -92,6 +95,7 @@ fn grade_offers(state: &State, open: &OpenNote, uri: &Uri, at: usize) -> Vec<Cod
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(CodeActionKind::new(GRADE_KIND)),
+                is_preferred: (a.response == PREFERRED && a.sibling == 0).then_some(true),
                 edit: (!state.caps.resolve).then(|| edit(state, open, uri, &a.graded.edits)),
                 data: Some(data),
                 ..Default::default()

@@ -275,7 +275,7 @@ local function run()
     local titles, action = {}, nil
     for _, a in ipairs(actions) do
       titles[#titles + 1] = a.title
-      if a.title == title then
+      if vim.startswith(a.title, title .. ' ·') then
         action = a
       end
     end
@@ -318,7 +318,7 @@ local function run()
     vim.api.nvim_win_set_cursor(0, { lines.question + 1, 0 })
     vim.lsp.buf.code_action({
       filter = function(a)
-        return a.title == 'Grade: Good'
+        return vim.startswith(a.title, 'Grade: Good ·')
       end,
       apply = true,
     })
