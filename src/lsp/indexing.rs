@@ -89,6 +89,10 @@ fn index_files(
 ) -> (usize, Vec<String>) {
     let files = workspace_notes(roots);
     let total = files.len();
+    // A re-index replaces the index: notes gone since the last one (a folder renamed without
+    // an event per file) leave it.
+    let found: std::collections::HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+    lock(state).index.retain_disk(|p| found.contains(p));
     let mut logs = Vec::new();
     for (i, f) in files.iter().enumerate() {
         if i % 200 == 0 {
@@ -116,10 +120,23 @@ fn index_files(
     (total, logs)
 }
 
-/// Re-reads one file into the index (removes it when it is gone).
+/// Re-reads one file into the index (removes it when it is gone). A folder is rescanned: its
+/// notes re-read, the ones gone from under it removed.
 pub fn reindex_file(state: &mut State, path: &Path) {
     if !path.exists() {
-        state.index.remove_disk(path);
+        state.index.remove_under(path);
+        return;
+    }
+    if path.is_dir() {
+        let vault = state.vault_for(Some(&path.join("x.md")));
+        let notes = vault_notes(path, &vault.settings);
+        let found: std::collections::HashSet<&Path> = notes.iter().map(PathBuf::as_path).collect();
+        state
+            .index
+            .retain_disk(|p| !p.starts_with(path) || found.contains(p));
+        for n in &notes {
+            reindex_file(state, n);
+        }
         return;
     }
     let Ok(text) = std::fs::read_to_string(path) else {

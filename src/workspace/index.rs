@@ -54,11 +54,21 @@ pub struct Index {
 }
 
 impl Index {
+    /// Sets a note as read from disk.
     pub fn set_disk(&mut self, n: IndexedNote) {
         self.disk.insert(n.path.clone(), n);
     }
     pub fn remove_disk(&mut self, p: &Path) {
         self.disk.remove(p);
+    }
+    /// Forgets every note on disk under a folder (renamed or deleted as a whole).
+    pub fn remove_under(&mut self, dir: &Path) {
+        self.disk.retain(|p, _| !p.starts_with(dir));
+    }
+    /// Keeps only the notes on disk that `keep` accepts (a full re-index drops what it did not
+    /// find).
+    pub fn retain_disk(&mut self, mut keep: impl FnMut(&Path) -> bool) {
+        self.disk.retain(|p, _| keep(p));
     }
     pub fn set_open(&mut self, n: IndexedNote) {
         self.open.insert(n.path.clone(), n);

@@ -22,6 +22,8 @@ pub struct Client {
     next_id: i64,
     /// What to answer to `workspace/configuration` (one item).
     pub configuration: Arc<Mutex<Value>>,
+    /// When set, `window/showDocument` requests are never answered (a slow or stuck editor).
+    pub hold_show_document: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Client {
@@ -39,6 +41,8 @@ impl Client {
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let notify = Arc::new(Notify::new());
         let configuration = Arc::new(Mutex::new(Value::Null));
+        let hold_show_document = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let hold = hold_show_document.clone();
         let tx2 = tx.clone();
         // Writer.
         tokio::spawn(async move {
@@ -87,8 +91,13 @@ impl Client {
                         "window/showDocument" => json!({"success": true}),
                         _ => Value::Null,
                     };
-                    let _ = tx2
-                        .send(json!({"jsonrpc": "2.0", "id": v["id"].clone(), "result": result}));
+                    let held = v["method"] == "window/showDocument"
+                        && hold.load(std::sync::atomic::Ordering::SeqCst);
+                    if !held {
+                        let _ = tx2.send(
+                            json!({"jsonrpc": "2.0", "id": v["id"].clone(), "result": result}),
+                        );
+                    }
                     ib.lock().unwrap().server_requests.push(v);
                 } else if v.get("method").is_some() {
                     ib.lock().unwrap().notifications.push_back(v);
@@ -104,6 +113,7 @@ impl Client {
             notify,
             next_id: 1,
             configuration,
+            hold_show_document,
         }
     }
 

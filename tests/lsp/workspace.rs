@@ -292,3 +292,104 @@ fn due_json_agrees_with_the_corpus() {
     assert_eq!(got, want);
     assert_eq!(v["total"], json!({"due": due_sides, "new": new_sides}));
 }
+
+#[tokio::test]
+async fn no_ghost_notes_after_folder_events_or_a_reindex() {
+    let dir = setup();
+    let root = file_uri(dir.path());
+    let mut c = Client::start();
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&root),
+    )
+    .await;
+    wait_index(&c).await;
+    assert_eq!(summary(&mut c).await["total"], json!({"due": 3, "new": 1}));
+
+    // A folder renamed: one event for the old folder (deleted), one for the new (created).
+    let (old, new) = (dir.path().join("A/sub"), dir.path().join("A/moved"));
+    std::fs::rename(&old, &new).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&old), "type": 3}, {"uri": file_uri(&new), "type": 1}]}),
+    );
+    let n = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "srls.nextDue", "arguments": []}),
+        )
+        .await;
+    assert!(
+        n["uri"].as_str().unwrap().ends_with("A/moved/bio.md"),
+        "{n}"
+    );
+    assert_eq!(summary(&mut c).await["total"], json!({"due": 3, "new": 1}));
+
+    // A file removed without any event: nextDue does not open it, and it leaves the counts.
+    std::fs::remove_file(new.join("bio.md")).unwrap();
+    let n = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "srls.nextDue", "arguments": []}),
+        )
+        .await;
+    assert_eq!(n["question"], "Paris", "{n}");
+    assert_eq!(summary(&mut c).await["total"], json!({"due": 2, "new": 1}));
+
+    // A folder deleted without an event, then a re-index (a data.json change): it is gone.
+    std::fs::remove_dir_all(dir.path().join("B")).unwrap();
+    let data = dir
+        .path()
+        .join("A/.obsidian/plugins/obsidian-spaced-repetition/data.json");
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    std::fs::write(&data, "{}").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&data), "type": 1}]}),
+    );
+    wait_index(&c).await;
+    let s = summary(&mut c).await;
+    assert_eq!(s["total"], json!({"due": 1, "new": 1}), "{s}");
+    let w = c
+        .request("workspace/symbol", json!({"query": "hola"}))
+        .await;
+    assert_eq!(w, json!([]));
+}
+
+#[tokio::test]
+async fn unanswered_show_document_requests_block_nothing() {
+    let dir = setup();
+    let root = file_uri(dir.path());
+    let mut c = Client::start();
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&root),
+    )
+    .await;
+    wait_index(&c).await;
+    c.hold_show_document
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..6 {
+        let n = c
+            .request(
+                "workspace/executeCommand",
+                json!({"command": "srls.nextDue", "arguments": []}),
+            )
+            .await;
+        assert_eq!(n["question"], "Cell");
+    }
+    let geo = file_uri(&dir.path().join("A/geo.md"));
+    c.open(&geo, A1, 1);
+    let id = c.request_start(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": geo}, "position": {"line": 2, "character": 0}}),
+    );
+    let h = tokio::time::timeout(std::time::Duration::from_secs(5), c.response(id))
+        .await
+        .expect("a hover while six showDocument requests wait");
+    assert!(h["result"]["contents"]["value"].is_string(), "{h}");
+}

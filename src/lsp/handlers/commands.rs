@@ -26,7 +26,7 @@ pub async fn execute(
         DUE_SUMMARY => Ok(Some(due_summary(&lock(state)))),
         NEXT_DUE => {
             let deck = deck_argument(&params.arguments);
-            let (result, show) = next_due(&lock(state), deck.as_deref());
+            let (result, show) = next_due(&mut lock(state), deck.as_deref());
             if let Some(show) = show {
                 // Sent from its own task: the client's answer can take a while (a file to open,
                 // a user to ask), and no other request may wait for it.
@@ -64,8 +64,23 @@ fn due_summary(state: &State) -> Value {
 }
 
 /// The answer of `srls.nextDue`, and the document to show when the client can.
-fn next_due(state: &State, deck: Option<&str>) -> (Value, Option<ShowDocumentParams>) {
+fn is_open(state: &State, path: &std::path::Path) -> bool {
+    state.notes.values().any(|n| n.path() == Some(path))
+}
+
+/// A note whose file is gone without an event is dropped from the index, never opened.
+fn next_due(state: &mut State, deck: Option<&str>) -> (Value, Option<ShowDocumentParams>) {
     let clock = state.clock();
+    loop {
+        let gone = match state.index.next_due(clock.today, clock.now, deck) {
+            None => return (Value::Null, None),
+            Some((note, _)) if !note.path.exists() && !is_open(state, &note.path) => {
+                note.path.clone()
+            }
+            Some(_) => break,
+        };
+        state.index.remove_disk(&gone);
+    }
     let Some((note, card)) = state.index.next_due(clock.today, clock.now, deck) else {
         return (Value::Null, None);
     };

@@ -79,7 +79,8 @@ pub async fn did_change_watched_files(
         }
         let mut s = lock(state);
         if ev.typ == FileChangeType::DELETED {
-            s.index.remove_disk(&p);
+            // A note, or a folder deleted or renamed as a whole.
+            s.index.remove_under(&p);
         } else if !s.notes.contains_key(&ev.uri) {
             reindex_file(&mut s, &p);
         }
