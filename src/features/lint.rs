@@ -4,7 +4,9 @@
 //! what to change, a byte range, and (where the fix is certain) quick fixes as plain edits.
 
 pub mod rendered;
+pub mod settings;
 pub use rendered::{RenderedBlock, rendered_as_code};
+pub use settings::settings_diagnostics;
 
 use crate::features::grade::Edit;
 use crate::note::incremental::{ReparseWindow, Reparsed};

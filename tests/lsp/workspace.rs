@@ -393,3 +393,58 @@ async fn unanswered_show_document_requests_block_nothing() {
         .expect("a hover while six showDocument requests wait");
     assert!(h["result"]["contents"]["value"].is_string(), "{h}");
 }
+
+#[tokio::test]
+async fn settings_that_break_while_running_are_reported() {
+    let dir = setup();
+    let root = file_uri(dir.path());
+    let mut c = Client::start();
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&root),
+    )
+    .await;
+    wait_index(&c).await;
+    let geo = file_uri(&dir.path().join("A/geo.md"));
+    c.open(&geo, A1, 1);
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == geo.as_str()
+    })
+    .await;
+    let data = dir
+        .path()
+        .join("A/.obsidian/plugins/obsidian-spaced-repetition/data.json");
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    std::fs::write(&data, "{\"settings\": {\"flashcardTags\": [").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&data), "type": 2}]}),
+    );
+    let m = c
+        .wait_for("window/showMessage", |m| {
+            m["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("data.json"))
+        })
+        .await;
+    assert!(m["message"].as_str().unwrap().contains("malformed"), "{m}");
+    let d = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == geo.as_str()
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "settings"))
+        })
+        .await;
+    let s = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "settings")
+        .unwrap()
+        .clone();
+    assert_eq!(s["range"]["start"], json!({"line": 0, "character": 0}));
+    assert!(s["message"].as_str().unwrap().contains("data.json"), "{s}");
+}

@@ -1,5 +1,6 @@
 //! Diagnostics of an open note in protocol form, pushed (see `publish`) or pulled.
 
+use crate::features::lint::settings_diagnostics;
 use crate::lsp::config::Config;
 use crate::lsp::open_note::OpenNote;
 use crate::lsp::state::State;
@@ -11,8 +12,12 @@ pub fn for_note(note: &mut OpenNote, config: &Config) -> Vec<Diagnostic> {
     if !config.diagnostics_enabled {
         return vec![];
     }
+    let from_settings = settings_diagnostics(&note.vault().warnings);
     let (core, rendered) = note.diagnostics();
-    let all: Vec<_> = core.iter().chain(rendered).cloned().collect();
+    let all: Vec<_> = from_settings
+        .into_iter()
+        .chain(core.iter().chain(rendered).cloned())
+        .collect();
     all.iter()
         .filter_map(|d| {
             let severity = config.severity_of(d.code, d.severity)?;

@@ -86,12 +86,20 @@ pub async fn did_change_watched_files(
         }
     }
     if settings_changed {
-        // The client's configuration did not change, so there is nothing to pull.
-        let uris = {
+        // The client's configuration did not change, so there is nothing to pull. The vaults
+        // are read again, and what is wrong with their settings now is said (as at start-up).
+        let (uris, warnings) = {
             let mut s = lock(state);
             s.vaults.clear();
-            s.reparse_open()
+            let uris = s.reparse_open();
+            let warnings: Vec<String> = s
+                .notes
+                .values()
+                .flat_map(|n| n.vault().warnings.clone())
+                .collect();
+            (uris, warnings)
         };
+        publish::show_warnings(state, client, warnings).await;
         for u in uris {
             publish::schedule_diagnostics(state, client, u);
         }
