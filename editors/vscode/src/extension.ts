@@ -17,11 +17,10 @@ import {
 } from 'vscode-languageclient/node';
 import { notFoundMessage, resolveServerPath } from './serverPath';
 import { answerConfiguration, isServerSection, SECTION, ServerSettings, toServerSettings } from './settings';
-import { deckPicks, DueSummary, parseDueSummary, parseNextDue, statusText } from './summary';
+import { deckPicks, DueSummary, nextRefreshDelay, parseDueSummary, parseNextDue, statusText } from './summary';
 
 /** Server commands that this extension registers itself, to add UI around their results. */
 const WRAPPED_COMMANDS: ReadonlySet<string> = new Set(['srls.nextDue', 'srls.dueSummary']);
-const STATUS_REFRESH_MS = 5 * 60 * 1000;
 const EDIT_DEBOUNCE_MS = 2000;
 
 let client: LanguageClient | undefined;
@@ -180,7 +179,7 @@ function scheduleRefresh(delay: number): void {
   refreshTimer = undefined;
   if (!active) return;
   refreshTimer = setTimeout(() => {
-    void refreshStatus().finally(() => scheduleRefresh(STATUS_REFRESH_MS));
+    void refreshStatus().then((summary) => scheduleRefresh(nextRefreshDelay(summary)));
   }, delay);
 }
 

@@ -11,6 +11,8 @@ export interface DeckCount {
 
 export interface DueSummary {
   today: string;
+  /** False while the server is still indexing the workspace (the counts will grow). */
+  ready: boolean;
   total: { due: number; new: number };
   decks: DeckCount[];
 }
@@ -45,7 +47,8 @@ export function parseDueSummary(v: unknown): DueSummary | undefined {
     if (!isObject(d) || typeof d.deck !== 'string' || !isCount(d.due) || !isCount(d.new)) return undefined;
     decks.push({ deck: d.deck, due: d.due, new: d.new });
   }
-  return { today: v.today, total: { due: v.total.due, new: v.total.new }, decks };
+  const ready = v.ready !== false;
+  return { today: v.today, ready, total: { due: v.total.due, new: v.total.new }, decks };
 }
 
 function isPosition(v: unknown): v is LspPosition {
@@ -66,6 +69,17 @@ export function parseNextDue(v: unknown): NextDue | null | undefined {
   };
 }
 
+/** How often the status bar is refreshed when nothing else prompts it. */
+export const STATUS_REFRESH_MS = 5 * 60 * 1000;
+/** While the server indexes, the status bar asks again this often, so it shows the whole
+ * vault's counts as soon as indexing ends instead of minutes later. */
+export const INDEXING_REFRESH_MS = 1000;
+
+/** When to refresh the status bar next, given the last summary. */
+export function nextRefreshDelay(s: DueSummary | undefined): number {
+  return s !== undefined && !s.ready ? INDEXING_REFRESH_MS : STATUS_REFRESH_MS;
+}
+
 /** Status-bar text and tooltip for a summary (text uses a codicon). */
 export function statusText(s: DueSummary | undefined): { text: string; tooltip: string } {
   if (s === undefined) return { text: '$(mortar-board) srls', tooltip: 'srls: due cards not known yet' };
@@ -73,7 +87,8 @@ export function statusText(s: DueSummary | undefined): { text: string; tooltip: 
     s.total.new > 0
       ? `$(mortar-board) ${s.total.due} due · ${s.total.new} new`
       : `$(mortar-board) ${s.total.due} due`;
-  const lines = [`srls — ${s.today}: ${s.total.due} due, ${s.total.new} new`];
+  const indexing = s.ready ? '' : ' (indexing…)';
+  const lines = [`srls — ${s.today}: ${s.total.due} due, ${s.total.new} new${indexing}`];
   for (const d of sortDecks(s.decks)) lines.push(`${d.deck}: ${d.due} due, ${d.new} new`);
   lines.push('', 'Click to open the next due card.');
   return { text, tooltip: lines.join('\n') };

@@ -1,9 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { deckPicks, parseDueSummary, parseNextDue, statusText } from '../src/summary';
+import {
+  INDEXING_REFRESH_MS,
+  STATUS_REFRESH_MS,
+  deckPicks,
+  nextRefreshDelay,
+  parseDueSummary,
+  parseNextDue,
+  statusText,
+} from '../src/summary';
 
 const SUMMARY = {
   today: '2025-01-03',
+  ready: true,
   total: { due: 5, new: 2 },
   decks: [
     { deck: '#flashcards/b', due: 1, new: 2 },
@@ -20,6 +29,17 @@ describe('dueSummary', () => {
     assert.equal(parseDueSummary({ ...SUMMARY, decks: [{ deck: 'x', due: '1', new: 0 }] }), undefined);
   });
 
+  it('asks again every second while the server indexes, then every few minutes', () => {
+    const indexing = parseDueSummary({ ...SUMMARY, ready: false });
+    assert.equal(nextRefreshDelay(indexing), INDEXING_REFRESH_MS);
+    assert.ok(statusText(indexing).tooltip.startsWith('srls — 2025-01-03: 5 due, 2 new (indexing…)'));
+    assert.equal(nextRefreshDelay(parseDueSummary(SUMMARY)), STATUS_REFRESH_MS);
+    assert.equal(nextRefreshDelay(undefined), STATUS_REFRESH_MS);
+    const older: Record<string, unknown> = { ...SUMMARY };
+    delete older.ready;
+    assert.equal(parseDueSummary(older)?.ready, true);
+  });
+
   it('shows due and new in the status bar, decks in the tooltip with most due first', () => {
     const { text, tooltip } = statusText(parseDueSummary(SUMMARY));
     assert.equal(text, '$(mortar-board) 5 due · 2 new');
@@ -31,7 +51,7 @@ describe('dueSummary', () => {
   });
 
   it('leaves out new when there is none', () => {
-    assert.equal(statusText({ today: 'x', total: { due: 0, new: 0 }, decks: [] }).text, '$(mortar-board) 0 due');
+    assert.equal(statusText({ today: 'x', ready: true, total: { due: 0, new: 0 }, decks: [] }).text, '$(mortar-board) 0 due');
     assert.equal(statusText(undefined).text, '$(mortar-board) srls');
   });
 
