@@ -5,7 +5,8 @@ use crate::features::due::{Counts, Due, add_to_histogram, in_deck, sibling_dues}
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::HashMap;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One card, as much as vault-wide features need.
@@ -45,36 +46,130 @@ impl IndexedNote {
     }
 }
 
+/// The due moments of a vault's scheduled sides, by value: what the due-date histogram is made
+/// of, kept as notes come and go so a request converts it (one entry per distinct day or
+/// instant) instead of walking every note.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct DueTable {
+    days: BTreeMap<NaiveDate, u32>,
+    instants: BTreeMap<DateTime<Utc>, u32>,
+}
+
+/// Counts a key in (`add`) or out of a multiset.
+fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
+    match map.entry(key) {
+        Entry::Vacant(e) if add => {
+            e.insert(1);
+        }
+        Entry::Vacant(_) => {}
+        Entry::Occupied(mut e) if add => *e.get_mut() += 1,
+        Entry::Occupied(mut e) => {
+            *e.get_mut() -= 1;
+            if *e.get() == 0 {
+                e.remove();
+            }
+        }
+    }
+}
+
+impl DueTable {
+    /// Adds (`add`) or removes a note's scheduled sides.
+    fn apply(&mut self, note: &IndexedNote, add: bool) {
+        for d in note.cards.iter().flat_map(|c| &c.dues) {
+            match d {
+                Due::Day(day) => bump(&mut self.days, *day, add),
+                Due::Instant(t) => bump(&mut self.instants, *t, add),
+                Due::New | Due::Invalid => {}
+            }
+        }
+    }
+
+    /// The histogram as of `today` / `now` (the same keys as [`add_to_histogram`]).
+    fn histogram(&self, today: NaiveDate, now: DateTime<Utc>) -> Histogram {
+        let mut h = Histogram::new();
+        let days = self.days.iter().map(|(d, n)| (Due::Day(*d), *n));
+        let instants = self.instants.iter().map(|(t, n)| (Due::Instant(*t), *n));
+        for (due, n) in days.chain(instants) {
+            if let Some(k) = due.day_key(today, now) {
+                *h.entry(k).or_insert(0) += n;
+            }
+        }
+        h
+    }
+}
+
 /// The index: files on disk, with open documents laid over them.
 #[derive(Debug, Default)]
 pub struct Index {
     disk: HashMap<PathBuf, IndexedNote>,
     open: HashMap<PathBuf, IndexedNote>,
+    /// The due table of each vault root, over the visible notes (open ones win). Invalidated
+    /// by nothing: every change of `disk` or `open` goes through [`Index::replace`], which
+    /// takes the old visible note out and puts the new one in.
+    due: HashMap<Option<PathBuf>, DueTable>,
     pub ready: bool,
 }
 
 impl Index {
+    /// The note the index shows for a path: the open one, else the one on disk.
+    fn visible(&self, p: &Path) -> Option<&IndexedNote> {
+        self.open.get(p).or_else(|| self.disk.get(p))
+    }
+
+    /// Applies a change to one path, keeping the due tables equal to the visible notes.
+    fn replace(&mut self, p: &Path, change: impl FnOnce(&mut Index)) {
+        if let Some(old) = self.visible(p).cloned() {
+            self.due
+                .entry(old.vault_root.clone())
+                .or_default()
+                .apply(&old, false);
+        }
+        change(self);
+        if let Some(new) = self.visible(p).cloned() {
+            self.due
+                .entry(new.vault_root.clone())
+                .or_default()
+                .apply(&new, true);
+        }
+    }
+
     /// Sets a note as read from disk.
     pub fn set_disk(&mut self, n: IndexedNote) {
-        self.disk.insert(n.path.clone(), n);
+        let p = n.path.clone();
+        self.replace(&p, |ix| {
+            ix.disk.insert(p.clone(), n);
+        });
     }
+    /// Forgets a note on disk.
     pub fn remove_disk(&mut self, p: &Path) {
-        self.disk.remove(p);
+        self.replace(p, |ix| {
+            ix.disk.remove(p);
+        });
     }
     /// Forgets every note on disk under a folder (renamed or deleted as a whole).
     pub fn remove_under(&mut self, dir: &Path) {
-        self.disk.retain(|p, _| !p.starts_with(dir));
+        self.retain_disk(|p| !p.starts_with(dir));
     }
     /// Keeps only the notes on disk that `keep` accepts (a full re-index drops what it did not
     /// find).
     pub fn retain_disk(&mut self, mut keep: impl FnMut(&Path) -> bool) {
-        self.disk.retain(|p, _| keep(p));
+        let gone: Vec<PathBuf> = self.disk.keys().filter(|p| !keep(p)).cloned().collect();
+        for p in gone {
+            self.remove_disk(&p);
+        }
     }
+    /// Sets an open note (it wins over the file).
     pub fn set_open(&mut self, n: IndexedNote) {
-        self.open.insert(n.path.clone(), n);
+        let p = n.path.clone();
+        self.replace(&p, |ix| {
+            ix.open.insert(p.clone(), n);
+        });
     }
+    /// A note closed in the editor: the file shows again.
     pub fn close(&mut self, p: &Path) {
-        self.open.remove(p);
+        self.replace(p, |ix| {
+            ix.open.remove(p);
+        });
     }
     pub fn len(&self) -> usize {
         self.notes().count()
@@ -92,8 +187,23 @@ impl Index {
         )
     }
 
-    /// Due-date histogram of one vault (all notes whose vault root is `root`).
+    /// Due-date histogram of one vault (all notes whose vault root is `root`), from its due
+    /// table: one step per distinct due day or instant, not per note.
     pub fn histogram(
+        &self,
+        root: Option<&Path>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Histogram {
+        let key = root.map(Path::to_path_buf);
+        self.due
+            .get(&key)
+            .map(|t| t.histogram(today, now))
+            .unwrap_or_default()
+    }
+
+    /// The histogram walked from every note (what [`Index::histogram`] must equal).
+    pub fn histogram_walked(
         &self,
         root: Option<&Path>,
         today: NaiveDate,
@@ -169,5 +279,62 @@ impl Index {
             }
         }
         best.map(|(_, n, c)| (n, c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn note(path: u8, root: u8, dues: &[(u8, u8)]) -> IndexedNote {
+        let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let t0 = base.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        IndexedNote {
+            path: PathBuf::from(format!("/v{}/d{}/n{path}.md", root % 2, path % 3)),
+            vault_root: Some(PathBuf::from(format!("/v{}", root % 2))),
+            cards: vec![IndexedCard {
+                line: 0,
+                question: "q".into(),
+                decks: vec!["#flashcards".into()],
+                dues: dues
+                    .iter()
+                    .map(|&(kind, v)| match kind % 4 {
+                        0 => Due::New,
+                        1 => Due::Invalid,
+                        2 => Due::Day(base + chrono::Days::new(v as u64 % 20)),
+                        _ => Due::Instant(t0 + chrono::Duration::hours(v as i64 * 7)),
+                    })
+                    .collect(),
+            }],
+        }
+    }
+
+    proptest! {
+        /// The incrementally kept histogram equals one walked from every visible note, after
+        /// any sequence of index changes (a note moving between vaults included).
+        #[test]
+        fn kept_histogram_equals_the_walked_one(
+            ops in prop::collection::vec((0u8..6, 0u8..8, 0u8..2, prop::collection::vec((0u8..4, 0u8..50), 0..4)), 0..60),
+            day in 0u64..30,
+        ) {
+            let mut ix = Index::default();
+            for (op, path, root, dues) in &ops {
+                let n = note(*path, *root, dues);
+                match op {
+                    0 | 1 => ix.set_disk(n),
+                    2 => ix.set_open(n),
+                    3 => ix.close(&n.path),
+                    4 => ix.remove_disk(&n.path),
+                    _ => ix.remove_under(n.path.parent().unwrap()),
+                }
+            }
+            let today = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(day);
+            let now = today.and_hms_opt(9, 30, 0).unwrap().and_utc();
+            for r in ["/v0", "/v1"] {
+                let root = Some(Path::new(r));
+                prop_assert_eq!(ix.histogram(root, today, now), ix.histogram_walked(root, today, now));
+            }
+        }
     }
 }
