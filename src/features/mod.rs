@@ -6,3 +6,4 @@ pub mod hints;
 pub mod hover;
 pub mod lint;
 pub mod report;
+pub mod review;
