@@ -139,8 +139,16 @@ pub fn run(a: &GradeArgs) -> i32 {
 }
 
 /// Writes a temporary file beside `path` with its permissions, then renames it over `path`.
+/// A symlink is kept: the file it points to is rewritten.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
