@@ -227,3 +227,6 @@ fn run_terminal(app: &mut App) -> std::io::Result<()> {
     terminal.show_cursor()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

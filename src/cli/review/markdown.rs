@@ -64,7 +64,10 @@ fn block_line(raw: &str, width: u16) -> Line<'static> {
         spans.extend(inline(rest, Style::default()));
         return Line::from(spans);
     }
-    let mut spans = vec![Span::raw(pad)];
+    let mut spans = Vec::new();
+    if !pad.is_empty() {
+        spans.push(Span::raw(pad));
+    }
     spans.extend(inline(t, Style::default()));
     Line::from(spans)
 }

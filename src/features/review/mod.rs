@@ -43,3 +43,6 @@ pub use session::{
     AnswerEffect, Button, Counts, DeckRow, Item, ItemId, Mode, NoteEdit, Options, ReviewError,
     ReviewNote, Scope, Session, single_note_settings,
 };
+
+#[cfg(test)]
+mod tests;

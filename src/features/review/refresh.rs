@@ -93,7 +93,7 @@ impl Session {
             let found = old
                 .cards
                 .get(e.card)
-                .and_then(|c| find_card(new, c, e.card))
+                .and_then(|c| find_card(new, c, e.card, old.cards.len()))
                 .filter(|&j| e.sibling < new.cards[j].siblings());
             match found {
                 Some(j) if j == e.card => {}
@@ -109,8 +109,9 @@ impl Session {
 }
 
 /// The card of `new` that is `card` (same kind and sides), preferring index `hint`, else the
-/// one whose first line is nearest.
-fn find_card(new: &Note, card: &Card, hint: usize) -> Option<usize> {
+/// one whose first line is nearest; failing that, when the note has as many cards as before
+/// (`old_count`), the card of the same kind at `hint` (its text was edited).
+fn find_card(new: &Note, card: &Card, hint: usize, old_count: usize) -> Option<usize> {
     // Sides are compared trimmed: moving a comment off the card's line changes trailing space.
     let trimmed = |c: &Card| -> Vec<(String, String)> {
         c.sides
@@ -129,4 +130,8 @@ fn find_card(new: &Note, card: &Card, hint: usize) -> Option<usize> {
         .filter(|(_, c)| same(c))
         .min_by_key(|(_, c)| c.first_line.abs_diff(card.first_line))
         .map(|(j, _)| j)
+        .or_else(|| {
+            let c = new.cards.get(hint)?;
+            (new.cards.len() == old_count && c.kind == card.kind).then_some(hint)
+        })
 }
