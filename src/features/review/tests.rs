@@ -320,3 +320,10 @@ fn random_orders_follow_the_seed() {
     assert_ne!(order(1), order(2));
     assert_eq!(order(3).len(), 12);
 }
+
+#[test]
+fn a_session_can_move_to_another_thread() {
+    // The server keeps sessions behind a lock and hands them to worker threads.
+    fn send<T: Send>() {}
+    send::<Session>();
+}
