@@ -286,7 +286,6 @@ impl Session {
     /// Starts a session: builds the deck trees from the notes in the order given, picks the
     /// deck (`NoSuchDeck` lists the decks there are) and the first card.
     pub fn start(notes: Vec<ReviewNote>, o: Options) -> Result<Session, ReviewError> {
-        let engine = ClozeEngine::new(&o.settings.cloze_patterns);
         let notes: Vec<Slot> = notes
             .into_iter()
             .map(|n| Slot {
@@ -298,54 +297,35 @@ impl Session {
                 headings: OnceCell::new(),
             })
             .collect();
-        let (entries, mut full) = build_tree(&notes);
-        if !o.scope.single_note {
-            full.sort();
-        }
-        let states: Vec<State> = entries
-            .iter()
-            .map(|e| state_of(entry_group(&notes, e), o.today, o.now))
-            .collect();
-        let review = full.filtered(|c| states[c] != State::NotDue);
-        let queue = match o.mode {
-            Mode::Review => review.clone(),
-            Mode::Cram => full.clone(),
-        };
-        let rows = deck_rows(&full, &queue);
+        let t = Trees::build(&notes, &o);
         let start_deck = match o.scope.deck.as_deref().map(deck_path) {
             None => 0,
-            Some(p) => queue.find(&p).ok_or_else(|| ReviewError::NoSuchDeck {
+            Some(p) => t.queue.find(&p).ok_or_else(|| ReviewError::NoSuchDeck {
                 deck: p.clone(),
-                decks: rows.iter().skip(1).map(|r| r.deck.clone()).collect(),
+                decks: t.rows.iter().skip(1).map(|r| r.deck.clone()).collect(),
             })?,
         };
-        let decks: Vec<usize> = queue
+        let decks: Vec<usize> = t
+            .queue
             .preorder(start_deck)
             .into_iter()
-            .filter(|&d| queue.decks[d].own_count() > 0)
+            .filter(|&d| t.queue.decks[d].own_count() > 0)
             .collect();
         let iter = DeckIter::new(
             CardOrder::from_setting(&o.settings.flashcard_card_order),
             DeckOrder::from_setting(&o.settings.flashcard_deck_order),
             decks,
         );
-        // A deck named twice on a tag line holds the card twice (only the status bar shows it).
-        let repeats: usize = entries
-            .iter()
-            .zip(&states)
-            .filter(|(_, s)| **s != State::NotDue)
-            .map(|(e, _)| notes[e.note].note.cards[e.card].repeated_decks.len())
-            .sum();
         let mut s = Session {
-            engine,
+            engine: ClozeEngine::new(&o.settings.cloze_patterns),
             mode: o.mode,
             today: o.today,
             now: o.now,
             tz: o.tz,
             notes,
-            entries,
-            status_bar: review.count_with_subdecks(0) + repeats,
-            queue,
+            entries: t.entries,
+            status_bar: t.status_bar,
+            queue: t.queue,
             start_deck,
             iter,
             rng: Rng::new(o.seed),
@@ -355,7 +335,7 @@ impl Session {
             shown: None,
             next_id: 1,
             undo: Vec::new(),
-            rows,
+            rows: t.rows,
             settings: o.settings,
             invalidated: None,
         };
@@ -574,6 +554,47 @@ pub(super) fn entry_group<'a>(notes: &'a [Slot], e: &Entry) -> &'a Option<Group>
         .get(e.card)
         .and_then(|c| c.schedule.get(e.sibling))
         .unwrap_or(&NONE)
+}
+
+/// What a session starts from: the card table, the queue, the deck list and the status bar.
+struct Trees {
+    entries: Vec<Entry>,
+    queue: DeckTree,
+    rows: Vec<DeckRow>,
+    status_bar: usize,
+}
+
+impl Trees {
+    /// The plugin's sync: the full tree (sorted, except for a single note), the remaining tree
+    /// of new and due cards, and the queue (cram: every card).
+    fn build(notes: &[Slot], o: &Options) -> Trees {
+        let (entries, mut full) = build_tree(notes);
+        if !o.scope.single_note {
+            full.sort();
+        }
+        let states: Vec<State> = entries
+            .iter()
+            .map(|e| state_of(entry_group(notes, e), o.today, o.now))
+            .collect();
+        let review = full.filtered(|c| states[c] != State::NotDue);
+        // A deck named twice on a tag line holds the card twice (only the status bar shows it).
+        let repeats: usize = entries
+            .iter()
+            .zip(&states)
+            .filter(|(_, s)| **s != State::NotDue)
+            .map(|(e, _)| notes[e.note].note.cards[e.card].repeated_decks.len())
+            .sum();
+        let queue = match o.mode {
+            Mode::Review => review.clone(),
+            Mode::Cram => full.clone(),
+        };
+        Trees {
+            rows: deck_rows(&full, &queue),
+            status_bar: review.count_with_subdecks(0) + repeats,
+            entries,
+            queue,
+        }
+    }
 }
 
 /// The card table and the full deck tree, in the plugin's insertion order: notes, questions in

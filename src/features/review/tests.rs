@@ -327,3 +327,15 @@ fn a_session_can_move_to_another_thread() {
     fn send<T: Send>() {}
     send::<Session>();
 }
+
+#[test]
+fn a_deck_named_twice_on_a_tag_line_counts_twice_in_the_status_bar() {
+    let once = session("#flashcards\n\nA::1\n", "DueFirstSequential");
+    let twice = session("#flashcards #flashcards\n\nA::1\n", "DueFirstSequential");
+    assert_eq!((once.status_bar(), twice.status_bar()), (1, 2));
+    assert_eq!(
+        twice.deck_rows()[0].new,
+        1,
+        "the deck list counts distinct cards"
+    );
+}
