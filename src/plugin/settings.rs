@@ -376,6 +376,21 @@ mod tests {
     }
 
     #[test]
+    fn review_session_settings() {
+        let (s, w) = Settings::from_data_json(
+            r#"{"settings": {"flashcardCardOrder": "NewFirstSequential", "flashcardDeckOrder": "PrevDeckComplete_Random", "showContextInCards": false, "showIntervalInReviewButtons": false, "flashcardAgainText": "Nochmal", "flashcardEasyText": 3}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.flashcard_card_order, "NewFirstSequential");
+        assert_eq!(s.flashcard_deck_order, "PrevDeckComplete_Random");
+        assert!(!s.show_context_in_cards && !s.show_interval_in_review_buttons);
+        assert_eq!(s.flashcard_again_text, "Nochmal");
+        assert_eq!(s.flashcard_easy_text, "Easy");
+        assert_eq!(w.len(), 1);
+        assert_eq!(Settings::default().flashcard_card_order, "DueFirstRandom");
+    }
+
+    #[test]
     fn malformed_is_an_error() {
         assert!(Settings::from_data_json("{").is_err());
         assert!(Settings::from_data_json("[]").is_err());

@@ -9,24 +9,27 @@ const NOTE: &str = "#flashcards/geo\n\n# Capitals\n\nWhat is the capital of **Fr
 
 /// A vault with one note; a session over it at 2025-01-10, due cards first.
 fn setup(note: &str) -> (tempfile::TempDir, PathBuf, App) {
+    setup_with(
+        note,
+        r#"{"settings": {"flashcardCardOrder": "DueFirstSequential"}}"#,
+    )
+}
+
+fn setup_with(note: &str, data_json: &str) -> (tempfile::TempDir, PathBuf, App) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir
         .path()
         .join(".obsidian/plugins/obsidian-spaced-repetition");
     std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(
-        data.join("data.json"),
-        r#"{"settings": {"flashcardCardOrder": "DueFirstSequential"}}"#,
-    )
-    .unwrap();
+    std::fs::write(data.join("data.json"), data_json).unwrap();
     let path = dir.path().join("geo.md");
     std::fs::write(&path, note).unwrap();
     let args = ReviewArgs {
         paths: vec![dir.path().to_path_buf()],
         deck: None,
         cram: false,
-        today: Some("2025-01-10".into()),
-        now: None,
+        today: None,
+        now: Some("2025-01-10T09:00:00Z".into()),
         seed: Some(1),
     };
     let (clock, live) = clock(&args).unwrap();
@@ -202,5 +205,26 @@ fn nothing_due_and_unknown_decks_are_plain_messages() {
     assert_eq!(
         err,
         "there is no deck `nope`; the decks are: flashcards, flashcards/geo"
+    );
+}
+
+#[test]
+fn a_learning_step_waits_on_screen() {
+    let (_d, path, mut app) = setup_with(
+        "#flashcards\n\nQ::A\n",
+        r#"{"settings": {"algorithm": "FSRS"}}"#,
+    );
+    press(&mut app, ' ');
+    press(&mut app, '3');
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("1 waiting"), "{s}");
+    assert!(
+        s.contains("Next card in 10 min: a learning step is waiting"),
+        "{s}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("Q::A\n<!--SR:!fsrs,2025-01-10T09:10:00.000Z,0,"),
+        "{text}"
     );
 }
