@@ -72,6 +72,26 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Review due and new cards full-screen in the terminal, in the plugin's order.
+    Review {
+        /// Files or folders (default: the current folder); one file reviews that note only.
+        paths: Vec<PathBuf>,
+        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+        #[arg(long)]
+        deck: Option<String>,
+        /// Cram: every card, due or not; nothing is written.
+        #[arg(long)]
+        cram: bool,
+        /// The review date, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// The review instant, e.g. 2025-03-01T09:30:00Z (default: SRLS_NOW, then now).
+        #[arg(long)]
+        now: Option<String>,
+        /// The seed of the random card orders (default: from the clock).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 /// Logs go to stderr (stdout carries the protocol); `RUST_LOG` picks the level.
@@ -126,6 +146,21 @@ fn main() {
             today,
             now,
             dry_run,
+        }),
+        Some(Command::Review {
+            paths,
+            deck,
+            cram,
+            today,
+            now,
+            seed,
+        }) => srls::cli::review::run(&srls::cli::review::ReviewArgs {
+            paths,
+            deck,
+            cram,
+            today,
+            now,
+            seed,
         }),
         None | Some(Command::Lsp) => {
             init_logging();

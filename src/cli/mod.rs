@@ -5,6 +5,7 @@ pub mod check;
 pub mod due;
 pub mod files;
 pub mod grade;
+pub mod review;
 
 use crate::note::Note;
 use crate::workspace::vault::{Vault, Vaults};

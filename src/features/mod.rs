@@ -9,3 +9,4 @@ pub mod hover;
 pub mod lint;
 pub mod outline;
 pub mod report;
+pub mod review;

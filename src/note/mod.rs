@@ -46,6 +46,10 @@ pub struct Card {
     pub extra_groups: usize,
     /// Decks, as `#`-prefixed topic paths.
     pub decks: Vec<String>,
+    /// Decks of `decks` that the card's tag line names more than once, once per extra naming:
+    /// the plugin puts the card in such a deck that many more times (only its status bar count
+    /// shows it, `review.md` §3).
+    pub repeated_decks: Vec<String>,
     /// Leading tag removed from the question, and the block id cut from the end.
     pub leading_tag: Option<String>,
     pub block_id: Option<String>,
@@ -593,6 +597,7 @@ pub(crate) fn build_card(
         schedule,
         extra_groups,
         decks: vec![],
+        repeated_decks: vec![],
         leading_tag: tag,
         block_id: bid,
         cloze_kind,
@@ -606,6 +611,8 @@ struct Decker<'a> {
     folder: Vec<Cow<'a, str>>,
     /// Content groups: (line, decks as a range of `names`), in line order.
     content: Vec<(i64, std::ops::Range<usize>)>,
+    /// For each content group, the decks its line names again.
+    repeats: Vec<Vec<Cow<'a, str>>>,
     names: Vec<Cow<'a, str>>,
     front_matter: Vec<Cow<'a, str>>,
     fallback: Vec<Cow<'a, str>>,
@@ -647,6 +654,7 @@ impl<'a> Decker<'a> {
             line <= reach
         };
         let mut content: Vec<(i64, std::ops::Range<usize>)> = Vec::new();
+        let mut repeats: Vec<Vec<Cow<'a, str>>> = Vec::new();
         let mut names: Vec<Cow<'a, str>> = Vec::new();
         for t in note.tags.iter().filter(|t| t.line >= 0 && is_fc(&t.name)) {
             if in_card(t.line) {
@@ -655,13 +663,18 @@ impl<'a> Decker<'a> {
             let Some(d) = deck_of(&t.name) else { continue };
             match content.last_mut() {
                 Some((l, r)) if *l == t.line => {
-                    if !names[r.clone()].contains(&d) {
+                    if names[r.clone()].contains(&d) {
+                        if let Some(v) = repeats.last_mut() {
+                            v.push(d);
+                        }
+                    } else {
                         names.push(d);
                         r.end += 1;
                     }
                 }
                 _ => {
                     content.push((t.line, names.len()..names.len() + 1));
+                    repeats.push(Vec::new());
                     names.push(d);
                 }
             }
@@ -692,6 +705,7 @@ impl<'a> Decker<'a> {
                 .into_iter()
                 .collect(),
             content,
+            repeats,
             names,
             front_matter,
             fallback: fallback.into_iter().collect(),
@@ -702,6 +716,7 @@ impl<'a> Decker<'a> {
     /// line); `cursor` counts the content groups above the previous card (start at 0).
     fn assign(&self, card: &mut Card, cursor: &mut usize) {
         let leading;
+        let mut repeats: &[Cow<'_, str>] = &[];
         let decks: &[Cow<'_, str>] = if self.folder_mode {
             &self.folder
         } else if let Some(t) = &card.leading_tag {
@@ -717,6 +732,7 @@ impl<'a> Decker<'a> {
             }
             let k = *cursor;
             if k > 0 {
+                repeats = &self.repeats[k - 1];
                 &self.names[self.content[k - 1].1.clone()]
             } else if !self.front_matter.is_empty() {
                 &self.front_matter
@@ -728,6 +744,11 @@ impl<'a> Decker<'a> {
             card.decks.len() == decks.len() && card.decks.iter().zip(decks).all(|(a, b)| a == b);
         if !same {
             card.decks = decks.iter().map(|d| d.to_string()).collect();
+        }
+        if card.repeated_decks.len() != repeats.len()
+            || card.repeated_decks.iter().zip(repeats).any(|(a, b)| a != b)
+        {
+            card.repeated_decks = repeats.iter().map(|d| d.to_string()).collect();
         }
     }
 }

@@ -44,6 +44,19 @@ pub struct Settings {
     pub max_link_factor: f64,
     pub fsrs_desired_retention: f64,
     pub start_of_day: String,
+    /// `flashcardCardOrder`: the order within a deck (read by [`crate::features::review`]).
+    pub flashcard_card_order: String,
+    /// `flashcardDeckOrder`: the order of the decks in a session.
+    pub flashcard_deck_order: String,
+    /// `showContextInCards`: the file name and heading path above a card.
+    pub show_context_in_cards: bool,
+    /// `showIntervalInReviewButtons`: `Good - 3 day(s)` instead of `Good`.
+    pub show_interval_in_review_buttons: bool,
+    /// `flashcardAgainText` … `flashcardEasyText`: the labels of the review buttons.
+    pub flashcard_again_text: String,
+    pub flashcard_hard_text: String,
+    pub flashcard_good_text: String,
+    pub flashcard_easy_text: String,
 }
 
 pub const HIGHLIGHT_CLOZE: &str = "==[123;;]answer[;;hint]==";
@@ -79,6 +92,14 @@ impl Default for Settings {
             max_link_factor: 1.0,
             fsrs_desired_retention: 0.9,
             start_of_day: "00:00:00".into(),
+            flashcard_card_order: "DueFirstRandom".into(),
+            flashcard_deck_order: "PrevDeckComplete_Sequential".into(),
+            show_context_in_cards: true,
+            show_interval_in_review_buttons: true,
+            flashcard_again_text: "Again".into(),
+            flashcard_hard_text: "Hard".into(),
+            flashcard_good_text: "Good".into(),
+            flashcard_easy_text: "Easy".into(),
         }
     }
 }
@@ -205,6 +226,17 @@ impl Settings {
         m.number("maxLinkFactor", &mut self.max_link_factor);
         m.number("fsrsDesiredRetention", &mut self.fsrs_desired_retention);
         m.string("startOfDay", &mut self.start_of_day);
+        m.string("flashcardCardOrder", &mut self.flashcard_card_order);
+        m.string("flashcardDeckOrder", &mut self.flashcard_deck_order);
+        m.boolean("showContextInCards", &mut self.show_context_in_cards);
+        m.boolean(
+            "showIntervalInReviewButtons",
+            &mut self.show_interval_in_review_buttons,
+        );
+        m.string("flashcardAgainText", &mut self.flashcard_again_text);
+        m.string("flashcardHardText", &mut self.flashcard_hard_text);
+        m.string("flashcardGoodText", &mut self.flashcard_good_text);
+        m.string("flashcardEasyText", &mut self.flashcard_easy_text);
         w
     }
 
@@ -341,6 +373,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.cloze_patterns, vec![CURLY_CLOZE]);
+    }
+
+    #[test]
+    fn review_session_settings() {
+        let (s, w) = Settings::from_data_json(
+            r#"{"settings": {"flashcardCardOrder": "NewFirstSequential", "flashcardDeckOrder": "PrevDeckComplete_Random", "showContextInCards": false, "showIntervalInReviewButtons": false, "flashcardAgainText": "Nochmal", "flashcardEasyText": 3}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.flashcard_card_order, "NewFirstSequential");
+        assert_eq!(s.flashcard_deck_order, "PrevDeckComplete_Random");
+        assert!(!s.show_context_in_cards && !s.show_interval_in_review_buttons);
+        assert_eq!(s.flashcard_again_text, "Nochmal");
+        assert_eq!(s.flashcard_easy_text, "Easy");
+        assert_eq!(w.len(), 1);
+        assert_eq!(Settings::default().flashcard_card_order, "DueFirstRandom");
     }
 
     #[test]
