@@ -367,33 +367,26 @@ fn resume_lines(old: &Note, l0: usize, in_front_matter: bool) -> Option<(usize, 
     Some((s0, t0))
 }
 
-/// Carries out `p` on `note` (the parse of the old text): splices the edited lines in, rescans
+/// Carries out `plan` on `note` (the parse of the old text): splices the edited lines in, rescans
 /// cards, events and tags from where the plan resumes until they agree with the old ones again
 /// (moving the old ones after that), then recomputes the note-wide parts.
 fn apply(
     note: &mut Note,
-    p: Plan,
+    plan: Plan,
     text: &str,
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
 ) -> Reparsed {
-    let Plan {
-        l0,
-        l1_old,
-        region,
-        delta,
-        s0,
-        t0,
-    } = p;
-    let n_region = region.len();
+    let (l0, l1_old, delta, s0) = (plan.l0, plan.l1_old, plan.delta, plan.s0);
+    let n_region = plan.region.len();
     let l1_new = l0 + n_region;
     let dl = n_region as isize - (l1_old - l0) as isize;
     // The flags of line `l0` hold: they depend only on the lines before it.
     let keep_l0 = note.index.flags[l0];
 
-    note.lines.splice(l0..l1_old, region, delta);
-    if t0.is_none() && !reread_front_matter(note, text, dl) {
+    note.lines.splice(l0..l1_old, plan.region, delta);
+    if plan.t0.is_none() && !reread_front_matter(note, text, dl) {
         *note = parse_note_with(text, settings, ctx, engine);
         return Reparsed::Full;
     }
@@ -422,7 +415,7 @@ fn apply(
         shift_event(e, dl)
     });
 
-    let tags_quiet = !update_tags(note, text, t0, l1_new, dl, delta, settings);
+    let tags_quiet = !update_tags(note, text, plan.t0, l1_new, dl, delta, settings);
     let end_new = rescan.stop.unwrap_or(note.lines.len());
     let quiet = tags_quiet && !had_dropped && !significant_tag_on(note, s0..end_new, settings);
     finish_cards(note, all, fresh_cards, quiet, settings, ctx, engine);
