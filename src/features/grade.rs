@@ -11,7 +11,7 @@ use crate::plugin::schedule::fsrs::{self, FsrsCard, FsrsParams, FsrsPrev};
 use crate::plugin::schedule::sm2::{self, Sm2Outcome, Sm2Params, Sm2Prev};
 use crate::plugin::schedule::{Histogram, Response};
 use crate::plugin::settings::{Algorithm, Settings};
-use crate::plugin::sr_comment::Group;
+use crate::plugin::sr_comment::{Group, SrComment};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -148,54 +148,73 @@ pub fn schedule_sibling(
         }),
         _ => None,
     };
-    let old_due = sm2_prev.map(|p| p.due);
     match settings.algorithm {
-        Algorithm::Sm2Osr => {
-            if matches!(group, Some(Group::Fsrs(_))) {
-                return Err(GradeError::FsrsCardInSm2Vault(req.sibling + 1));
-            }
-            let p = sm2_params(settings);
-            let ne = if sm2_prev.is_none() {
-                note_ease(note, settings)
-            } else {
-                None
-            };
-            if req.response == Response::Reset && sm2_prev.is_none() {
-                return Err(GradeError::NothingToReset);
-            }
-            let o = sm2::schedule(
-                &p,
-                sm2_prev.as_ref(),
-                ne,
-                req.response,
-                req.today,
-                req.histogram,
-            )
-            .map_err(|e| GradeError::Schedule(e.to_string()))?;
-            Ok((Outcome::Sm2(o), old_due))
-        }
-        Algorithm::Fsrs => {
-            let p = FsrsParams {
-                desired_retention: settings.fsrs_desired_retention,
-                maximum_interval: settings.maximum_interval,
-            };
-            let prev = match group {
-                Some(Group::Fsrs(c)) => FsrsPrev::Fsrs(c),
-                _ => match &sm2_prev {
-                    Some(s) => FsrsPrev::Sm2(s),
-                    None => FsrsPrev::New,
-                },
-            };
-            let old = match group {
-                Some(Group::Fsrs(c)) => Some(c.due.with_timezone(&req.tz).date_naive()),
-                _ => old_due,
-            };
-            match fsrs::try_review(&p, prev, req.response, req.now, req.tz) {
-                Ok(Some(c)) => Ok((Outcome::Fsrs(c), old)),
-                Ok(None) => Err(GradeError::NothingToReset),
-                Err(e) => Err(GradeError::Schedule(e.to_string())),
-            }
-        }
+        Algorithm::Sm2Osr => schedule_sm2(note, settings, req, group, sm2_prev),
+        Algorithm::Fsrs => schedule_fsrs(settings, req, group, sm2_prev),
+    }
+}
+
+/// [`schedule_sibling`] in an SM-2-OSR vault, for the sibling's `group` (read as `sm2_prev`
+/// when it is an SM-2 one). An FSRS group is not converted back; a new card takes the note
+/// ease.
+fn schedule_sm2(
+    note: &Note,
+    settings: &Settings,
+    req: &GradeRequest<'_>,
+    group: Option<&Group>,
+    sm2_prev: Option<Sm2Prev>,
+) -> Result<(Outcome, Option<NaiveDate>), GradeError> {
+    if matches!(group, Some(Group::Fsrs(_))) {
+        return Err(GradeError::FsrsCardInSm2Vault(req.sibling + 1));
+    }
+    let p = sm2_params(settings);
+    let ne = if sm2_prev.is_none() {
+        note_ease(note, settings)
+    } else {
+        None
+    };
+    if req.response == Response::Reset && sm2_prev.is_none() {
+        return Err(GradeError::NothingToReset);
+    }
+    let o = sm2::schedule(
+        &p,
+        sm2_prev.as_ref(),
+        ne,
+        req.response,
+        req.today,
+        req.histogram,
+    )
+    .map_err(|e| GradeError::Schedule(e.to_string()))?;
+    Ok((Outcome::Sm2(o), sm2_prev.map(|p| p.due)))
+}
+
+/// [`schedule_sibling`] in an FSRS vault, for the sibling's `group` (read as `sm2_prev` when it
+/// is an SM-2 one, which FSRS takes over).
+fn schedule_fsrs(
+    settings: &Settings,
+    req: &GradeRequest<'_>,
+    group: Option<&Group>,
+    sm2_prev: Option<Sm2Prev>,
+) -> Result<(Outcome, Option<NaiveDate>), GradeError> {
+    let p = FsrsParams {
+        desired_retention: settings.fsrs_desired_retention,
+        maximum_interval: settings.maximum_interval,
+    };
+    let prev = match group {
+        Some(Group::Fsrs(c)) => FsrsPrev::Fsrs(c),
+        _ => match &sm2_prev {
+            Some(s) => FsrsPrev::Sm2(s),
+            None => FsrsPrev::New,
+        },
+    };
+    let old = match group {
+        Some(Group::Fsrs(c)) => Some(c.due.with_timezone(&req.tz).date_naive()),
+        _ => sm2_prev.map(|p| p.due),
+    };
+    match fsrs::try_review(&p, prev, req.response, req.now, req.tz) {
+        Ok(Some(c)) => Ok((Outcome::Fsrs(c), old)),
+        Ok(None) => Err(GradeError::NothingToReset),
+        Err(e) => Err(GradeError::Schedule(e.to_string())),
     }
 }
 
@@ -312,143 +331,160 @@ fn place_comment(
     settings: &Settings,
     comment: &str,
 ) -> Vec<Edit> {
-    let card_start = note.lines.get(card.start_line()).start;
-    let end_line = note.lines.get(card.end_line.min(note.lines.len() - 1));
-    let same_line = settings.card_comment_on_same_line;
-    let callout = settings.use_callouts_for_scheduling_comments;
-    let ends_with_fence = card.raw.ends_with("```") || card.raw.ends_with("~~~");
-
-    if let Some(old) = &card.comment {
-        // Callout storage: the comment line is `>  <!--SR:…-->`; only the comment changes.
-        if callout
-            || text[note.lines.get(note.lines.line_of(old.start)).start..old.start]
-                .trim_start()
-                .starts_with('>')
-        {
-            return minimal(text, old.start, old.end, comment);
-        }
-        // White space before the comment is rewritten only back to the end of the card's own
-        // text: lines the scanner skipped (after a one-line HTML comment) stay as they are.
-        let cl = note.lines.line_of(old.start);
-        let floor = card
-            .src_lines
-            .iter()
-            .rev()
-            .find(|&&l| l < cl)
-            .map_or(note.lines.get(cl).start, |&l| {
-                if l + 1 == cl {
-                    note.lines.get(l).end
-                } else {
-                    note.lines.get(cl).start
-                }
-            })
-            .max(card_start);
-        let before = trim_ws_back(text, floor, old.start);
-        let after_comment = &text[old.end..end_line.end.max(old.end)];
-        let trailing_is_empty = after_comment.trim().is_empty()
-            || (after_comment.trim().starts_with('^') && !after_comment.contains('\n'));
-        if trailing_is_empty {
-            let nl = line_ending(text, note, before);
-            let at_line_start = note.lines.get(note.lines.line_of(before)).start == before;
-            let sep = if at_line_start {
-                // Kept on its own line (skipped lines above it are not the card's).
-                String::new()
-            } else if same_line
-                && !text[..before].ends_with("```")
-                && !text[..before].ends_with("~~~")
-            {
-                " ".to_string()
-            } else {
-                nl.to_string()
-            };
-            let new = format!("{sep}{comment}");
-            return minimal(text, before, old.end, &new);
-        }
-        // The comment sits inside the card: the plugin moves it to the end.
-        let line = note.lines.get(note.lines.line_of(old.start));
-        let own_line = text[line.start..old.start].trim().is_empty()
-            && text[old.end..line.end].trim().is_empty();
-        let del = if own_line {
-            Edit {
-                start: line.start,
-                end: line.next.min(text.len()),
-                text: String::new(),
-            }
-        } else {
-            Edit {
-                start: trim_ws_back(text, line.start, old.start),
-                end: old.end,
-                text: String::new(),
-            }
-        };
-        let mut edits = vec![del];
-        edits.extend(insert_at_end(
-            text,
-            note,
-            card,
-            card_start,
-            end_line.end,
-            same_line,
-            ends_with_fence,
-            callout,
-            comment,
-        ));
-        return edits;
-    }
-    insert_at_end(
+    let placement = Placement {
         text,
         note,
         card,
-        card_start,
-        end_line.end,
-        same_line,
-        ends_with_fence,
-        callout,
+        card_start: note.lines.get(card.start_line()).start,
+        card_end: note.lines.get(card.end_line.min(note.lines.len() - 1)).end,
+        same_line: settings.card_comment_on_same_line,
+        callout: settings.use_callouts_for_scheduling_comments,
         comment,
-    )
+    };
+    match &card.comment {
+        Some(old) => placement.replace(old),
+        None => placement.insert_at_end(),
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn insert_at_end(
-    text: &str,
-    note: &Note,
-    card: &Card,
+/// Where a graded card's new comment goes, and what decides it.
+struct Placement<'a> {
+    text: &'a str,
+    note: &'a Note,
+    card: &'a Card,
+    /// Where the card's first line starts.
     card_start: usize,
-    end: usize,
+    /// Where the card's last line ends (before its terminator).
+    card_end: usize,
+    /// `card_comment_on_same_line`.
     same_line: bool,
-    ends_with_fence: bool,
+    /// `use_callouts_for_scheduling_comments`.
     callout: bool,
-    comment: &str,
-) -> Vec<Edit> {
-    let at = trim_ws_back(text, card_start, end);
-    let nl = line_ending(text, note, at);
-    // With same-line comments and a block id, the comment goes before the ` ^id`.
-    if same_line
-        && !callout
-        && let Some(id) = &card.block_id
-    {
-        let tail = format!(" ^{id}");
-        if text[..at].ends_with(&tail) {
-            let pos = at - tail.len();
-            return vec![Edit {
-                start: pos,
-                end: pos,
-                text: format!(" {comment}"),
-            }];
+    /// The new comment, `<!--SR:…-->`.
+    comment: &'a str,
+}
+
+impl Placement<'_> {
+    /// Replaces the card's old comment `old`: in place when nothing but a block id follows it
+    /// in the card, else moved to the end of the card as the plugin does.
+    fn replace(&self, old: &SrComment) -> Vec<Edit> {
+        let (text, lines) = (self.text, &self.note.lines);
+        // Callout storage: the comment line is `>  <!--SR:…-->`; only the comment changes.
+        if self.callout
+            || text[lines.get(lines.line_of(old.start)).start..old.start]
+                .trim_start()
+                .starts_with('>')
+        {
+            return minimal(text, old.start, old.end, self.comment);
+        }
+        let after_comment = &text[old.end..self.card_end.max(old.end)];
+        let trailing_is_empty = after_comment.trim().is_empty()
+            || (after_comment.trim().starts_with('^') && !after_comment.contains('\n'));
+        if trailing_is_empty {
+            self.rewrite_at_end(old)
+        } else {
+            self.move_to_end(old)
         }
     }
-    let new = if callout {
-        format!("{nl}> [!sr|card-metadata] {nl}>  {comment}")
-    } else if same_line && !ends_with_fence {
-        format!(" {comment}")
-    } else {
-        format!("{nl}{comment}")
-    };
-    vec![Edit {
-        start: at,
-        end,
-        text: new,
-    }]
+
+    /// The old comment ends the card: rewrites it together with the white space before it.
+    fn rewrite_at_end(&self, old: &SrComment) -> Vec<Edit> {
+        let (text, lines) = (self.text, &self.note.lines);
+        let before = trim_ws_back(text, self.whitespace_floor(old), old.start);
+        let nl = line_ending(text, self.note, before);
+        let at_line_start = lines.get(lines.line_of(before)).start == before;
+        let sep = if at_line_start {
+            // Kept on its own line (skipped lines above it are not the card's).
+            String::new()
+        } else if self.same_line
+            && !text[..before].ends_with("```")
+            && !text[..before].ends_with("~~~")
+        {
+            " ".to_string()
+        } else {
+            nl.to_string()
+        };
+        let new = format!("{sep}{}", self.comment);
+        minimal(text, before, old.end, &new)
+    }
+
+    /// How far back white space before the old comment is rewritten: only to the end of the
+    /// card's own text, so lines the scanner skipped (after a one-line HTML comment) stay as
+    /// they are.
+    fn whitespace_floor(&self, old: &SrComment) -> usize {
+        let lines = &self.note.lines;
+        let comment_line = lines.line_of(old.start);
+        self.card
+            .src_lines
+            .iter()
+            .rev()
+            .find(|&&l| l < comment_line)
+            .map_or(lines.get(comment_line).start, |&l| {
+                if l + 1 == comment_line {
+                    lines.get(l).end
+                } else {
+                    lines.get(comment_line).start
+                }
+            })
+            .max(self.card_start)
+    }
+
+    /// The old comment sits inside the card: deletes it (its whole line when it stands alone
+    /// there) and inserts the new one at the end, as the plugin moves it.
+    fn move_to_end(&self, old: &SrComment) -> Vec<Edit> {
+        let text = self.text;
+        let line = self.note.lines.get(self.note.lines.line_of(old.start));
+        let own_line = text[line.start..old.start].trim().is_empty()
+            && text[old.end..line.end].trim().is_empty();
+        let (start, end) = if own_line {
+            (line.start, line.next.min(text.len()))
+        } else {
+            (trim_ws_back(text, line.start, old.start), old.end)
+        };
+        let mut edits = vec![Edit {
+            start,
+            end,
+            text: String::new(),
+        }];
+        edits.extend(self.insert_at_end());
+        edits
+    }
+
+    /// Inserts the comment after the card's text (white space at its end replaced): before a
+    /// same-line block id, in a metadata callout, on the card's last line or on a line below.
+    fn insert_at_end(&self) -> Vec<Edit> {
+        let (text, comment) = (self.text, self.comment);
+        let at = trim_ws_back(text, self.card_start, self.card_end);
+        let nl = line_ending(text, self.note, at);
+        // With same-line comments and a block id, the comment goes before the ` ^id`.
+        if self.same_line
+            && !self.callout
+            && let Some(id) = &self.card.block_id
+        {
+            let tail = format!(" ^{id}");
+            if text[..at].ends_with(&tail) {
+                let pos = at - tail.len();
+                return vec![Edit {
+                    start: pos,
+                    end: pos,
+                    text: format!(" {comment}"),
+                }];
+            }
+        }
+        let ends_with_fence = self.card.raw.ends_with("```") || self.card.raw.ends_with("~~~");
+        let new = if self.callout {
+            format!("{nl}> [!sr|card-metadata] {nl}>  {comment}")
+        } else if self.same_line && !ends_with_fence {
+            format!(" {comment}")
+        } else {
+            format!("{nl}{comment}")
+        };
+        vec![Edit {
+            start: at,
+            end: self.card_end,
+            text: new,
+        }]
+    }
 }
 
 /// Shrinks a replacement to the bytes that really change.

@@ -46,7 +46,9 @@ fn span_label(secs: i64) -> String {
     }
 }
 
-fn preview(note: &Note, card: &Card, side: usize, cx: &HoverContext<'_>) -> Option<String> {
+/// What each answer would do to side `side`: `Again today · Hard 3d · ...` (SM-2) or the time
+/// until due (FSRS).
+fn preview(note: &Note, card: &Card, side: usize, ctx: &HoverContext<'_>) -> Option<String> {
     let mut parts = Vec::new();
     for r in [
         Response::Again,
@@ -57,12 +59,12 @@ fn preview(note: &Note, card: &Card, side: usize, cx: &HoverContext<'_>) -> Opti
         let req = GradeRequest {
             sibling: side,
             response: r,
-            today: cx.today,
-            now: cx.now,
-            tz: cx.tz,
-            histogram: cx.histogram,
+            today: ctx.today,
+            now: ctx.now,
+            tz: ctx.tz,
+            histogram: ctx.histogram,
         };
-        let (o, _) = schedule_sibling(note, card, cx.settings, &req).ok()?;
+        let (o, _) = schedule_sibling(note, card, ctx.settings, &req).ok()?;
         let label = match o {
             Outcome::Sm2(o) => {
                 if o.interval == 0.0 {
@@ -71,7 +73,7 @@ fn preview(note: &Note, card: &Card, side: usize, cx: &HoverContext<'_>) -> Opti
                     format!("{}d", js_number(o.interval))
                 }
             }
-            Outcome::Fsrs(c) => span_label((c.due - cx.now).num_seconds()),
+            Outcome::Fsrs(c) => span_label((c.due - ctx.now).num_seconds()),
         };
         parts.push(format!("{} {label}", r.as_str_title()));
     }
@@ -95,89 +97,28 @@ impl Title for Response {
 }
 
 /// The hover text of a card (markdown or plain text).
-pub fn hover_text(note: &Note, card: &Card, cx: &HoverContext<'_>) -> String {
-    let md = cx.markdown;
-    let b = |s: &str| {
-        if md {
-            format!("**{s}**")
-        } else {
-            s.to_string()
-        }
-    };
-    let c = |s: &str| if md { format!("`{s}`") } else { s.to_string() };
-    let mut out = String::new();
-    let n = card.siblings();
-    let decks: Vec<String> = card
-        .decks
-        .iter()
-        .map(|d| c(d.trim_start_matches('#')))
-        .collect();
-    out.push_str(&format!(
-        "{} · {} {} · {} side{}",
-        b(kind_name(card.kind)),
-        if decks.len() == 1 { "deck" } else { "decks" },
-        if decks.is_empty() {
-            "none".to_string()
-        } else {
-            decks.join(", ")
-        },
-        n,
-        if n == 1 { "" } else { "s" }
-    ));
+pub fn hover_text(note: &Note, card: &Card, ctx: &HoverContext<'_>) -> String {
+    let mut out = summary_line(card, ctx);
     out.push('\n');
-    if !cx.breadcrumb.is_empty() {
-        out.push_str(&cx.breadcrumb.join(" › "));
+    if !ctx.breadcrumb.is_empty() {
+        out.push_str(&ctx.breadcrumb.join(" › "));
         out.push('\n');
     }
     out.push('\n');
-    for (i, g) in card.schedule.iter().enumerate() {
-        let side = if n > 1 {
+    let siblings = card.siblings();
+    for (i, group) in card.schedule.iter().enumerate() {
+        let side = if siblings > 1 {
             format!("Side {}: ", i + 1)
         } else {
             String::new()
         };
-        let due = Due::of(g);
-        let line = match g {
-            None | Some(Group::New { .. }) => format!("{side}{}", b("new")),
-            Some(Group::Sm2 {
-                due: d,
-                interval,
-                ease,
-                ..
-            }) => format!(
-                "{side}due {} ({}) · interval {}d · ease {}",
-                b(&d.format("%Y-%m-%d").to_string()),
-                due_label(&due, cx.today, cx.now),
-                interval,
-                ease
-            ),
-            Some(Group::Fsrs(f)) => {
-                let r = retrievability(f, cx.now);
-                let mut s = format!(
-                    "{side}due {} ({}) · FSRS {} · stability {} · difficulty {} · retrievability {:.0}%",
-                    b(&f.due
-                        .with_timezone(&cx.tz)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()),
-                    due_label(&due, cx.today, cx.now),
-                    f.state,
-                    js_number((f.stability * 100.0).round() / 100.0),
-                    js_number((f.difficulty * 100.0).round() / 100.0),
-                    r * 100.0
-                );
-                if let Some(step) = learning_step(g) {
-                    s.push_str(&format!(" · {step}"));
-                }
-                s
-            }
-            Some(Group::Invalid { reason, .. }) => format!("{side}schedule unreadable: {reason}"),
-        };
-        out.push_str(&line);
+        out.push_str(&side);
+        out.push_str(&schedule_line(group, ctx));
         out.push('\n');
-        if let Some(p) = preview(note, card, i, cx) {
+        if let Some(p) = preview(note, card, i, ctx) {
             out.push_str(&format!("  next: {p}\n"));
         }
-        if md {
+        if ctx.markdown {
             out.push('\n');
         }
     }
@@ -189,4 +130,88 @@ pub fn hover_text(note: &Note, card: &Card, cx: &HoverContext<'_>) -> String {
         ));
     }
     out.trim_end().to_string()
+}
+
+/// `text` in bold when hover speaks markdown.
+fn strong(ctx: &HoverContext<'_>, text: &str) -> String {
+    if ctx.markdown {
+        format!("**{text}**")
+    } else {
+        text.to_string()
+    }
+}
+
+/// `text` as inline code when hover speaks markdown.
+fn code(ctx: &HoverContext<'_>, text: &str) -> String {
+    if ctx.markdown {
+        format!("`{text}`")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The first line: the card's type, its decks and how many sides it has.
+fn summary_line(card: &Card, ctx: &HoverContext<'_>) -> String {
+    let siblings = card.siblings();
+    let decks: Vec<String> = card
+        .decks
+        .iter()
+        .map(|d| code(ctx, d.trim_start_matches('#')))
+        .collect();
+    format!(
+        "{} · {} {} · {} side{}",
+        strong(ctx, kind_name(card.kind)),
+        if decks.len() == 1 { "deck" } else { "decks" },
+        if decks.is_empty() {
+            "none".to_string()
+        } else {
+            decks.join(", ")
+        },
+        siblings,
+        if siblings == 1 { "" } else { "s" }
+    )
+}
+
+/// One side's schedule: new, its SM-2 or FSRS state and when it is due, or why it is unreadable.
+fn schedule_line(group: &Option<Group>, ctx: &HoverContext<'_>) -> String {
+    let due = Due::of(group);
+    match group {
+        None | Some(Group::New { .. }) => strong(ctx, "new"),
+        Some(Group::Sm2 {
+            due: date,
+            interval,
+            ease,
+            ..
+        }) => format!(
+            "due {} ({}) · interval {}d · ease {}",
+            strong(ctx, &date.format("%Y-%m-%d").to_string()),
+            due_label(&due, ctx.today, ctx.now),
+            interval,
+            ease
+        ),
+        Some(Group::Fsrs(card)) => {
+            let r = retrievability(card, ctx.now);
+            let mut line = format!(
+                "due {} ({}) · FSRS {} · stability {} · difficulty {} · retrievability {:.0}%",
+                strong(
+                    ctx,
+                    &card
+                        .due
+                        .with_timezone(&ctx.tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                ),
+                due_label(&due, ctx.today, ctx.now),
+                card.state,
+                js_number((card.stability * 100.0).round() / 100.0),
+                js_number((card.difficulty * 100.0).round() / 100.0),
+                r * 100.0
+            );
+            if let Some(step) = learning_step(group) {
+                line.push_str(&format!(" · {step}"));
+            }
+            line
+        }
+        Some(Group::Invalid { reason, .. }) => format!("schedule unreadable: {reason}"),
+    }
 }

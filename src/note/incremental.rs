@@ -41,7 +41,7 @@ use crate::note::{
 };
 use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::lines::{self, Line};
-use crate::plugin::scanner::{self, ScanEvent};
+use crate::plugin::scanner::{self, RawCard, ScanEvent};
 use crate::plugin::settings::Settings;
 use crate::plugin::tags::{self, Tag};
 use std::ops::Range;
@@ -234,6 +234,29 @@ struct Plan {
 /// `old`: the old text's facts. The old text is not needed: the bytes before the edit are the
 /// new text's, so its character-boundary check stands for both.
 fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Option<Plan> {
+    let e = fitting_edit(old, facts, new_text, edits)?;
+    let delta = new_text.len() as isize - facts.len as isize;
+    let (l0, l1_old, region) = split_edited_lines(old, new_text, e, delta);
+    let in_front_matter = edit_in_front_matter(old, facts, new_text, l0, l1_old, &region)?;
+    let (s0, t0) = resume_lines(old, l0, in_front_matter)?;
+    Some(Plan {
+        l0,
+        l1_old,
+        region,
+        delta,
+        s0,
+        t0,
+    })
+}
+
+/// The edits as one span, when the old note carries its index and the span fits both texts
+/// (the same bytes after it, a character boundary at its start); `None`: parse afresh.
+fn fitting_edit(
+    old: &Note,
+    facts: OldFacts,
+    new_text: &str,
+    edits: &[EditSpan],
+) -> Option<EditSpan> {
     let n_old = old.lines.len();
     if n_old == 0 || old.index.flags.len() != n_old || old.lines.get(n_old - 1).next != facts.len {
         return None;
@@ -246,10 +269,20 @@ fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Opti
     {
         return None;
     }
-    let delta = new_text.len() as isize - facts.len as isize;
+    Some(e)
+}
 
-    // The first line the edit may change: a line break typed right after a `\r` changes the
-    // line before.
+/// Splits the edited lines of the new text again: `(l0, l1_old, region)`, old lines
+/// `l0..l1_old` become the lines `region`. `l0` is the first line the edit may change; the
+/// region ends at the first line start at or after the edit's end that was a line start before
+/// too (or at the end of the text).
+fn split_edited_lines(
+    old: &Note,
+    new_text: &str,
+    e: EditSpan,
+    delta: isize,
+) -> (usize, usize, Vec<Line>) {
+    // A line break typed right after a `\r` changes the line before.
     let mut l0 = old.lines.line_of(e.start);
     if l0 > 0 && old.lines.get(l0).start == e.start {
         l0 -= 1;
@@ -260,7 +293,7 @@ fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Opti
         let l = lines::line_from(new_text, q);
         region.push(l);
         if l.next == l.end {
-            break n_old;
+            break old.lines.len();
         }
         q = l.next;
         if q >= e.new_end {
@@ -272,35 +305,53 @@ fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Opti
             }
         }
     };
+    (l0, l1_old, region)
+}
 
-    // The front matter (lines 0..=close) decides what every other line reads as.
-    let is_rule = |t: &str, l: Line| &t[l.start..l.end] == "---";
-    let mut in_front_matter = false;
+/// Whether old lines `l0..l1_old`, which became `region`, lie inside the front matter
+/// (`Some(true)`) or below it or in a note without one (`Some(false)`). `None` when the edit
+/// could make the front matter (lines `0..=close`, which decide what every other line reads
+/// as) appear, vanish or change its extent: only a full parse is right then.
+fn edit_in_front_matter(
+    old: &Note,
+    facts: OldFacts,
+    new_text: &str,
+    l0: usize,
+    l1_old: usize,
+    region: &[Line],
+) -> Option<bool> {
+    let is_rule = |l: Line| &new_text[l.start..l.end] == "---";
     match &old.front_matter {
         Some(fm) if l0 <= fm.close_line => {
             // Inside the block, it stays the same block (moved by the line delta) as long as
             // its first and closing lines are untouched and no `---` line is typed before the
             // closing one.
-            if l0 == 0 || l1_old > fm.close_line || region.iter().any(|&l| is_rule(new_text, l)) {
+            if l0 == 0 || l1_old > fm.close_line || region.iter().any(|&l| is_rule(l)) {
                 return None;
             }
-            in_front_matter = true;
+            Some(true)
         }
-        Some(_) => {}
+        Some(_) => Some(false),
         None => {
             let old0 = facts.line0_is_rule;
             if l0 == 0 {
-                if old0 || is_rule(new_text, region[0]) {
+                if old0 || is_rule(region[0]) {
                     return None;
                 }
-            } else if old0 && region.iter().any(|&l| is_rule(new_text, l)) {
+            } else if old0 && region.iter().any(|&l| is_rule(l)) {
                 // An unclosed front matter that a new `---` line would close.
                 return None;
             }
+            Some(false)
         }
     }
-    // Where the scanner and the tag reader resume: what holds at the start of line `l0`
-    // depends only on the lines before it, which the edit left alone.
+}
+
+/// Where the card scanner (`s0`) and the tag reader (`t0`; `None` for an edit inside the front
+/// matter, which leaves the body's tags as they are) resume: the last line at or before `l0`
+/// marked for each. What holds at the start of line `l0` depends only on the lines before it,
+/// which the edit left alone.
+fn resume_lines(old: &Note, l0: usize, in_front_matter: bool) -> Option<(usize, Option<usize>)> {
     let body_from = old.front_matter.as_ref().map_or(0, |f| f.close_line + 1);
     let flags = &old.index.flags;
     let s0 = (0..=l0).rev().find(|&i| flags[i] & SCAN_SYNC != 0)?;
@@ -313,55 +364,33 @@ fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Opti
                 .find(|&i| flags[i] & TAG_CLEAR != 0)?,
         )
     };
-    Some(Plan {
-        l0,
-        l1_old,
-        region,
-        delta,
-        s0,
-        t0,
-    })
+    Some((s0, t0))
 }
 
+/// Carries out `plan` on `note` (the parse of the old text): splices the edited lines in, rescans
+/// cards, events and tags from where the plan resumes until they agree with the old ones again
+/// (moving the old ones after that), then recomputes the note-wide parts.
 fn apply(
     note: &mut Note,
-    p: Plan,
+    plan: Plan,
     text: &str,
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
 ) -> Reparsed {
-    let Plan {
-        l0,
-        l1_old,
-        region,
-        delta,
-        s0,
-        t0,
-    } = p;
-    let n_region = region.len();
+    let (l0, l1_old, delta, s0) = (plan.l0, plan.l1_old, plan.delta, plan.s0);
+    let n_region = plan.region.len();
     let l1_new = l0 + n_region;
     let dl = n_region as isize - (l1_old - l0) as isize;
     // The flags of line `l0` hold: they depend only on the lines before it.
     let keep_l0 = note.index.flags[l0];
 
-    note.lines.splice(l0..l1_old, region, delta);
-    if t0.is_none() {
-        // An edit inside the front matter: read it again (its closing line moved by `dl`).
-        let fm = tags::front_matter(text, &note.lines);
-        let want = note
-            .front_matter
-            .as_ref()
-            .map(|f| f.close_line.wrapping_add_signed(dl));
-        if fm.as_ref().map(|f| f.close_line) != want {
-            *note = parse_note_with(text, settings, ctx, engine);
-            return Reparsed::Full;
-        }
-        note.front_matter = fm;
+    note.lines.splice(l0..l1_old, plan.region, delta);
+    if plan.t0.is_none() && !reread_front_matter(note, text, dl) {
+        *note = parse_note_with(text, settings, ctx, engine);
+        return Reparsed::Full;
     }
-    let blank_until = note.front_matter.as_ref().map(|f| f.close_line);
-    let flags = &mut note.index.flags;
-    flags.splice(
+    note.index.flags.splice(
         l0..l1_old,
         std::iter::once(keep_l0).chain(std::iter::repeat_n(0, n_region - 1)),
     );
@@ -369,7 +398,69 @@ fn apply(
     // line moved.
 
     // Cards and scan events.
-    let mut raw = Vec::new();
+    let rescan = rescan_cards(note, text, s0, l1_new, settings, engine);
+    let old_stop = rescan.stop.map(|r| r.wrapping_add_signed(-dl));
+    let had_dropped = !note.dropped.is_empty();
+    let mut all = note::take_all_cards(note);
+    let replaced = rescanned(&all, s0, old_stop, |c, line| c.first_line < line);
+    let fresh: Vec<Card> = rescan
+        .cards
+        .into_iter()
+        .map(|rc| build_card(text, &note.lines, rc, settings, engine))
+        .collect();
+    let fresh_cards = replaced.start..replaced.start + fresh.len();
+    replace_rescanned(&mut all, replaced, fresh, |c| shift_card(c, dl, delta));
+    let replaced = rescanned(&note.events, s0, old_stop, |e, line| event_line(e) < line);
+    replace_rescanned(&mut note.events, replaced, rescan.events, |e| {
+        shift_event(e, dl)
+    });
+
+    let tags_quiet = !update_tags(note, text, plan.t0, l1_new, dl, delta, settings);
+    let end_new = rescan.stop.unwrap_or(note.lines.len());
+    let quiet = tags_quiet && !had_dropped && !significant_tag_on(note, s0..end_new, settings);
+    finish_cards(note, all, fresh_cards, quiet, settings, ctx, engine);
+    rescanned_window(note, text, s0, rescan.stop, dl, delta)
+}
+
+/// For an edit inside the front matter: reads the block again from the spliced lines. `false`
+/// (the note left half-updated, for a full parse) when its closing line is not the old one
+/// moved by `dl` lines.
+fn reread_front_matter(note: &mut Note, text: &str, dl: isize) -> bool {
+    let fm = tags::front_matter(text, &note.lines);
+    let want = note
+        .front_matter
+        .as_ref()
+        .map(|f| f.close_line.wrapping_add_signed(dl));
+    if fm.as_ref().map(|f| f.close_line) != want {
+        return false;
+    }
+    note.front_matter = fm;
+    true
+}
+
+/// What a rescan of the cards found.
+struct Rescan {
+    cards: Vec<RawCard>,
+    events: Vec<ScanEvent>,
+    /// The new line it stopped at, where the old cards and events hold again (`None`: it ran
+    /// to the end of the note).
+    stop: Option<usize>,
+}
+
+/// Rescans the cards from line `s0` until the scanner is in its initial state on a line past
+/// the edited ones (new lines `..l1_new`) that was marked [`SCAN_SYNC`] before the edit too,
+/// marking the lines it passes afresh.
+fn rescan_cards(
+    note: &mut Note,
+    text: &str,
+    s0: usize,
+    l1_new: usize,
+    settings: &Settings,
+    engine: &ClozeEngine,
+) -> Rescan {
+    let blank_until = note.front_matter.as_ref().map(|f| f.close_line);
+    let flags = &mut note.index.flags;
+    let mut cards = Vec::new();
     let mut events = Vec::new();
     let mut last = s0;
     let stop = scanner::scan_from(
@@ -380,11 +471,9 @@ fn apply(
         engine,
         Some(&mut events),
         s0,
-        &mut raw,
+        &mut cards,
         |i| {
-            for f in &mut flags[last + 1..i] {
-                *f &= !SCAN_SYNC;
-            }
+            clear_flag(&mut flags[last + 1..i], SCAN_SYNC);
             last = i;
             let was = flags[i] & SCAN_SYNC != 0;
             flags[i] |= SCAN_SYNC;
@@ -392,65 +481,73 @@ fn apply(
         },
     );
     if stop.is_none() {
-        for f in &mut flags[last + 1..] {
-            *f &= !SCAN_SYNC;
-        }
+        clear_flag(&mut flags[last + 1..], SCAN_SYNC);
     }
-    let old_line = |new: usize| new.wrapping_add_signed(-dl);
-
-    let had_dropped = !note.dropped.is_empty();
-    let mut all = note::take_all_cards(note);
-    let a = all.partition_point(|c| c.first_line < s0);
-    let b = match stop {
-        Some(r) => all.partition_point(|c| c.first_line < old_line(r)),
-        None => all.len(),
-    };
-    for c in &mut all[b..] {
-        shift_card(c, dl, delta);
+    Rescan {
+        cards,
+        events,
+        stop,
     }
-    let fresh: Vec<Card> = raw
-        .into_iter()
-        .map(|rc| build_card(text, &note.lines, rc, settings, engine))
-        .collect();
-    let fresh_cards = a..a + fresh.len();
-    all.splice(a..b, fresh);
+}
 
-    let a = note.events.partition_point(|e| event_line(e) < s0);
-    let b = match stop {
-        Some(r) => note.events.partition_point(|e| event_line(e) < old_line(r)),
-        None => note.events.len(),
-    };
-    for e in &mut note.events[b..] {
-        shift_event(e, dl);
+/// Clears `flag` on every line of `flags`.
+fn clear_flag(flags: &mut [u8], flag: u8) {
+    for f in flags {
+        *f &= !flag;
     }
-    note.events.splice(a..b, events);
+}
 
-    // Tags.
-    let tags_quiet = match t0 {
-        Some(t0) => !reread_tags(note, text, t0, l1_new, dl, delta, settings),
-        None => {
-            // The front matter's tags (line −1) come first; the body's only moved.
-            let k = note.tags.partition_point(|t| t.line < 0);
-            for t in &mut note.tags[k..] {
-                shift_tag(t, dl, delta);
-            }
-            note.tags
-                .splice(..k, note::front_matter_tags(note.front_matter.as_ref()));
-            false
-        }
+/// Where, in `items` (in line order), the ones a rescan from line `from` replaces are: from
+/// the first on line `from` or after to the first on old line `old_stop` or after (to the end
+/// when the rescan ran to the end of the note). `before(item, line)`: the item lies before
+/// `line`.
+fn rescanned<T>(
+    items: &[T],
+    from: usize,
+    old_stop: Option<usize>,
+    before: impl Fn(&T, usize) -> bool,
+) -> Range<usize> {
+    let start = items.partition_point(|x| before(x, from));
+    let end = match old_stop {
+        Some(r) => items.partition_point(|x| before(x, r)),
+        None => items.len(),
     };
+    start..end
+}
 
-    // Decks are note-wide: a flashcard tag typed above changes every card below. When the edit
-    // touched none, and none stands on the rescanned lines (where a card may now cover it),
-    // only the fresh cards need theirs.
-    let end_new = stop.unwrap_or(note.lines.len());
-    let quiet = tags_quiet && !had_dropped && {
-        let i = note.tags.partition_point(|t| t.line < s0 as i64);
-        note.tags[i..]
-            .iter()
-            .take_while(|t| t.line < end_new as i64)
-            .all(|t| !note::significant_tag(&t.name, settings))
-    };
+/// Puts `fresh` in place of `items[replaced]`, moving each item after it with `shift`.
+fn replace_rescanned<T>(
+    items: &mut Vec<T>,
+    replaced: Range<usize>,
+    fresh: Vec<T>,
+    shift: impl FnMut(&mut T),
+) {
+    items[replaced.end..].iter_mut().for_each(shift);
+    items.splice(replaced, fresh);
+}
+
+/// Whether a flashcard or ignored tag stands on lines `lines` (where a rescanned card may now
+/// cover it).
+fn significant_tag_on(note: &Note, lines: Range<usize>, settings: &Settings) -> bool {
+    let i = note.tags.partition_point(|t| t.line < lines.start as i64);
+    note.tags[i..]
+        .iter()
+        .take_while(|t| t.line < lines.end as i64)
+        .any(|t| note::significant_tag(&t.name, settings))
+}
+
+/// Assigns the decks and the gate. Decks are note-wide: a flashcard tag typed above changes
+/// every card below. When `quiet` (the edit touched no flashcard or ignored tag, none stands on
+/// the rescanned lines and no card was dropped before), only the fresh cards need theirs.
+fn finish_cards(
+    note: &mut Note,
+    all: Vec<Card>,
+    fresh_cards: Range<usize>,
+    quiet: bool,
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+) {
     if quiet {
         if let Err(all) = note::finish_fresh(note, all, fresh_cards, settings, ctx, engine) {
             note::finish(note, all, settings, ctx, engine);
@@ -458,9 +555,19 @@ fn apply(
     } else {
         note::finish(note, all, settings, ctx, engine);
     }
+}
 
-    let n_new = note.lines.len();
-    let end_new = stop.unwrap_or(n_new);
+/// The window a reparse recomputed: from line `s0` to where the rescan stopped (`stop`, or the
+/// end of the note), in old and new lines and bytes.
+fn rescanned_window(
+    note: &Note,
+    text: &str,
+    s0: usize,
+    stop: Option<usize>,
+    dl: isize,
+    delta: isize,
+) -> Reparsed {
+    let end_new = stop.unwrap_or(note.lines.len());
     let bytes_end_new = match stop {
         Some(r) => note.lines.get(r).start,
         None => text.len(),
@@ -476,6 +583,31 @@ fn apply(
     })
 }
 
+/// Brings the tags up to date: rereads them from line `t0` (see [`reread_tags`]), or for an
+/// edit inside the front matter (`t0` is `None`) takes the front matter's tags again and only
+/// moves the body's. Returns whether the change of tags may change decks: a flashcard or
+/// ignored tag was among the tags reread, or the front matter's tags were taken again.
+fn update_tags(
+    note: &mut Note,
+    text: &str,
+    t0: Option<usize>,
+    l1_new: usize,
+    dl: isize,
+    delta: isize,
+    settings: &Settings,
+) -> bool {
+    let Some(t0) = t0 else {
+        // The front matter's tags (line −1) come first; the body's only moved.
+        let body = note.tags.partition_point(|t| t.line < 0);
+        let fm_tags = note::front_matter_tags(note.front_matter.as_ref());
+        replace_rescanned(&mut note.tags, 0..body, fm_tags, |t| {
+            shift_tag(t, dl, delta)
+        });
+        return true;
+    };
+    reread_tags(note, text, t0, l1_new, dl, delta, settings)
+}
+
 /// Rereads the inline tags from line `t0`, where nothing is open, until a line past the edited
 /// ones (new lines `..l1_new`) where nothing is open now and nothing was before.
 /// Returns whether a flashcard or ignored tag was among the tags reread (before or after).
@@ -488,7 +620,6 @@ fn reread_tags(
     delta: isize,
     settings: &Settings,
 ) -> bool {
-    let old_line = |new: usize| new.wrapping_add_signed(-dl);
     let flags = &mut note.index.flags;
     let mut fresh_tags = Vec::new();
     let stop = tags::inline_tags_from(text, &note.lines, t0, &mut fresh_tags, |i, clear| {
@@ -503,19 +634,15 @@ fn reread_tags(
         }
         false
     });
-    let a = note.tags.partition_point(|t| t.line < t0 as i64);
-    let b = match stop {
-        Some(r) => note.tags.partition_point(|t| t.line < old_line(r) as i64),
-        None => note.tags.len(),
-    };
-    for t in &mut note.tags[b..] {
-        shift_tag(t, dl, delta);
-    }
-    let significant = note.tags[a..b]
+    let old_stop = stop.map(|r| r.wrapping_add_signed(-dl));
+    let replaced = rescanned(&note.tags, t0, old_stop, |t, line| t.line < line as i64);
+    let significant = note.tags[replaced.clone()]
         .iter()
         .chain(&fresh_tags)
         .any(|t| note::significant_tag(&t.name, settings));
-    note.tags.splice(a..b, fresh_tags);
+    replace_rescanned(&mut note.tags, replaced, fresh_tags, |t| {
+        shift_tag(t, dl, delta)
+    });
     significant
 }
 

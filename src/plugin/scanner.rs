@@ -105,6 +105,9 @@ pub fn scan(
 /// in its initial state again, i.e. right after running the boundary branch on line `i - 1`.
 /// Returning `true` stops the scan there; the result is `Some(i)`. `None`: the scan ran to the
 /// end of the note (or to an HTML comment that hides the rest).
+///
+/// The loop below is the spec's loop, step by step (§2.2 steps 1–6); each step that does more
+/// than a test is a `Scanner` method named after it.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn scan_from(
     text: &str,
@@ -112,71 +115,36 @@ pub(crate) fn scan_from(
     blank_until: Option<usize>,
     settings: &Settings,
     cloze: &dyn ClozeTest,
-    mut events: Option<&mut Vec<ScanEvent>>,
+    events: Option<&mut Vec<ScanEvent>>,
     from: usize,
     out: &mut Vec<RawCard>,
     mut sync: impl FnMut(usize) -> bool,
 ) -> Option<usize> {
-    let seps = settings.inline_separators();
-    let ml = settings.multiline_card_separator.as_str();
-    let mlr = settings.multiline_reversed_card_separator.as_str();
-    let end_marker = settings.multiline_card_end_marker.as_str();
-    let n = lines.len();
-    let line_at = |i: usize| -> &str {
-        if blank_until.is_some_and(|b| i <= b) {
-            ""
-        } else {
-            lines.text(text, i)
-        }
+    let note = NoteLines {
+        text,
+        lines,
+        blank_until,
+        count: lines.len(),
     };
-
-    let mut buf = String::new();
-    let mut src: Vec<usize> = Vec::new();
-    let mut fence_close: Option<usize> = None;
-    let end_of = |src: &[usize], fc: Option<usize>| -> usize {
-        let last = src.last().copied().unwrap_or(0);
-        fc.filter(|&c| c > last).unwrap_or(last)
-    };
-    let mut kind: Option<CardType> = None;
-    let mut start = from;
+    let mut scanner = Scanner::new(note, settings, cloze, events, from, out);
+    let n = note.count;
     let mut i = from;
     while i < n {
-        let l = line_at(i);
+        let line = note.at(i);
         // 1. HTML comments at column 0 (not SR comments), with the plugin's two bugs.
-        if l.starts_with("<!--") && !l.starts_with("<!--SR:") {
-            if l.contains("-->") {
-                if let Some(ev) = events.as_deref_mut()
-                    && i + 1 < n
-                {
-                    ev.push(ScanEvent::CommentSkipsNextLine { line: i });
+        if line.starts_with("<!--") && !line.starts_with("<!--SR:") {
+            match scanner.skip_html_comment(i, line) {
+                Some(next) => {
+                    i = next;
+                    continue;
                 }
-                i += 2;
-                continue;
+                None => break,
             }
-            if let Some(ev) = events.as_deref_mut() {
-                ev.push(ScanEvent::CommentHidesRest { line: i });
-            }
-            break;
         }
-        let t = trim(l);
+        let trimmed = trim(line);
         // 2. Boundaries.
-        let boundary = (t.is_empty() && (end_marker.is_empty() || kind.is_none()))
-            || (!end_marker.is_empty() && t == end_marker);
-        if boundary {
-            if let Some(k) = kind.take() {
-                out.push(RawCard {
-                    kind: k,
-                    text: trim_end(&buf).to_string(),
-                    first_line: start,
-                    last_line: i.wrapping_sub(1),
-                    end_line: end_of(&src, fence_close),
-                    src_lines: std::mem::take(&mut src),
-                });
-            }
-            buf.clear();
-            src.clear();
-            fence_close = None;
-            start = i + 1;
+        if scanner.is_boundary(trimmed) {
+            scanner.close_at_boundary(i);
             i += 1;
             if i < n && sync(i) {
                 return Some(i);
@@ -184,113 +152,270 @@ pub(crate) fn scan_from(
             continue;
         }
         // 3. Collect.
-        if !buf.is_empty() {
-            buf.push('\n');
+        scanner.collect(i, line);
+        // 4 and 5. The inline separator test, then the first matching branch.
+        i = scanner.run_branches(i, line, trimmed) + 1;
+    }
+    // 6. End of file.
+    scanner.finish();
+    None
+}
+
+/// The note's lines as the scanner reads them: front matter lines `0..=blank_until` are empty.
+#[derive(Clone, Copy)]
+struct NoteLines<'a> {
+    text: &'a str,
+    lines: &'a Lines,
+    blank_until: Option<usize>,
+    count: usize,
+}
+
+impl<'a> NoteLines<'a> {
+    /// Line `i` (below `count`) without its line break, or `""` inside the front matter.
+    fn at(&self, i: usize) -> &'a str {
+        if self.blank_until.is_some_and(|b| i <= b) {
+            ""
+        } else {
+            self.lines.text(self.text, i)
         }
-        buf.push_str(trim_end(l));
-        src.push(i);
-        // 4. Inline separators: only the first occurrence of each is examined.
-        let mut single = None;
-        for &(sep, reversed) in &seps {
-            if let Some(pos) = l.find(sep)
-                && !in_inline_code(l, pos, sep.len())
-            {
-                single = Some(if reversed {
-                    CardType::SingleLineReversed
-                } else {
-                    CardType::SingleLineBasic
-                });
-                break;
-            }
+    }
+}
+
+/// The scanner's state (spec §2.2: `buf`, `kind`, `start`) with what it reads and where it
+/// writes. `src` and `fence_close` are ours, not the plugin's: they record which note lines
+/// went into `buf`, for the card's line map and `end_line`.
+struct Scanner<'a, 'o> {
+    note: NoteLines<'a>,
+    inline_separators: Vec<(&'a str, bool)>,
+    multiline_separator: &'a str,
+    multiline_reversed_separator: &'a str,
+    end_marker: &'a str,
+    cloze: &'a dyn ClozeTest,
+    events: Option<&'o mut Vec<ScanEvent>>,
+    out: &'o mut Vec<RawCard>,
+    buf: String,
+    src: Vec<usize>,
+    fence_close: Option<usize>,
+    kind: Option<CardType>,
+    start: usize,
+}
+
+impl<'a, 'o> Scanner<'a, 'o> {
+    /// A scanner in its initial state at line `from`.
+    fn new(
+        note: NoteLines<'a>,
+        settings: &'a Settings,
+        cloze: &'a dyn ClozeTest,
+        events: Option<&'o mut Vec<ScanEvent>>,
+        from: usize,
+        out: &'o mut Vec<RawCard>,
+    ) -> Self {
+        Scanner {
+            note,
+            inline_separators: settings.inline_separators(),
+            multiline_separator: settings.multiline_card_separator.as_str(),
+            multiline_reversed_separator: settings.multiline_reversed_card_separator.as_str(),
+            end_marker: settings.multiline_card_end_marker.as_str(),
+            cloze,
+            events,
+            out,
+            buf: String::new(),
+            src: Vec::new(),
+            fence_close: None,
+            kind: None,
+            start: from,
         }
-        if let Some(k) = single {
-            if let (Some(prev), Some(ev)) = (kind, events.as_deref_mut()) {
-                ev.push(ScanEvent::Hijacked {
-                    kind: prev,
-                    start,
-                    line: i,
-                });
+    }
+
+    /// Records `event` when the caller asked for events.
+    fn report(&mut self, event: ScanEvent) {
+        if let Some(events) = self.events.as_deref_mut() {
+            events.push(event);
+        }
+    }
+
+    /// Step 1 on line `i`, a column-0 HTML comment: with `-->` on the line it hides the next
+    /// line too (the result is the line to go on from); without, it hides the rest of the file
+    /// (`None`). The state is left as it is, so a card being collected resumes after it.
+    fn skip_html_comment(&mut self, i: usize, line: &str) -> Option<usize> {
+        if line.contains("-->") {
+            if i + 1 < self.note.count {
+                self.report(ScanEvent::CommentSkipsNextLine { line: i });
             }
-            // 5a. A single-line card: this line, plus an SR comment or metadata callout below.
-            buf.clear();
-            buf.push_str(l);
-            src.clear();
-            src.push(i);
-            start = i;
-            if i + 1 < n && line_at(i + 1).starts_with("<!--SR:") {
-                i += 1;
-                buf.push('\n');
-                buf.push_str(line_at(i));
-                src.push(i);
-            } else if i + 1 < n && line_at(i + 1).starts_with("> [!sr|card-metadata]") {
-                while i + 1 < n {
-                    i += 1;
-                    let nl = line_at(i);
-                    buf.push('\n');
-                    buf.push_str(nl);
-                    src.push(i);
-                    if nl.contains("<!--SR:") {
-                        break;
-                    }
+            return Some(i + 2);
+        }
+        self.report(ScanEvent::CommentHidesRest { line: i });
+        None
+    }
+
+    /// Step 2's test: a blank line, unless an end marker is set and a card is being collected;
+    /// or the end marker itself.
+    fn is_boundary(&self, trimmed: &str) -> bool {
+        let end_marker = self.end_marker;
+        (trimmed.is_empty() && (end_marker.is_empty() || self.kind.is_none()))
+            || (!end_marker.is_empty() && trimmed == end_marker)
+    }
+
+    /// Step 2 on boundary line `i`: outputs the card being collected (it ends on line `i - 1`)
+    /// and starts over empty at line `i + 1`.
+    fn close_at_boundary(&mut self, i: usize) {
+        if let Some(kind) = self.kind.take() {
+            self.output_collected(kind, i.wrapping_sub(1));
+        }
+        self.buf.clear();
+        self.src.clear();
+        self.fence_close = None;
+        self.start = i + 1;
+    }
+
+    /// Step 6: at the end of the note, a card still being collected is output if it has text.
+    fn finish(mut self) {
+        if let Some(kind) = self.kind
+            && !self.buf.is_empty()
+        {
+            self.output_collected(kind, self.note.count - 1);
+        }
+    }
+
+    /// Outputs the collected card `(kind, trimEnd(buf), start, last_line)`, taking its line map.
+    fn output_collected(&mut self, kind: CardType, last_line: usize) {
+        let end_line = self.end_line();
+        self.out.push(RawCard {
+            kind,
+            text: trim_end(&self.buf).to_string(),
+            first_line: self.start,
+            last_line,
+            end_line,
+            src_lines: std::mem::take(&mut self.src),
+        });
+    }
+
+    /// The last note line of the collected text: the last line in `buf`, or the closing fence
+    /// line consumed after it.
+    fn end_line(&self) -> usize {
+        let last = self.src.last().copied().unwrap_or(0);
+        self.fence_close.filter(|&c| c > last).unwrap_or(last)
+    }
+
+    /// Step 3: appends `trimEnd(line)` (line `i`) to `buf`.
+    fn collect(&mut self, i: usize, line: &str) {
+        if !self.buf.is_empty() {
+            self.buf.push('\n');
+        }
+        self.buf.push_str(trim_end(line));
+        self.src.push(i);
+    }
+
+    /// Appends note line `i` verbatim (not trimmed) on a new line of `buf`.
+    fn collect_verbatim(&mut self, i: usize) {
+        self.buf.push('\n');
+        self.buf.push_str(self.note.at(i));
+        self.src.push(i);
+    }
+
+    /// Steps 4 and 5 on line `i` (already collected): the first branch that matches. Returns
+    /// the last line the branch consumed; the scan goes on after it.
+    fn run_branches(&mut self, i: usize, line: &'a str, trimmed: &str) -> usize {
+        if let Some(kind) = single_line_kind(&self.inline_separators, line) {
+            return self.output_single_line_card(i, line, kind);
+        }
+        if !self.multiline_separator.is_empty() && trimmed == self.multiline_separator {
+            if js_len_gt1(&self.buf) {
+                self.kind = Some(CardType::MultiLineBasic);
+            }
+        } else if !self.multiline_reversed_separator.is_empty()
+            && trimmed == self.multiline_reversed_separator
+        {
+            if js_len_gt1(&self.buf) {
+                self.kind = Some(CardType::MultiLineReversed);
+            }
+        } else if line.starts_with("```") || line.starts_with("~~~") {
+            return self.collect_fenced_block(i, line);
+        } else if self.kind.is_none() && self.cloze.line_has_cloze(line) {
+            self.kind = Some(CardType::Cloze);
+        }
+        i
+    }
+
+    /// Step 5a on line `i`: the card is this line (throwing away any card being collected),
+    /// plus an SR comment on the next line or a metadata callout below it. Returns the last
+    /// line added. `start` stays at `i` (the plugin's bug, §6 E13).
+    fn output_single_line_card(&mut self, i: usize, line: &str, kind: CardType) -> usize {
+        if let Some(prev) = self.kind {
+            self.report(ScanEvent::Hijacked {
+                kind: prev,
+                start: self.start,
+                line: i,
+            });
+        }
+        self.buf.clear();
+        self.buf.push_str(line);
+        self.src.clear();
+        self.src.push(i);
+        self.start = i;
+        let n = self.note.count;
+        let mut last = i;
+        if last + 1 < n && self.note.at(last + 1).starts_with("<!--SR:") {
+            last += 1;
+            self.collect_verbatim(last);
+        } else if last + 1 < n && self.note.at(last + 1).starts_with("> [!sr|card-metadata]") {
+            while last + 1 < n {
+                last += 1;
+                self.collect_verbatim(last);
+                if self.note.at(last).contains("<!--SR:") {
+                    break;
                 }
             }
-            out.push(RawCard {
-                kind: k,
-                text: std::mem::take(&mut buf),
-                first_line: start,
-                last_line: i,
-                end_line: i,
-                src_lines: std::mem::take(&mut src),
-            });
-            fence_close = None;
-            kind = None;
-        } else if !ml.is_empty() && t == ml {
-            if js_len_gt1(&buf) {
-                kind = Some(CardType::MultiLineBasic);
-            }
-        } else if !mlr.is_empty() && t == mlr {
-            if js_len_gt1(&buf) {
-                kind = Some(CardType::MultiLineReversed);
-            }
-        } else if l.starts_with("```") || l.starts_with("~~~") {
-            let fc = l.as_bytes()[0];
-            let flen = l.bytes().take_while(|&b| b == fc).count();
-            let fence = &l[..flen];
-            let open = i;
-            while i + 1 < n && !line_at(i + 1).starts_with(fence) {
-                i += 1;
-                buf.push('\n');
-                buf.push_str(line_at(i));
-                src.push(i);
-            }
-            buf.push('\n');
-            buf.push_str(fence);
-            if i + 1 < n {
-                fence_close = Some(i + 1);
-            }
-            if let Some(ev) = events.as_deref_mut() {
-                ev.push(ScanEvent::Fence {
-                    open,
-                    close: (i + 1 < n).then_some(i + 1),
-                });
-            }
-            i += 1;
-        } else if kind.is_none() && cloze.line_has_cloze(l) {
-            kind = Some(CardType::Cloze);
         }
-        i += 1;
-    }
-    if let Some(k) = kind
-        && !buf.is_empty()
-    {
-        out.push(RawCard {
-            kind: k,
-            text: trim_end(&buf).to_string(),
-            first_line: start,
-            last_line: n - 1,
-            end_line: end_of(&src, fence_close),
-            src_lines: src,
+        self.out.push(RawCard {
+            kind,
+            text: std::mem::take(&mut self.buf),
+            first_line: self.start,
+            last_line: last,
+            end_line: last,
+            src_lines: std::mem::take(&mut self.src),
         });
+        self.fence_close = None;
+        self.kind = None;
+        last
+    }
+
+    /// Step 5d on line `open`, a column-0 fence: adds the lines below verbatim up to the first
+    /// line that starts with the same fence, then `\n` + the opening fence in place of that
+    /// line. Returns the closing line (`count` when the fence never closes), which is skipped.
+    fn collect_fenced_block(&mut self, open: usize, line: &'a str) -> usize {
+        let fence_char = line.as_bytes()[0];
+        let fence = &line[..line.bytes().take_while(|&b| b == fence_char).count()];
+        let n = self.note.count;
+        let mut i = open;
+        while i + 1 < n && !self.note.at(i + 1).starts_with(fence) {
+            i += 1;
+            self.collect_verbatim(i);
+        }
+        self.buf.push('\n');
+        self.buf.push_str(fence);
+        let close = (i + 1 < n).then_some(i + 1);
+        if close.is_some() {
+            self.fence_close = close;
+        }
+        self.report(ScanEvent::Fence { open, close });
+        i + 1
+    }
+}
+
+/// Step 4: the single-line card type of the first inline separator (longest first) whose first
+/// occurrence in `line` is outside inline code. Later occurrences are never looked at.
+fn single_line_kind(separators: &[(&str, bool)], line: &str) -> Option<CardType> {
+    for &(sep, reversed) in separators {
+        if let Some(pos) = line.find(sep)
+            && !in_inline_code(line, pos, sep.len())
+        {
+            return Some(if reversed {
+                CardType::SingleLineReversed
+            } else {
+                CardType::SingleLineBasic
+            });
+        }
     }
     None
 }

@@ -267,6 +267,65 @@ struct RelEdit {
     removed: Point,
 }
 
+impl OldTree {
+    /// Whether the tree is worth reusing for a parse of `new_len` bytes. A tree far longer than
+    /// that (a huge fenced block, whose first candidate cut is tried first) is not: editing it
+    /// costs more than the short parse.
+    fn fits(&self, new_len: usize) -> bool {
+        self.len <= 2 * new_len.max(1024)
+    }
+
+    /// The tree told about its edit and that its text is now `rope[cur..end]` (the rope holds
+    /// both texts: the old tree's, edited, is what the rope has from `cur` for `len` bytes),
+    /// ready for a parse of `rope[cur..end]` to reuse.
+    fn edited_for(self, rope: &Rope, cur: usize, end: usize) -> Tree {
+        let mut tree = self.tree;
+        if let Some(edit) = &self.edit {
+            tree.edit(&edit.input_edit(rope, cur));
+        }
+        let old_len = self.len;
+        let new_len = end - cur;
+        if old_len != new_len {
+            let at = old_len.min(new_len);
+            tree.edit(&InputEdit {
+                start_byte: at,
+                old_end_byte: old_len,
+                new_end_byte: new_len,
+                start_position: rel_point(rope, cur, cur + at),
+                old_end_position: rel_point(rope, cur, cur + old_len),
+                new_end_position: rel_point(rope, cur, end),
+            });
+        }
+        tree
+    }
+}
+
+impl RelEdit {
+    /// The edit as tree-sitter takes it, for the segment starting at `cur` of `rope` (the text
+    /// after the edit).
+    fn input_edit(&self, rope: &Rope, cur: usize) -> InputEdit {
+        let start_position = rel_point(rope, cur, cur + self.start);
+        InputEdit {
+            start_byte: self.start,
+            old_end_byte: self.old_end,
+            new_end_byte: self.new_end,
+            start_position,
+            old_end_position: if self.removed.row == 0 {
+                Point {
+                    row: start_position.row,
+                    column: start_position.column + self.removed.column,
+                }
+            } else {
+                Point {
+                    row: start_position.row + self.removed.row,
+                    column: self.removed.column,
+                }
+            },
+            new_end_position: rel_point(rope, cur, cur + self.new_end),
+        }
+    }
+}
+
 /// New segments (start, tree) and the cut where they rejoined the old ones (`None`: the end).
 type Built = (Vec<(usize, Seg)>, Option<usize>);
 
@@ -297,53 +356,9 @@ fn build(
         if parsed > budget {
             return None;
         }
-        // Reuse the old tree; tell it about the edit and that its text now ends at `end - cur`.
-        // A tree far longer than the text parsed now (a huge fenced block, whose first candidate
-        // cut is tried first) is kept for a later, longer try: editing it costs more than the
-        // short parse.
-        let fits = old
-            .as_ref()
-            .is_some_and(|o| o.len <= 2 * (end - cur).max(1024));
-        let prev = old.take_if(|_| fits).map(|o| {
-            let mut t = o.tree;
-            if let Some(e) = &o.edit {
-                let start_position = rel_point(rope, cur, cur + e.start);
-                t.edit(&InputEdit {
-                    start_byte: e.start,
-                    old_end_byte: e.old_end,
-                    new_end_byte: e.new_end,
-                    start_position,
-                    old_end_position: if e.removed.row == 0 {
-                        Point {
-                            row: start_position.row,
-                            column: start_position.column + e.removed.column,
-                        }
-                    } else {
-                        Point {
-                            row: start_position.row + e.removed.row,
-                            column: e.removed.column,
-                        }
-                    },
-                    new_end_position: rel_point(rope, cur, cur + e.new_end),
-                });
-            }
-            let old_len = o.len;
-            let new_len = end - cur;
-            if old_len != new_len {
-                let at = old_len.min(new_len);
-                t.edit(&InputEdit {
-                    start_byte: at,
-                    old_end_byte: old_len,
-                    new_end_byte: new_len,
-                    // The rope holds both texts: the old tree's (edited) text is what the rope
-                    // has from `cur` for `old_len` bytes.
-                    start_position: rel_point(rope, cur, cur + at),
-                    old_end_position: rel_point(rope, cur, cur + old_len),
-                    new_end_position: rel_point(rope, cur, end),
-                });
-            }
-            t
-        });
+        // Reuse the old tree when it fits; else keep it for a later, longer try.
+        let fits = old.as_ref().is_some_and(|o| o.fits(end - cur));
+        let prev = old.take_if(|_| fits).map(|o| o.edited_for(rope, cur, end));
         let tree = parse_range(parser, rope, cur..end, prev.as_ref());
         let Some(p) = cand else {
             out.push((cur, seg(tree, rope, cur)));
@@ -363,14 +378,8 @@ fn build(
             }
             Some(skip) => {
                 // Extend the segment past the line that closes what is open, reusing its tree.
-                // What the text cannot tell (a parse error, an HTML block of unknown kind), and
-                // every third try on, at least doubles the segment: a note that stays open to
-                // its end costs a few parses, not one per paragraph.
                 tries += 1;
-                let grow = matches!(skip, Open::Html(None)) || tries >= 3;
-                let floor = if grow { cur + 2 * (end - cur) } else { 0 };
-                cand = close_line(rope, p, skip, limit)
-                    .and_then(|c| next_candidate(rope, c.max(floor), limit));
+                cand = cut_past_open(rope, cur..end, skip, tries, limit);
                 if old.is_none() {
                     old = Some(OldTree {
                         tree,
@@ -383,6 +392,28 @@ fn build(
     }
 }
 
+/// The next candidate cut for the segment `segment` (whose end is a candidate cut) that
+/// leaves `open` open at that end: after the line that closes it. What the text cannot tell (a
+/// parse error, an HTML block of unknown kind), and every third try on, at least doubles the
+/// segment: a note that stays open to its end costs a few parses, not one per paragraph.
+fn cut_past_open(
+    rope: &Rope,
+    segment: Range<usize>,
+    open: Open,
+    tries: u32,
+    limit: usize,
+) -> Option<usize> {
+    let grow = matches!(open, Open::Html(None)) || tries >= 3;
+    let floor = if grow {
+        segment.start + 2 * (segment.end - segment.start)
+    } else {
+        0
+    };
+    close_line(rope, segment.end, open, limit)
+        .and_then(|c| next_candidate(rope, c.max(floor), limit))
+}
+
+/// The segment parsed as `tree` from `rope[at..]`, with its blocks read (`None` when none).
 fn seg(tree: Tree, rope: &Rope, at: usize) -> Seg {
     let b = markdown::blocks(&tree, &Sub { rope, base: at });
     let empty = b.front_matter.is_none()
@@ -396,6 +427,7 @@ fn seg(tree: Tree, rope: &Rope, at: usize) -> Seg {
     }
 }
 
+/// Parses `rope[range]`, reusing `old` (already told about the edits) when given.
 fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
     parse_with_suffix(parser, rope, range, b"", old)
 }
@@ -561,17 +593,10 @@ fn open_at_end(
     at: usize,
     end: usize,
 ) -> Option<Open> {
-    if at == 0 {
-        let (l0, _) = line_at(rope, 0);
-        let has_fm = tree
-            .root_node()
-            .child(0)
-            .is_some_and(|c| c.kind() == "minus_metadata");
-        if !has_fm && l0.trim_matches([' ', '\t']) == "---" {
-            // Tree-sitter-md reads front matter only when its closing line exists; it may lie
-            // beyond this segment.
-            return Some(Open::FrontMatter);
-        }
+    if at == 0 && front_matter_unclosed(tree, rope) {
+        // Tree-sitter-md reads front matter only when its closing line exists; it may lie
+        // beyond this segment.
+        return Some(Open::FrontMatter);
     }
     if tree.root_node().has_error() {
         // Tree-sitter's error recovery may read what follows differently: keep going until a
@@ -579,63 +604,94 @@ fn open_at_end(
         return Some(Open::Html(None));
     }
     let last = last_block(tree)?;
-    let text =
-        |n: Node| rope.text(at + n.start_byte().min(end - at)..at + n.end_byte().min(end - at));
     match last.kind() {
-        "fenced_code_block" => {
-            let mut cur = last.walk();
-            let delims: Vec<Node> = last
-                .children(&mut cur)
-                .filter(|c| c.kind() == "fenced_code_block_delimiter")
-                .collect();
-            if delims.len() >= 2 {
-                return None;
-            }
-            let d = text(*delims.first()?);
-            let ch = *d.as_bytes().first()?;
-            Some(Open::Fence {
-                ch,
-                n: d.bytes().take_while(|&b| b == ch).count(),
-            })
-        }
-        "html_block" => {
-            // Whether tree-sitter-md ends it here (at a blank line, or at its end marker as the
-            // grammar tokenises it) is asked of tree-sitter-md: parse the segment followed by a
-            // probe line and see whether that line starts a paragraph of its own.
-            let t = text(last).to_ascii_lowercase();
-            let kind = html_kind(t.trim_start_matches(' '));
-            // A comment whose `-->` follows its `<!--` (every scheduling comment) is closed:
-            // no probe needed.
-            if let Some((start, "-->")) = kind
-                && t.trim_start_matches(' ')[start..].contains("-->")
-            {
-                return None;
-            }
-            let n = end - at;
-            let mut old = tree.clone();
-            old.edit(&InputEdit {
-                start_byte: n,
-                old_end_byte: n,
-                new_end_byte: n + PROBE.len(),
-                start_position: rel_point(rope, at, end),
-                old_end_position: rel_point(rope, at, end),
-                new_end_position: {
-                    let p = rel_point(rope, at, end);
-                    Point {
-                        row: p.row + 1,
-                        column: 0,
-                    }
-                },
-            });
-            let probe = parse_with_suffix(parser, rope, at..end, PROBE, Some(&old));
-            let fresh =
-                last_block(&probe).is_some_and(|b| b.kind() == "paragraph" && b.start_byte() == n);
-            if fresh {
-                return None;
-            }
-            Some(Open::Html(kind.map(|(_, m)| m)))
-        }
+        "fenced_code_block" => open_fence(last, rope, at, end),
+        "html_block" => open_html(parser, tree, last, rope, at, end),
         _ => None,
+    }
+}
+
+/// Whether the note's line 0 is `---` but `tree` (of its first segment) holds no front matter.
+fn front_matter_unclosed(tree: &Tree, rope: &Rope) -> bool {
+    let (l0, _) = line_at(rope, 0);
+    let has_fm = tree
+        .root_node()
+        .child(0)
+        .is_some_and(|c| c.kind() == "minus_metadata");
+    !has_fm && l0.trim_matches([' ', '\t']) == "---"
+}
+
+/// The text of `node` of the segment `rope[at..end]`, cut at the segment's end.
+fn node_text<'r>(rope: &'r Rope, at: usize, end: usize, node: Node) -> std::borrow::Cow<'r, str> {
+    rope.text(at + node.start_byte().min(end - at)..at + node.end_byte().min(end - at))
+}
+
+/// The fence a fenced code block (`last`, of the segment `rope[at..end]`) leaves open: `None`
+/// when it has its closing delimiter.
+fn open_fence(last: Node, rope: &Rope, at: usize, end: usize) -> Option<Open> {
+    let mut cur = last.walk();
+    let delims: Vec<Node> = last
+        .children(&mut cur)
+        .filter(|c| c.kind() == "fenced_code_block_delimiter")
+        .collect();
+    if delims.len() >= 2 {
+        return None;
+    }
+    let d = node_text(rope, at, end, *delims.first()?);
+    let ch = *d.as_bytes().first()?;
+    Some(Open::Fence {
+        ch,
+        n: d.bytes().take_while(|&b| b == ch).count(),
+    })
+}
+
+/// Whether an HTML block (`last`, the segment's last block) is left open at the end of the
+/// segment `rope[at..end]`, parsed as `tree`, and until what marker.
+fn open_html(
+    parser: &mut Parser,
+    tree: &Tree,
+    last: Node,
+    rope: &Rope,
+    at: usize,
+    end: usize,
+) -> Option<Open> {
+    // Whether tree-sitter-md ends it here (at a blank line, or at its end marker as the
+    // grammar tokenises it) is asked of tree-sitter-md: parse the segment followed by a probe
+    // line and see whether that line starts a paragraph of its own.
+    let t = node_text(rope, at, end, last).to_ascii_lowercase();
+    let kind = html_kind(t.trim_start_matches(' '));
+    // A comment whose `-->` follows its `<!--` (every scheduling comment) is closed: no probe
+    // needed.
+    if let Some((start, "-->")) = kind
+        && t.trim_start_matches(' ')[start..].contains("-->")
+    {
+        return None;
+    }
+    let n = end - at;
+    let mut old = tree.clone();
+    old.edit(&probe_edit(rope, at, end));
+    let probe = parse_with_suffix(parser, rope, at..end, PROBE, Some(&old));
+    let fresh = last_block(&probe).is_some_and(|b| b.kind() == "paragraph" && b.start_byte() == n);
+    if fresh {
+        return None;
+    }
+    Some(Open::Html(kind.map(|(_, m)| m)))
+}
+
+/// The edit that appends [`PROBE`] to the segment `rope[at..end]`.
+fn probe_edit(rope: &Rope, at: usize, end: usize) -> InputEdit {
+    let n = end - at;
+    let at_end = rel_point(rope, at, end);
+    InputEdit {
+        start_byte: n,
+        old_end_byte: n,
+        new_end_byte: n + PROBE.len(),
+        start_position: at_end,
+        old_end_position: at_end,
+        new_end_position: Point {
+            row: at_end.row + 1,
+            column: 0,
+        },
     }
 }
 

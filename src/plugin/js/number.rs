@@ -55,6 +55,26 @@ fn trim_js_start(s: &str) -> &str {
     s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
+/// Where a number's exponent part (`e` or `E`, an optional sign, at least one digit) that
+/// starts at `i` of `b` ends; `i` when there is none there. Both `parseFloat`s end the number
+/// there.
+pub(crate) fn exponent_end(b: &[u8], i: usize) -> usize {
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let exp_start = j;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > exp_start {
+            return j;
+        }
+    }
+    i
+}
+
 /// `parseFloat(s)`: the longest numeric prefix after leading white space; NaN when there is
 /// none. Accepts `Infinity`, a sign, digits, one `.`, and an exponent.
 pub fn parse_float(s: &str) -> f64 {
@@ -90,19 +110,7 @@ pub fn parse_float(s: &str) -> f64 {
     if mantissa_digits == 0 {
         return f64::NAN;
     }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        let mut j = i + 1;
-        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-            j += 1;
-        }
-        let exp_start = j;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j > exp_start {
-            i = j;
-        }
-    }
+    let i = exponent_end(b, i);
     let text = &s[..i];
     // Rust's parser accepts "5." and ".5"; a lone sign or dot was excluded above.
     text.parse::<f64>().unwrap_or(f64::NAN)

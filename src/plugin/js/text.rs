@@ -104,20 +104,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
         }
         return None;
     }
-    // Exponent part.
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        let mut j = i + 1;
-        if j < b.len() && (b[j] == b'-' || b[j] == b'+') {
-            j += 1;
-        }
-        let exp_start = j;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j > exp_start {
-            i = j;
-        }
-    }
+    let i = super::number::exponent_end(b, i);
     s[..i].parse::<f64>().ok()
 }
 

@@ -277,6 +277,7 @@ fn add_days(date: NaiveDate, days: f64) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Response::{Again, Easy, Good, Hard, Reset};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -305,95 +306,53 @@ mod tests {
         (o, g)
     }
 
-    #[test]
-    fn examples_1_to_4_new_card() {
-        assert_eq!(
-            run(None, Response::Good, "2025-01-10").1,
-            "!2025-01-13,3,250"
-        );
-        assert_eq!(
-            run(None, Response::Easy, "2025-01-10").1,
-            "!2025-01-14,4,270"
-        );
-        assert_eq!(
-            run(None, Response::Hard, "2025-01-10").1,
-            "!2025-01-11,1,230"
-        );
-        assert_eq!(
-            run(None, Response::Again, "2025-01-10").1,
-            "!2025-01-10,0,230"
-        );
+    /// Worked examples 1 to 16 of spec §4.6: number, the previous group (`due,interval,ease`,
+    /// or `new`), response, review date, the group written.
+    #[rustfmt::skip]
+    const WORKED_EXAMPLES: [(u32, &str, Response, &str, &str); 16] = [
+        (1, "new", Good, "2025-01-10", "!2025-01-13,3,250"),
+        (2, "new", Easy, "2025-01-10", "!2025-01-14,4,270"),
+        (3, "new", Hard, "2025-01-10", "!2025-01-11,1,230"),
+        (4, "new", Again, "2025-01-10", "!2025-01-10,0,230"),
+        (5, "2025-01-13,3,250", Good, "2025-01-13", "!2025-01-21,8,250"),
+        (6, "2025-01-21,8,250", Good, "2025-01-21", "!2025-02-10,20,250"),
+        (7, "2025-02-10,20,250", Easy, "2025-02-10", "!2025-04-21,70,270"),
+        (8, "2025-04-21,70,270", Hard, "2025-04-21", "!2025-05-26,35,250"),
+        (9, "2025-01-03,15,290", Good, "2025-01-03", "!2025-02-16,44,290"),
+        // Seven days late, lateness ignored.
+        (10, "2025-01-03,15,290", Good, "2025-01-10", "!2025-02-23,44,290"),
+        (11, "2025-01-02,14,290", Easy, "2025-01-02", "!2025-02-27,56,310"),
+        (12, "2025-01-02,14,290", Hard, "2025-01-02", "!2025-01-09,7,270"),
+        (13, "2025-03-01,10,140", Hard, "2025-03-01", "!2025-03-06,5,130"),
+        (14, "2025-03-01,20000,300", Good, "2025-03-01", "!2125-03-02,36525,300"),
+        (15, "2025-01-10,0,230", Good, "2025-01-10", "!2025-01-12,2,230"),
+        (16, "2024-12-01,40,310", Reset, "2025-01-10", "!2025-01-10,1,250"),
+    ];
+
+    /// Answers Good with `params`, expecting an outcome.
+    fn good(
+        params: &Sm2Params,
+        prev: Option<&Sm2Prev>,
+        note_ease: Option<f64>,
+        today: NaiveDate,
+        h: &Histogram,
+    ) -> Sm2Outcome {
+        review(params, prev, note_ease, Response::Good, today, h).expect("an outcome")
     }
 
     #[test]
-    fn examples_5_to_8_chain() {
-        let p = prev("2025-01-13", 3.0, 250.0);
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-01-13").1,
-            "!2025-01-21,8,250"
-        );
-        let p = prev("2025-01-21", 8.0, 250.0);
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-01-21").1,
-            "!2025-02-10,20,250"
-        );
-        let p = prev("2025-02-10", 20.0, 250.0);
-        assert_eq!(
-            run(Some(&p), Response::Easy, "2025-02-10").1,
-            "!2025-04-21,70,270"
-        );
-        let p = prev("2025-04-21", 70.0, 270.0);
-        assert_eq!(
-            run(Some(&p), Response::Hard, "2025-04-21").1,
-            "!2025-05-26,35,250"
-        );
-    }
-
-    #[test]
-    fn examples_9_to_12_your_cards() {
-        let p = prev("2025-01-03", 15.0, 290.0);
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-01-03").1,
-            "!2025-02-16,44,290"
-        );
-        // Example 10: seven days late, lateness ignored.
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-01-10").1,
-            "!2025-02-23,44,290"
-        );
-        let p = prev("2025-01-02", 14.0, 290.0);
-        assert_eq!(
-            run(Some(&p), Response::Easy, "2025-01-02").1,
-            "!2025-02-27,56,310"
-        );
-        assert_eq!(
-            run(Some(&p), Response::Hard, "2025-01-02").1,
-            "!2025-01-09,7,270"
-        );
-    }
-
-    #[test]
-    fn examples_13_to_16_limits_again_reset() {
-        let p = prev("2025-03-01", 10.0, 140.0);
-        assert_eq!(
-            run(Some(&p), Response::Hard, "2025-03-01").1,
-            "!2025-03-06,5,130"
-        );
-        let p = prev("2025-03-01", 20000.0, 300.0);
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-03-01").1,
-            "!2125-03-02,36525,300"
-        );
-        let p = prev("2025-01-10", 0.0, 230.0);
-        assert_eq!(
-            run(Some(&p), Response::Good, "2025-01-10").1,
-            "!2025-01-12,2,230"
-        );
-        let p = prev("2024-12-01", 40.0, 310.0);
-        assert_eq!(
-            run(Some(&p), Response::Reset, "2025-01-10").1,
-            "!2025-01-10,1,250"
-        );
+    fn examples_1_to_16() {
+        for &(n, before, r, today, group) in &WORKED_EXAMPLES {
+            let p = (before != "new").then(|| {
+                let fields: Vec<&str> = before.split(',').collect();
+                prev(
+                    fields[0],
+                    fields[1].parse().unwrap(),
+                    fields[2].parse().unwrap(),
+                )
+            });
+            assert_eq!(run(p.as_ref(), r, today).1, group, "example {n}");
+        }
     }
 
     #[test]
@@ -412,15 +371,7 @@ mod tests {
         let h: Histogram = [(17, 4), (18, 5), (19, 3)].into_iter().collect();
         let p = prev("2025-01-10", 7.0, 250.0);
         let today = d("2025-01-10");
-        let o = review(
-            &Sm2Params::default(),
-            Some(&p),
-            None,
-            Response::Good,
-            today,
-            &h,
-        )
-        .unwrap();
+        let o = good(&Sm2Params::default(), Some(&p), None, today, &h);
         assert_eq!(o.interval, 19.0);
         assert_eq!(o.ease, 250.0);
         assert_eq!(o.due, d("2025-01-29"));
@@ -443,15 +394,7 @@ mod tests {
         .collect();
         let p = prev("2025-01-10", 500.0, 250.0);
         let today = d("2025-01-10");
-        let o = review(
-            &Sm2Params::default(),
-            Some(&p),
-            None,
-            Response::Good,
-            today,
-            &h,
-        )
-        .unwrap();
+        let o = good(&Sm2Params::default(), Some(&p), None, today, &h);
         assert_eq!(o.interval, 1253.0);
         assert_eq!(o.due, today + Days::new(1253));
     }
@@ -463,15 +406,7 @@ mod tests {
             ..Sm2Params::default()
         };
         let today = d("2025-01-10");
-        let o = review(
-            &params,
-            None,
-            None,
-            Response::Good,
-            today,
-            &Histogram::new(),
-        )
-        .unwrap();
+        let o = good(&params, None, None, today, &Histogram::new());
         assert_eq!(o.interval, 2.5);
         assert_eq!(format_group(&o), "!2025-01-13,2.5,250");
     }
@@ -487,15 +422,13 @@ mod tests {
     fn example_23_note_ease() {
         let today = d("2025-01-10");
         let ne = note_ease(270.0, &[], 250.0);
-        let o = review(
+        let o = good(
             &Sm2Params::default(),
             None,
             Some(ne),
-            Response::Good,
             today,
             &Histogram::new(),
-        )
-        .unwrap();
+        );
         assert_eq!((o.interval, o.ease), (3.0, 270.0));
         assert_eq!(o.due, d("2025-01-13"));
     }
@@ -508,15 +441,7 @@ mod tests {
             ..Sm2Params::default()
         };
         let p = prev("2025-01-11", 45.0, 150.0);
-        let o = review(
-            &params,
-            Some(&p),
-            None,
-            Response::Good,
-            d("2025-01-10"),
-            &Histogram::new(),
-        )
-        .unwrap();
+        let o = good(&params, Some(&p), None, d("2025-01-10"), &Histogram::new());
         assert_eq!(o.interval, 68.3);
     }
 
