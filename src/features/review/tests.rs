@@ -339,3 +339,17 @@ fn a_deck_named_twice_on_a_tag_line_counts_twice_in_the_status_bar() {
         "the deck list counts distinct cards"
     );
 }
+
+#[test]
+fn a_due_card_answered_again_comes_after_the_other_due_cards_then_the_new_ones() {
+    let text = "#flashcards\n\nA::1\n<!--SR:!2025-01-09,3,250-->\n\nB::2\n<!--SR:!2025-01-10,3,250-->\n\nN::3\n";
+    let mut s = session(text, "DueFirstSequential");
+    let seen = run(&mut s, |i, _| {
+        if i == 0 {
+            Response::Again
+        } else {
+            Response::Good
+        }
+    });
+    assert_eq!(seen, vec!["A", "B", "A", "N"]);
+}
