@@ -12,12 +12,9 @@ pub use app::App;
 pub use ui::draw;
 
 use super::files::{self, read_note};
-use crate::features::due::add_note;
-use crate::features::review::{Mode, Options, ReviewNote, Scope, Session, single_note_settings};
-use crate::note::parse_note_with;
-use crate::plugin::cloze::ClozeEngine;
-use crate::plugin::schedule::Histogram;
+use crate::features::review::{Mode, Options, Scope, Session};
 use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::workspace::review::{review_notes, session_histogram};
 use crate::workspace::vault::{Vault, Vaults};
 use crossterm::event::{self, Event};
 use std::io::IsTerminal;
@@ -129,26 +126,8 @@ fn start(a: &ReviewArgs, paths: &[PathBuf], clock: &Clock) -> Result<Session, St
         }
     }
     let vault = vault.unwrap_or_else(|| Arc::new(Vault::open(None, &Default::default())));
-    let settings = if single {
-        single_note_settings(&vault.settings)
-    } else {
-        vault.settings.clone()
-    };
-    let engine = ClozeEngine::new(&settings.cloze_patterns);
-    let notes: Vec<ReviewNote> = notes
-        .into_iter()
-        .map(|(path, text)| {
-            let context = vault.context(Some(&path));
-            let note = parse_note_with(&text, &settings, &context, &engine);
-            ReviewNote {
-                path,
-                text,
-                note,
-                context,
-            }
-        })
-        .collect();
-    let histogram = histogram(&vault, &notes, clock);
+    let (settings, notes) = review_notes(&vault, notes, single);
+    let histogram = session_histogram(&vault, &notes, clock);
     let o = Options {
         settings,
         scope: Scope {
@@ -165,22 +144,6 @@ fn start(a: &ReviewArgs, paths: &[PathBuf], clock: &Clock) -> Result<Session, St
         histogram,
     };
     Session::start(notes, o).map_err(|e| e.to_string())
-}
-
-/// The vault's histogram (load balancing counts every card of the vault, as `srls grade`);
-/// without a vault root, the reviewed notes'.
-fn histogram(vault: &Vault, notes: &[ReviewNote], clock: &Clock) -> Histogram {
-    if !vault.settings.load_balance {
-        return Histogram::new();
-    }
-    if vault.root.is_some() {
-        return vault.histogram(clock.today, clock.now);
-    }
-    let mut h = Histogram::new();
-    for n in notes {
-        add_note(&mut h, &n.note, clock.today, clock.now);
-    }
-    h
 }
 
 /// The friendly message for a session with no card to show.

@@ -32,6 +32,8 @@ pub struct State {
     pub index: Index,
     /// Warnings already shown (each is shown once).
     pub warned: HashSet<String>,
+    /// Review sessions driven by `srls.review.*`.
+    pub reviews: super::handlers::review::Sessions,
 }
 
 /// The state as the handlers and background tasks hold it.

@@ -2,4 +2,6 @@
 //! due-date histogram, and the injected clock.
 pub mod clock;
 pub mod index;
+pub mod review;
 pub mod vault;
+pub mod write;

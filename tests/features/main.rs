@@ -1,7 +1,10 @@
-//! Features over parsed notes: the grade writer, lint fixtures, incremental lint ≡ fresh lint.
+//! Features over parsed notes: the grade writer, lint fixtures, incremental lint ≡ fresh lint,
+//! review sessions against the plugin's own sessions and against `srls grade`.
 
 #[path = "../common/edits.rs"]
 mod edits;
 mod grade_writer;
 mod lint_fixtures;
 mod lint_incremental;
+mod review_cases;
+mod review_corpus;

@@ -6,4 +6,5 @@ mod framing;
 mod fsrs;
 mod open_note;
 mod requests;
+mod review;
 mod workspace;

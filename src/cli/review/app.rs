@@ -1,9 +1,9 @@
 //! The state of `srls review` and what each key does: reveal, answer (writing the note as
 //! `srls grade` does, only over the text the card was shown from), undo, skip, quit.
 
-use crate::cli::grade::write_atomic;
-use crate::features::review::{Mode, NoteEdit, ReviewError, Session};
+use crate::features::review::{Mode, ReviewError, Session};
 use crate::plugin::schedule::Response;
+use crate::workspace::review::{OnDisk, reread, write_if_unchanged};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::{Path, PathBuf};
@@ -110,7 +110,7 @@ impl App {
         match self.session.answer(item.id, r) {
             Err(e) => self.message = Some(e.to_string()),
             Ok(eff) => {
-                let failed = eff.edit.as_ref().and_then(|e| write_edit(e).err());
+                let failed = eff.edit.as_ref().and_then(|e| write_if_unchanged(e).err());
                 if let Some(why) = failed {
                     let _ = self.session.undo();
                     self.resync(&item.path);
@@ -146,7 +146,7 @@ impl App {
                 self.answers.pop();
                 self.message = Some(match edit {
                     None => "undone".to_string(),
-                    Some(e) => match write_edit(&e) {
+                    Some(e) => match write_if_unchanged(&e) {
                         Ok(()) => format!("undone: {} restored", e.path.display()),
                         Err(why) => {
                             self.resync(&e.path);
@@ -183,28 +183,19 @@ impl App {
 
     /// Reads a note again into the session; says what happened.
     fn resync(&mut self, path: &Path) -> String {
-        match std::fs::read(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        match reread(path) {
+            OnDisk::Gone(why) => {
                 self.session.remove_note(path);
-                format!("{} is gone; its cards left the session", path.display())
+                why
             }
-            Err(e) => format!("cannot read {}: {e}; nothing was written", path.display()),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    self.session.refresh_note(path, &text);
-                    format!(
-                        "{} changed on disk; it was read again and nothing was written",
-                        path.display()
-                    )
-                }
-                Err(_) => {
-                    self.session.remove_note(path);
-                    format!(
-                        "{} is no longer UTF-8 text; its cards left the session",
-                        path.display()
-                    )
-                }
-            },
+            OnDisk::Unreadable(why) => why,
+            OnDisk::Text(text) => {
+                self.session.refresh_note(path, &text);
+                format!(
+                    "{} changed on disk; it was read again and nothing was written",
+                    path.display()
+                )
+            }
         }
     }
 
@@ -228,25 +219,4 @@ impl App {
             if written.len() == 1 { "" } else { "s" },
         )
     }
-}
-
-/// Writes an edit atomically, only when the file still holds the text it was computed from.
-fn write_edit(e: &NoteEdit) -> Result<(), String> {
-    let path = &e.path;
-    match std::fs::read(path) {
-        Ok(b) if b == e.old_text.as_bytes() => {}
-        Ok(_) => {
-            return Err(format!(
-                "{} changed on disk; nothing was written",
-                path.display()
-            ));
-        }
-        Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
-    }
-    write_atomic(path, e.new_text.as_bytes()).map_err(|err| {
-        format!(
-            "cannot write {}: {err}; the file is unchanged",
-            path.display()
-        )
-    })
 }

@@ -1,5 +1,6 @@
 //! `workspace/executeCommand`: the vault's due counts and the next due card.
 
+use super::review;
 use crate::features::hints::due_label;
 use crate::lsp::state::{Shared, State, lock};
 use crate::lsp::to_proto;
@@ -12,8 +13,26 @@ use tower_lsp_server::ls_types::*;
 pub const DUE_SUMMARY: &str = "srls.dueSummary";
 /// The most overdue card (optionally `{"deck"}`), opened with `window/showDocument`.
 pub const NEXT_DUE: &str = "srls.nextDue";
+/// Review sessions (see [`super::review`]).
+pub const REVIEW_START: &str = "srls.review.start";
+pub const REVIEW_ANSWER: &str = "srls.review.answer";
+pub const REVIEW_CURRENT: &str = "srls.review.current";
+pub const REVIEW_REVEAL: &str = "srls.review.reveal";
+pub const REVIEW_SKIP: &str = "srls.review.skip";
+pub const REVIEW_UNDO: &str = "srls.review.undo";
+pub const REVIEW_END: &str = "srls.review.end";
 /// Every command, as `executeCommandProvider` lists them.
-pub const COMMANDS: &[&str] = &[DUE_SUMMARY, NEXT_DUE];
+pub const COMMANDS: &[&str] = &[
+    DUE_SUMMARY,
+    NEXT_DUE,
+    REVIEW_START,
+    REVIEW_ANSWER,
+    REVIEW_CURRENT,
+    REVIEW_REVEAL,
+    REVIEW_SKIP,
+    REVIEW_UNDO,
+    REVIEW_END,
+];
 
 /// Runs a command.
 pub async fn execute(
@@ -22,6 +41,7 @@ pub async fn execute(
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
     lock(state).refresh_open_index();
+    let argument = params.arguments.first().cloned().unwrap_or(Value::Null);
     match params.command.as_str() {
         DUE_SUMMARY => Ok(Some(due_summary(&lock(state)))),
         NEXT_DUE => {
@@ -37,6 +57,12 @@ pub async fn execute(
             }
             Ok(Some(result))
         }
+        REVIEW_START => review::start(state, &argument).await.map(Some),
+        REVIEW_ANSWER => review::answer(state, client, &argument).await.map(Some),
+        REVIEW_CURRENT | REVIEW_REVEAL => review::current(state, &argument).map(Some),
+        REVIEW_SKIP => review::skip(state, &argument).map(Some),
+        REVIEW_UNDO => review::undo(state, client, &argument).await.map(Some),
+        REVIEW_END => review::end(state, &argument).map(Some),
         other => Err(Error::invalid_params(format!(
             "srls: unknown command `{other}`"
         ))),

@@ -9,5 +9,6 @@ pub mod hover;
 pub mod inlay_hints;
 pub mod lifecycle;
 pub mod outline;
+pub mod review;
 pub mod symbols;
 pub mod workspace;

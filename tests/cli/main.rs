@@ -1,0 +1,4 @@
+//! The command line, run as a user runs it: the built binary, in a real terminal (tmux) where it
+//! draws one.
+
+mod review_tui;
