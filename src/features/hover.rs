@@ -98,29 +98,26 @@ impl Title for Response {
 
 /// The hover text of a card (markdown or plain text).
 pub fn hover_text(note: &Note, card: &Card, ctx: &HoverContext<'_>) -> String {
+    // In markdown one newline joins lines into one paragraph ("ease 290 next: Again today"):
+    // lines that belong together end with a hard break (two spaces), blocks with a blank line.
+    let br = if ctx.markdown { "  \n" } else { "\n" };
     let mut out = summary_line(card, ctx);
-    out.push('\n');
     if !ctx.breadcrumb.is_empty() {
+        out.push_str(br);
         out.push_str(&ctx.breadcrumb.join(" › "));
-        out.push('\n');
     }
-    out.push('\n');
+    out.push_str("\n\n");
     let siblings = card.siblings();
     for (i, group) in card.schedule.iter().enumerate() {
-        let side = if siblings > 1 {
-            format!("Side {}: ", i + 1)
-        } else {
-            String::new()
-        };
-        out.push_str(&side);
+        if siblings > 1 {
+            out.push_str(&format!("Side {}: ", i + 1));
+        }
         out.push_str(&schedule_line(group, ctx));
-        out.push('\n');
         if let Some(p) = preview(note, card, i, ctx) {
-            out.push_str(&format!("  next: {p}\n"));
+            out.push_str(br);
+            out.push_str(&format!("  next: {p}"));
         }
-        if ctx.markdown {
-            out.push('\n');
-        }
+        out.push_str(if ctx.markdown { "\n\n" } else { "\n" });
     }
     if card.extra_groups > 0 {
         out.push_str(&format!(

@@ -118,6 +118,9 @@ async fn hover_shows_the_schedule_in_both_encodings() {
             "{v}"
         );
         assert!(v.contains("Hard 8d · Good 44d · Easy 60d"), "{v}");
+        // Markdown lines that belong together end with a hard break, or VS Code runs them
+        // together ("ease 290 next: Again today").
+        assert!(v.contains("ease 290  \n  next: Again today"), "{v:?}");
         assert!(v.contains("Key 🃏 questions:"), "breadcrumb: {v}");
         assert_eq!(h["range"]["start"]["line"], 3);
         assert_eq!(h["range"]["end"]["line"], 6);
