@@ -1,7 +1,7 @@
 //! The grade actions offered for a card: one per side and answer, titled as the editor shows
 //! them, each with the edit it makes.
 
-use crate::features::grade::{Edit, GradeRequest, Graded, Outcome, grade};
+use crate::features::grade::{Edit, GradeRequest, Outcome, check_card, grade, schedule_sibling};
 use crate::features::lint::{Diagnostic, Fix};
 use crate::features::report::one_line;
 use crate::note::Note;
@@ -46,13 +46,15 @@ pub fn span_label(secs: i64) -> String {
     }
 }
 
-/// One grade action: the side and answer, the title, and the computed grade.
+/// One grade action: the side and answer, its title, and (when asked for) its edits.
 #[derive(Debug, Clone)]
 pub struct GradeAction {
     pub sibling: usize,
     pub response: Response,
     pub title: String,
-    pub graded: Graded,
+    /// The edits, computed only with `with_edits` (a client that resolves actions gets them
+    /// when one is chosen: building each side's comment is linear in the card's sides).
+    pub edits: Option<Vec<Edit>>,
 }
 
 /// The title of an answer (`Grade: Good`, `Reset`); [`grade_actions`] adds the interval.
@@ -81,30 +83,37 @@ fn side_label(note: &Note, card_index: usize, side: usize) -> Option<String> {
 
 /// Every action for the card: each side × [`OFFERED`], leaving out answers that cannot apply
 /// (a reset of a new side, a damaged comment). `request` builds the request of one side and
-/// answer (clock, histogram).
+/// answer (clock, histogram). Linear in the card's sides unless `with_edits`.
 pub fn grade_actions<'h>(
     text: &str,
     note: &Note,
     card_index: usize,
     settings: &Settings,
+    with_edits: bool,
     request: impl Fn(usize, Response) -> GradeRequest<'h>,
 ) -> Vec<GradeAction> {
+    let card = &note.cards[card_index];
+    if check_card(card).is_err() {
+        return vec![];
+    }
     let mut out = Vec::new();
-    for sibling in 0..note.cards[card_index].siblings() {
+    for sibling in 0..card.siblings() {
         for response in OFFERED {
-            let Ok(graded) = grade(
-                text,
-                note,
-                card_index,
-                settings,
-                &request(sibling, response),
-            ) else {
+            let req = request(sibling, response);
+            let Ok((outcome, _)) = schedule_sibling(note, card, settings, &req) else {
                 continue;
+            };
+            let edits = if with_edits {
+                match grade(text, note, card_index, settings, &req) {
+                    Ok(g) => Some(g.edits),
+                    Err(_) => continue,
+                }
+            } else {
+                None
             };
             let mut title = response_title(response);
             if response != Response::Reset {
-                let now = request(sibling, response).now;
-                title = format!("{title} · {}", interval_label(&graded.outcome, now));
+                title = format!("{title} · {}", interval_label(&outcome, req.now));
             }
             if let Some(label) = side_label(note, card_index, sibling) {
                 title = format!("{title} ({label})");
@@ -113,7 +122,7 @@ pub fn grade_actions<'h>(
                 sibling,
                 response,
                 title,
-                graded,
+                edits,
             });
         }
     }
@@ -151,4 +160,45 @@ pub fn reset_broken_group(
             text: reset.trim_start_matches('!').to_string(),
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{NoteContext, parse_note};
+    use chrono::TimeZone;
+
+    #[test]
+    fn titles_do_not_depend_on_computing_the_edits() {
+        let text = "#flashcards\n\nA ==b== c ==d== e ==f==\n<!--SR:!2025-01-01,3,250!2025-01-09,4,260-->\n\nQ:::A\n<!--SR:!2025-01-02,3,250-->\n\nX::Y\n<!--SR:!2025-13-45,x,290-->\n";
+        let settings = Settings::default();
+        let note = parse_note(text, &settings, &NoteContext::default());
+        let today = NaiveDate::from_ymd_opt(2025, 1, 3).unwrap();
+        let now = Utc.with_ymd_and_hms(2025, 1, 3, 12, 0, 0).unwrap();
+        let histogram = Default::default();
+        let request = |sibling, response| GradeRequest {
+            sibling,
+            response,
+            today,
+            now,
+            tz: chrono_tz::UTC,
+            histogram: &histogram,
+        };
+        let mut seen = 0;
+        for ci in 0..note.cards.len() {
+            let with: Vec<_> = grade_actions(text, &note, ci, &settings, true, request)
+                .into_iter()
+                .map(|a| (a.sibling, a.response, a.title, a.edits.is_some()))
+                .collect();
+            let without: Vec<_> = grade_actions(text, &note, ci, &settings, false, request)
+                .into_iter()
+                .map(|a| (a.sibling, a.response, a.title, a.edits.is_none()))
+                .collect();
+            assert_eq!(with, without, "card {ci}");
+            seen += with.len();
+        }
+        // Cloze: 3 sides × 5 (the new third side cannot be reset), reversed 2 × 5 − 1, the
+        // broken card none.
+        assert_eq!(seen, 14 + 9, "{:?}", note.cards.len());
+    }
 }

@@ -323,6 +323,29 @@ pub fn grade(
     })
 }
 
+/// Whether a card's sides can be graded at all: not when its comment is damaged or one of its
+/// groups cannot be read (the rewritten comment would lose it). [`grade`] refuses the same
+/// cards; this answers for every side at once, without building a comment.
+pub fn check_card(card: &Card) -> Result<(), GradeError> {
+    if card.comment.as_ref().is_some_and(|c| c.loose) {
+        return Err(GradeError::DamagedComment);
+    }
+    match card
+        .schedule
+        .iter()
+        .position(|g| matches!(g, Some(Group::Invalid { .. })))
+    {
+        Some(k) => match &card.schedule[k] {
+            Some(Group::Invalid { reason, .. }) => Err(GradeError::InvalidGroup {
+                sibling: k + 1,
+                reason: reason.clone(),
+            }),
+            _ => Ok(()),
+        },
+        None => Ok(()),
+    }
+}
+
 /// Where the comment goes: replace the old one (with the separator before it) or insert it.
 fn place_comment(
     text: &str,

@@ -84,7 +84,8 @@ fn grade_offers(state: &State, open: &OpenNote, uri: &Uri, at: usize) -> Vec<Cod
     let line = note.cards[ci].start_line();
     let grading = state.grade_context(open.vault());
     let settings = &open.vault().settings;
-    let actions = grade_actions(open.text(), note, ci, settings, |side, r| {
+    let with_edits = !state.caps.resolve;
+    let actions = grade_actions(open.text(), note, ci, settings, with_edits, |side, r| {
         grading.request(side, r)
     });
     actions
@@ -96,7 +97,7 @@ fn grade_offers(state: &State, open: &OpenNote, uri: &Uri, at: usize) -> Vec<Cod
                 title: a.title,
                 kind: Some(CodeActionKind::new(GRADE_KIND)),
                 is_preferred: (a.response == PREFERRED && a.sibling == 0).then_some(true),
-                edit: (!state.caps.resolve).then(|| edit(state, open, uri, &a.graded.edits)),
+                edit: a.edits.map(|e| edit(state, open, uri, &e)),
                 data: Some(data),
                 ..Default::default()
             })
