@@ -195,11 +195,12 @@ fn bar_chart(h: &mut String, c: &Chart, a: &Axes<'_>, y_title: &str) {
     let _ = writeln!(h, "<p class=\"summary\">{}</p>", esc(&c.summary));
 }
 
-/// A round top for the y axis: 1, 2 or 5 times a power of ten, at least the largest count.
+/// A round top for the y axis, at least the largest count: 1, 2, 4, 6 or 8 times a power of
+/// ten, so that the middle tick is a whole number too (except for a top of 1).
 fn nice_top(max: u64) -> u64 {
     let mut p = 1u64;
     loop {
-        for m in [1, 2, 5] {
+        for m in [1, 2, 4, 6, 8] {
             if p.saturating_mul(m) >= max.max(1) {
                 return p.saturating_mul(m);
             }
@@ -209,8 +210,13 @@ fn nice_top(max: u64) -> u64 {
 }
 
 fn y_axis(h: &mut String, top: u64, title: &str) {
-    for (i, v) in [0, top / 2, top].into_iter().enumerate() {
-        let y = TOP + H - H * i as f64 / 2.0;
+    let ticks: &[u64] = if top >= 2 {
+        &[0, top / 2, top]
+    } else {
+        &[0, top]
+    };
+    for &v in ticks {
+        let y = TOP + H - H * v as f64 / top as f64;
         let _ = write!(
             h,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>\
@@ -394,7 +400,8 @@ mod tests {
     #[test]
     fn round_tops_and_escaping() {
         assert_eq!(nice_top(0), 1);
-        assert_eq!(nice_top(7), 10);
+        assert_eq!(nice_top(7), 8);
+        assert_eq!(nice_top(5), 6);
         assert_eq!(nice_top(885), 1000);
         assert_eq!(nice_top(150), 200);
         assert_eq!(nice_top(u64::MAX), u64::MAX);

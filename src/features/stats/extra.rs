@@ -105,7 +105,8 @@ pub fn fsrs_stats(sides: &[Scheduled<'_>], now: DateTime<Utc>) -> FsrsStats {
             .filter(|c| c.0.overdue_days.is_some())
             .map(|c| retrievability(c.1, now)),
     );
-    let recalled: f64 = due.iter().sum();
+    // A fold from +0 (an empty `sum` of f64 is -0, which JSON would show as -0.0).
+    let recalled = due.iter().fold(0.0, |a, r| a + r);
     let expected = (!due.is_empty()).then(|| recalled / due.len() as f64);
     let summary = match expected {
         None => "No FSRS card is due.".to_owned(),
@@ -226,6 +227,8 @@ mod tests {
             "2 due today, 3 overdue (the oldest by 400 day(s))"
         );
         assert_eq!(backlog(&[]).chart.summary, "Nothing is due.");
+        let none = fsrs_stats(&[], "2024-06-01T00:00:00Z".parse().unwrap());
+        assert!(none.expected_recalled.is_sign_positive() && none.expected_recall.is_none());
     }
 
     #[test]
