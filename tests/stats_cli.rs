@@ -282,3 +282,33 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert!(err.is_empty(), "stderr: {err}");
 }
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    // util-linux's `script` gives the command a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let dir = shared().join("corpus/Arminismus__Notes");
+    let cmd = format!(
+        "{} stats --today 2024-06-01 {}",
+        env!("CARGO_BIN_EXE_srls"),
+        dir.display()
+    );
+    let on_tty = |no_color: bool| {
+        let mut c = Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        on_tty(false).contains("\x1b[36m"),
+        "no colour on a terminal"
+    );
+    assert!(!on_tty(true).contains('\x1b'), "colour despite NO_COLOR");
+}
