@@ -53,6 +53,31 @@ enum Command {
         #[arg(long)]
         forecast: bool,
     },
+    /// Statistics of the cards, as the plugin's statistics page computes them: charts in the
+    /// terminal, `--json` for machines, `--html FILE` for a self-contained report.
+    Stats {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+        #[arg(long)]
+        deck: Option<String>,
+        /// Bars of the forecast and intervals charts: month (31 days, default), quarter, year
+        /// or lifetime (all).
+        #[arg(long)]
+        period: Option<String>,
+        /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// The instant for FSRS cards (default: SRLS_NOW, else the start of --today, else now).
+        #[arg(long)]
+        now: Option<String>,
+        /// Print JSON instead of charts.
+        #[arg(long)]
+        json: bool,
+        /// Write a self-contained HTML report (SVG charts) to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
     Grade {
         /// FILE:LINE of any line of the card.
@@ -131,6 +156,23 @@ fn main() {
             now,
             json,
             forecast,
+        }),
+        Some(Command::Stats {
+            paths,
+            deck,
+            period,
+            today,
+            now,
+            json,
+            html,
+        }) => srls::cli::stats::run(&srls::cli::stats::StatsArgs {
+            paths,
+            deck,
+            period,
+            today,
+            now,
+            json,
+            html,
         }),
         Some(Command::Grade {
             target,

@@ -6,6 +6,7 @@ pub mod due;
 pub mod files;
 pub mod grade;
 pub mod review;
+pub mod stats;
 
 use crate::note::Note;
 use crate::workspace::vault::{Vault, Vaults};
@@ -20,10 +21,29 @@ pub fn each_note(
     paths: &[PathBuf],
     mut f: impl FnMut(&Target, &str, &Note, &Vault) -> ControlFlow<()>,
 ) -> bool {
+    let mut unreadable = false;
+    let missing = each_read(paths, |t, read, vault| match read {
+        Ok((text, note)) => f(t, text, note, vault),
+        Err(e) => {
+            eprintln!("error: {e}");
+            unreadable = true;
+            ControlFlow::Continue(())
+        }
+    });
+    missing || unreadable
+}
+
+/// Like [`each_note`], but a note that cannot be read (or is not UTF-8) comes to `f` as
+/// `Err(reason)` instead of going to stderr. Missing paths and vault warnings go to stderr;
+/// returns whether a path was missing.
+pub fn each_read(
+    paths: &[PathBuf],
+    mut f: impl FnMut(&Target, Result<(&str, &Note), &str>, &Vault) -> ControlFlow<()>,
+) -> bool {
     let mut vaults = Vaults::default();
     let mut errors = Vec::new();
     let targets = files::collect(paths, &mut vaults, &mut errors);
-    let mut failed = !errors.is_empty();
+    let failed = !errors.is_empty();
     for e in errors {
         eprintln!("error: {e}");
     }
@@ -34,16 +54,14 @@ pub fn each_note(
                 eprintln!("warning: {w}");
             }
         }
-        let text = match files::read_note(&t.path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-                continue;
+        let flow = match files::read_note(&t.path) {
+            Ok(text) => {
+                let note = vault.parse(&text, Some(&t.path));
+                f(&t, Ok((&text, &note)), &vault)
             }
+            Err(e) => f(&t, Err(&e), &vault),
         };
-        let note = vault.parse(&text, Some(&t.path));
-        if f(&t, &text, &note, &vault).is_break() {
+        if flow.is_break() {
             break;
         }
     }

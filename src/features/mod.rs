@@ -1,6 +1,6 @@
 //! Pure answers over parsed notes, in plain data with byte ranges, shared by the CLI and the
 //! server: diagnostics, hover text, hints, grade edits and actions, due state and counts, the
-//! outline, reports.
+//! outline, reports, review sessions, statistics.
 pub mod actions;
 pub mod due;
 pub mod grade;
@@ -10,3 +10,4 @@ pub mod lint;
 pub mod outline;
 pub mod report;
 pub mod review;
+pub mod stats;

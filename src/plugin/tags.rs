@@ -29,6 +29,9 @@ pub struct FrontMatter {
     pub plugin_tags: Vec<String>,
     /// `sr-ease` for the note-ease rule (spec §4.7), when present and numeric.
     pub sr_ease: Option<f64>,
+    /// Whether `sr-due`, `sr-interval` and `sr-ease` are all present and non-empty: the note has
+    /// a note-review schedule (spec §5), which puts it in the statistics' notes table.
+    pub note_schedule: bool,
     /// Whether the YAML parsed.
     pub valid: bool,
 }
@@ -47,6 +50,7 @@ pub fn front_matter(text: &str, lines: &Lines) -> Option<FrontMatter> {
         tags: vec![],
         plugin_tags: vec![],
         sr_ease: None,
+        note_schedule: false,
         valid: false,
     };
     let Ok(docs) = YamlLoader::load_from_str(body) else {
@@ -56,6 +60,10 @@ pub fn front_matter(text: &str, lines: &Lines) -> Option<FrontMatter> {
     let Some(Yaml::Hash(h)) = docs.first() else {
         return Some(fm);
     };
+    fm.note_schedule = ["sr-due", "sr-interval", "sr-ease"].iter().all(|key| {
+        h.get(&Yaml::String((*key).to_owned()))
+            .is_some_and(non_empty)
+    });
     for (k, v) in h {
         let Some(key) = k.as_str() else { continue };
         let lower = key.to_lowercase();
@@ -80,6 +88,16 @@ pub fn front_matter(text: &str, lines: &Lines) -> Option<FrontMatter> {
         }
     }
     Some(fm)
+}
+
+/// A front matter value that is there: not null, not an empty text or list.
+fn non_empty(v: &Yaml) -> bool {
+    match v {
+        Yaml::Null | Yaml::BadValue => false,
+        Yaml::String(s) => !s.trim().is_empty(),
+        Yaml::Array(a) => a.first().is_some_and(non_empty),
+        _ => true,
+    }
 }
 
 fn scalar_text(v: &Yaml) -> Option<String> {

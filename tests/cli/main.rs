@@ -2,3 +2,5 @@
 //! draws one.
 
 mod review_tui;
+mod stats_cli;
+mod stats_html;

@@ -8,3 +8,4 @@ mod lint_fixtures;
 mod lint_incremental;
 mod review_cases;
 mod review_corpus;
+mod stats_cases;

@@ -7,4 +7,5 @@ mod fsrs;
 mod open_note;
 mod requests;
 mod review;
+mod stats;
 mod workspace;

@@ -2,7 +2,6 @@
 //! line (file name and heading path) and the button labels with the interval each answer gives.
 
 use crate::features::grade::Outcome;
-use crate::plugin::js::number::{js_number, js_round};
 use crate::plugin::js::text::trim_start;
 use crate::plugin::schedule::Response;
 use crate::plugin::settings::Settings;
@@ -12,22 +11,9 @@ use chrono_tz::Tz;
 /// The plugin's `textInterval`: `New` without an interval, else days, months or years with
 /// one decimal as JavaScript prints it (`3 day(s)`, `9.5 month(s)`; mobile `3d`, `9.5m`, `2y`).
 pub fn text_interval(interval: Option<f64>, mobile: bool) -> String {
-    let Some(interval) = interval else {
-        return "New".to_string();
-    };
-    let m = js_round(interval / 3.04375) / 10.0;
-    let y = js_round(interval / 36.525) / 10.0;
-    let (n, unit, short) = if m < 1.0 {
-        (interval, "day(s)", "d")
-    } else if y < 1.0 {
-        (m, "month(s)", "m")
-    } else {
-        (y, "year(s)", "y")
-    };
-    if mobile {
-        format!("{}{short}", js_number(n))
-    } else {
-        format!("{} {unit}", js_number(n))
+    match interval {
+        None => "New".to_string(),
+        Some(days) => crate::plugin::schedule::text_interval(days, mobile),
     }
 }
 

@@ -21,6 +21,8 @@ pub const REVIEW_REVEAL: &str = "srls.review.reveal";
 pub const REVIEW_SKIP: &str = "srls.review.skip";
 pub const REVIEW_UNDO: &str = "srls.review.undo";
 pub const REVIEW_END: &str = "srls.review.end";
+/// The vault's statistics (see [`super::stats`]).
+pub const STATS: &str = "srls.stats";
 /// Every command, as `executeCommandProvider` lists them.
 pub const COMMANDS: &[&str] = &[
     DUE_SUMMARY,
@@ -32,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     REVIEW_SKIP,
     REVIEW_UNDO,
     REVIEW_END,
+    STATS,
 ];
 
 /// Runs a command.
@@ -63,6 +66,7 @@ pub async fn execute(
         REVIEW_SKIP => review::skip(state, &argument).map(Some),
         REVIEW_UNDO => review::undo(state, client, &argument).await.map(Some),
         REVIEW_END => review::end(state, &argument).map(Some),
+        STATS => super::stats::stats(state, &argument).await.map(Some),
         other => Err(Error::invalid_params(format!(
             "srls: unknown command `{other}`"
         ))),

@@ -10,5 +10,6 @@ pub mod inlay_hints;
 pub mod lifecycle;
 pub mod outline;
 pub mod review;
+pub mod stats;
 pub mod symbols;
 pub mod workspace;

@@ -73,21 +73,22 @@ impl StartRequest {
     }
 }
 
-/// The notes a session covers, with the text open notes hold in the editor.
-struct Gathered {
-    vault: Arc<Vault>,
-    paths: Vec<PathBuf>,
-    open: HashMap<PathBuf, String>,
-    single: bool,
+/// The notes a request covers, with the text open notes hold in the editor.
+pub(crate) struct Gathered {
+    pub vault: Arc<Vault>,
+    pub paths: Vec<PathBuf>,
+    pub open: HashMap<PathBuf, String>,
+    pub single: bool,
 }
 
-fn gather(state: &mut State, req: &StartRequest) -> Result<Gathered> {
+/// The notes of one note (`uri`) or of the workspace's whole vault.
+pub(crate) fn gather(state: &mut State, uri: Option<&Uri>) -> Result<Gathered> {
     let open: HashMap<PathBuf, String> = state
         .notes
         .values()
         .filter_map(|n| Some((n.path()?.to_path_buf(), n.text().to_string())))
         .collect();
-    if let Some(uri) = &req.uri {
+    if let Some(uri) = uri {
         let path = crate::lsp::from_proto::path(uri).ok_or_else(|| failed("not a file URI"))?;
         let vault = state.vault_for(Some(&path));
         return Ok(Gathered {
@@ -113,7 +114,7 @@ fn gather(state: &mut State, req: &StartRequest) -> Result<Gathered> {
 }
 
 /// Reads the notes (the editor's text for open ones); unreadable ones are left out.
-fn read_all(g: &Gathered) -> Vec<(PathBuf, String)> {
+pub(crate) fn read_all(g: &Gathered) -> Vec<(PathBuf, String)> {
     g.paths
         .iter()
         .filter_map(|p| match g.open.get(p) {
@@ -131,7 +132,7 @@ pub async fn start(state: &Shared, args: &Value) -> Result<Value> {
     let req = StartRequest::read(args)?;
     let (gathered, clock) = {
         let mut s = lock(state);
-        (gather(&mut s, &req)?, s.clock())
+        (gather(&mut s, req.uri.as_ref())?, s.clock())
     };
     let session = tokio::task::spawn_blocking(move || {
         let (settings, notes) = review_notes(&gathered.vault, read_all(&gathered), gathered.single);

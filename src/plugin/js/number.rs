@@ -2,6 +2,7 @@
 //!
 //! * [`js_number`]: `Number.prototype.toString()` (what the plugin writes into comments).
 //! * [`js_round`]: `Math.round` (round half up, towards +∞).
+//! * [`to_fixed`]: `Number.prototype.toFixed(digits)` (the exact binary value, halves up).
 //! * [`parse_float`] / [`parse_int`]: the prefix parsers `parseFloat` / `parseInt(s, 10)`
 //!   the plugin uses to read comment fields.
 //!
@@ -47,6 +48,30 @@ pub fn js_round(x: f64) -> f64 {
     let f = x.floor();
     // x - floor(x) is exact for every finite double.
     if x - f >= 0.5 { f + 1.0 } else { f }
+}
+
+/// `Number.prototype.toFixed(digits)`: `digits` decimals (at most 100), rounding the exact binary
+/// value with ties away from zero (`(0.25).toFixed(1)` is `"0.3"`, where Rust's `{:.1}` gives
+/// `"0.2"`). Values of magnitude 1e21 or more, NaN and infinities print as [`js_number`] does;
+/// `-0` prints without sign, a negative value that rounds to zero keeps it (`"-0.0"`).
+pub fn to_fixed(x: f64, digits: usize) -> String {
+    let digits = digits.min(100);
+    if !x.is_finite() || x.abs() >= 1e21 {
+        return js_number(x);
+    }
+    if x < 0.0 {
+        return format!("-{}", to_fixed(-x, digits));
+    }
+    // Rust prints the exact decimal expansion for any precision, rounding only an exact tie to
+    // even; a tie is seen in the expansion one digit further (a double has at most 1074
+    // fractional digits) and resolved upwards by formatting the next double instead.
+    let exact = format!("{x:.1100}");
+    let frac = exact.split_once('.').map_or("", |(_, f)| f);
+    let tail = frac.as_bytes().get(digits..).unwrap_or_default();
+    let tie = tail.first() == Some(&b'5') && tail[1..].iter().all(|&b| b == b'0');
+    // `+ 0.0` turns -0 into 0, which JavaScript prints without sign.
+    let x = if tie { x.next_up() } else { x + 0.0 };
+    format!("{x:.digits$}")
 }
 
 /// Leading white space as JavaScript's `parseFloat`/`parseInt` skip it (StrWhiteSpaceChar:
@@ -175,6 +200,27 @@ mod tests {
         assert_eq!(js_round(0.499_999_999_999_999_94), 0.0);
         assert_eq!(js_round(7.5), 8.0);
         assert!(js_round(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn fixed_decimals_round_ties_up() {
+        assert_eq!(to_fixed(0.25, 1), "0.3");
+        assert_eq!(to_fixed(0.35, 1), "0.3"); // 0.34999999999999997779...
+        assert_eq!(to_fixed(26.0, 1), "26.0");
+        assert_eq!(to_fixed(0.0, 1), "0.0");
+        assert_eq!(to_fixed(-0.0, 1), "0.0");
+        assert_eq!(to_fixed(-0.04, 1), "-0.0");
+        assert_eq!(to_fixed(-2.25, 1), "-2.3");
+        assert_eq!(to_fixed(2.5, 0), "3");
+        assert_eq!(to_fixed(1.005, 2), "1.00"); // 1.00499999999999989...
+        assert_eq!(to_fixed(13.0 / 476.0, 1), "0.0");
+        assert_eq!(to_fixed(885.0, 1), "885.0");
+        assert_eq!(to_fixed(1.45, 1), "1.4"); // 1.4499999999999999556...
+        assert_eq!(to_fixed(8.345, 2), "8.35"); // 8.3450000000000006394...
+        assert_eq!(to_fixed(2f64.powi(51) + 0.5, 0), "2251799813685249");
+        assert_eq!(to_fixed(1e21, 1), "1e+21");
+        assert_eq!(to_fixed(f64::NAN, 1), "NaN");
+        assert_eq!(to_fixed(f64::NEG_INFINITY, 1), "-Infinity");
     }
 
     #[test]

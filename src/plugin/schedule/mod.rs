@@ -4,6 +4,7 @@
 //!
 //! Everything here is pure: no clock, no file system. "today" and "now" are parameters.
 
+use crate::plugin::js::number::{js_number, js_round};
 use std::fmt;
 use std::str::FromStr;
 
@@ -65,9 +66,47 @@ impl FromStr for Response {
 /// Used by SM-2 load balancing. A key whose count has dropped to 0 still counts as present.
 pub type Histogram = std::collections::BTreeMap<i64, u32>;
 
+/// The plugin's `textInterval`: how an interval of `days` reads on the review buttons and under
+/// the statistics charts. With m = round(days / 3.04375) / 10 months and y = round(days / 36.525)
+/// / 10 years (JavaScript `Math.round`): `N day(s)` while m < 1, else `m month(s)` while y < 1,
+/// else `y year(s)`; on mobile `Nd`, `Nm`, `Ny`. Numbers print as JavaScript prints them (`7.5`,
+/// `10`, never `1.0`; `NaN` and `-Infinity` too, which the statistics page can show).
+pub fn text_interval(days: f64, mobile: bool) -> String {
+    let m = js_round(days / 3.04375) / 10.0;
+    let y = js_round(days / 36.525) / 10.0;
+    let (value, unit) = if m < 1.0 {
+        (days, if mobile { "d" } else { " day(s)" })
+    } else if y < 1.0 {
+        (m, if mobile { "m" } else { " month(s)" })
+    } else {
+        (y, if mobile { "y" } else { " year(s)" })
+    };
+    format!("{}{unit}", js_number(value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_text_like_the_plugin() {
+        assert_eq!(text_interval(3.0, false), "3 day(s)");
+        assert_eq!(text_interval(7.5, false), "7.5 day(s)");
+        assert_eq!(text_interval(0.0, false), "0 day(s)");
+        // m = round(29 / 3.04375) / 10 = 1: the first value shown in months.
+        assert_eq!(text_interval(28.0, false), "28 day(s)");
+        assert_eq!(text_interval(29.0, false), "1 month(s)");
+        assert_eq!(text_interval(346.0, false), "11.4 month(s)");
+        assert_eq!(text_interval(42.0, false), "1.4 month(s)");
+        assert_eq!(text_interval(100.0, false), "3.3 month(s)");
+        assert_eq!(text_interval(364.0, false), "1 year(s)");
+        assert_eq!(text_interval(800.0, false), "2.2 year(s)");
+        assert_eq!(text_interval(800.0, true), "2.2y");
+        assert_eq!(text_interval(42.0, true), "1.4m");
+        assert_eq!(text_interval(2.0, true), "2d");
+        assert_eq!(text_interval(f64::NEG_INFINITY, false), "-Infinity day(s)");
+        assert_eq!(text_interval(f64::NAN, false), "NaN year(s)");
+    }
 
     #[test]
     fn response_round_trip() {
