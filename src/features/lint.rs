@@ -15,7 +15,7 @@ use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::js;
 use crate::plugin::scanner::{CardType, ScanEvent};
 use crate::plugin::settings::Settings;
-use crate::plugin::sr_comment::{self, Group};
+use crate::plugin::sr_comment::{self, Group, GroupSpan, SrComment};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -820,123 +820,12 @@ pub fn lint_card(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lines = &note.lines;
-    let first_src = c.start_line();
-    let (cs, ce) = (
-        lines.get(first_src).start,
+    let span = (
+        lines.get(c.start_line()).start,
         lines.get(c.end_line.min(lines.len() - 1)).end,
     );
     if let Some(cm) = &c.comment {
-        if cm.loose {
-            out.push(diag(
-                "invalid-comment",
-                cm.start,
-                cm.end,
-                "damaged scheduling comment: the plugin still reads this schedule but will not recognise the comment when it rewrites the card; write it as `<!--SR:!YYYY-MM-DD,interval,ease-->`".into(),
-            ));
-        }
-        for (gi, g) in cm.groups.iter().enumerate() {
-            let side = gi + 1;
-            match &g.group {
-                Group::Invalid { reason, .. } => out.push(diag(
-                    "invalid-comment",
-                    g.start,
-                    g.end,
-                    format!("side {side}: {reason}; the plugin cannot schedule this side"),
-                )),
-                Group::Sm2 {
-                    due,
-                    interval,
-                    ease,
-                    legacy_date,
-                } => {
-                    let date_text = g.text.split(',').next().unwrap_or("").trim();
-                    let shaped = date_text.len() == 10
-                        && date_text.bytes().enumerate().all(|(i, b)| {
-                            if i == 4 || i == 7 {
-                                b == b'-'
-                            } else {
-                                b.is_ascii_digit()
-                            }
-                        });
-                    if shaped && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err() {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: `{date_text}` is not a real date; the plugin reads it as {}", due.format("%Y-%m-%d")),
-                        ));
-                    } else if *legacy_date {
-                        out.push(diag(
-                            "legacy-date",
-                            g.start,
-                            g.end,
-                            format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d")),
-                        ));
-                    }
-                    if *ease < 130 {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it"),
-                        ));
-                    }
-                    if *interval < 0 {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: the interval {interval} is negative"),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-        let n = c.siblings();
-        let k = cm.groups.len();
-        if k > n && !cm.loose {
-            let mut d = diag(
-                "sibling-count",
-                cm.start,
-                cm.end,
-                format!(
-                    "{} for a card with {}: the plugin drops the extra ones and rewrites the note when it loads it",
-                    plural(k, "schedule group"),
-                    plural(n, "side")
-                ),
-            );
-            let kept: String = cm.groups[..n]
-                .iter()
-                .map(|g| format!("!{}", g.text))
-                .collect();
-            d.fixes.push(Fix {
-                title: format!(
-                    "Drop the {} extra group{}",
-                    k - n,
-                    if k - n == 1 { "" } else { "s" }
-                ),
-                edits: vec![Edit {
-                    start: cm.start,
-                    end: cm.end,
-                    text: format!("<!--SR:{kept}-->"),
-                }],
-            });
-            out.push(d);
-        } else if k < n && k > 0 {
-            let mut d = diag(
-                "sibling-count",
-                cm.start,
-                cm.end,
-                format!(
-                    "{} for a card with {}: the plugin treats the other sides as new",
-                    plural(k, "schedule group"),
-                    plural(n, "side")
-                ),
-            );
-            d.severity = Severity::Information;
-            out.push(d);
-        }
+        comment_diagnostics(cm, c, &mut out);
     }
     for &(s, e) in &c.extra_comments {
         let mut d = diag(
@@ -951,78 +840,200 @@ pub fn lint_card(
         });
         out.push(d);
     }
-    // Empty sides.
-    if matches!(
-        c.kind,
-        CardType::SingleLineBasic
-            | CardType::MultiLineBasic
-            | CardType::SingleLineReversed
-            | CardType::MultiLineReversed
-    ) {
-        let (q, a) = (
-            js::text::trim(c.question()).is_empty(),
-            js::text::trim(c.answer()).is_empty(),
-        );
-        if q || a {
-            out.push(diag(
-                "empty-side",
-                cs,
-                ce.max(cs),
-                format!(
-                    "this card's {} empty; the plugin still reviews it",
-                    match (q, a) {
-                        (true, true) => "question and answer are",
-                        (true, false) => "question is",
-                        _ => "answer is",
-                    }
-                ),
-            ));
-        }
+    out.extend(empty_side(c, span));
+    out.extend(dataview_field(text, note, c, settings));
+    out.extend(accidental_cloze(c, span));
+    out
+}
+
+/// A card's scheduling comment: damaged, groups that do not parse or hold impossible values,
+/// legacy dates, and more or fewer groups than sides.
+fn comment_diagnostics(cm: &SrComment, c: &crate::note::Card, out: &mut Vec<Diagnostic>) {
+    if cm.loose {
+        out.push(diag(
+            "invalid-comment",
+            cm.start,
+            cm.end,
+            "damaged scheduling comment: the plugin still reads this schedule but will not recognise the comment when it rewrites the card; write it as `<!--SR:!YYYY-MM-DD,interval,ease-->`".into(),
+        ));
     }
-    // Dataview-looking single-line cards.
-    if c.kind == CardType::SingleLineBasic {
-        let line = lines.text(text, first_src);
-        if let Some(p) = line.find(&settings.single_line_card_separator) {
-            let key = &line[..p];
-            let val = &line[p + settings.single_line_card_separator.len()..];
-            if !key.is_empty()
-                && key
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
-                && val.starts_with(' ')
-                && c.comment.is_none()
+    for (gi, g) in cm.groups.iter().enumerate() {
+        group_diagnostics(g, gi + 1, out);
+    }
+    out.extend(sibling_count(cm, c));
+}
+
+/// One schedule group's problems, each reported on its own.
+fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
+    let at = |code, message| diag(code, g.start, g.end, message);
+    match &g.group {
+        Group::Invalid { reason, .. } => out.push(at(
+            "invalid-comment",
+            format!("side {side}: {reason}; the plugin cannot schedule this side"),
+        )),
+        Group::Sm2 {
+            due,
+            interval,
+            ease,
+            legacy_date,
+        } => {
+            let date_text = g.text.split(',').next().unwrap_or("").trim();
+            if date_shaped(date_text)
+                && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err()
             {
-                out.push(diag(
-                    "dataview-field",
-                    lines.get(first_src).start,
-                    lines.get(first_src).end,
-                    format!("`{key}::` reads as a flashcard (front `{key}`); if this is a Dataview field, the plugin still makes a card of it"),
+                out.push(at(
+                    "invalid-comment",
+                    format!(
+                        "side {side}: `{date_text}` is not a real date; the plugin reads it as {}",
+                        due.format("%Y-%m-%d")
+                    ),
+                ));
+            } else if *legacy_date {
+                out.push(at("legacy-date", format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
+            }
+            if *ease < 130 {
+                out.push(at("invalid-comment", format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it")));
+            }
+            if *interval < 0 {
+                out.push(at(
+                    "invalid-comment",
+                    format!("side {side}: the interval {interval} is negative"),
                 ));
             }
         }
+        _ => {}
     }
-    // Accidental clozes.
-    if c.kind == CardType::Cloze {
-        let stripped = c.raw.as_str();
-        let setext = stripped.lines().any(|l| {
-            let t = js::text::trim(l);
-            t.len() >= 4 && t.bytes().all(|b| b == b'=')
+}
+
+/// `YYYY-MM-DD` by its shape (digits and dashes), whether or not it is a real date.
+fn date_shaped(t: &str) -> bool {
+    t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
+/// More schedule groups than sides (the plugin drops the extra ones: a fix drops them too), or
+/// fewer (the other sides are new).
+fn sibling_count(cm: &SrComment, c: &crate::note::Card) -> Option<Diagnostic> {
+    let (n, k) = (c.siblings(), cm.groups.len());
+    let counted = format!(
+        "{} for a card with {}",
+        plural(k, "schedule group"),
+        plural(n, "side")
+    );
+    if k > n && !cm.loose {
+        let mut d = diag(
+            "sibling-count",
+            cm.start,
+            cm.end,
+            format!(
+                "{counted}: the plugin drops the extra ones and rewrites the note when it loads it"
+            ),
+        );
+        let kept: String = cm.groups[..n]
+            .iter()
+            .map(|g| format!("!{}", g.text))
+            .collect();
+        d.fixes.push(Fix {
+            title: format!("Drop the {}", plural(k - n, "extra group")),
+            edits: vec![Edit {
+                start: cm.start,
+                end: cm.end,
+                text: format!("<!--SR:{kept}-->"),
+            }],
         });
-        let operator = engine_deletions_look_operator(c);
-        if setext || operator {
-            out.push(diag(
-                "accidental-cloze",
-                cs,
-                ce,
-                if setext {
-                    "a `=====` underline made this paragraph a cloze card; use `# Heading` instead if that is not meant".into()
-                } else {
-                    "`==` used as an operator made this paragraph a cloze card; wrap the code in backticks if that is not meant".into()
-                },
-            ));
-        }
+        Some(d)
+    } else if k < n && k > 0 {
+        let mut d = diag(
+            "sibling-count",
+            cm.start,
+            cm.end,
+            format!("{counted}: the plugin treats the other sides as new"),
+        );
+        d.severity = Severity::Information;
+        Some(d)
+    } else {
+        None
     }
-    out
+}
+
+/// A basic or reversed card with an empty question or answer.
+fn empty_side(c: &crate::note::Card, (cs, ce): (usize, usize)) -> Option<Diagnostic> {
+    if c.kind == CardType::Cloze {
+        return None;
+    }
+    let q = js::text::trim(c.question()).is_empty();
+    let a = js::text::trim(c.answer()).is_empty();
+    let what = match (q, a) {
+        (false, false) => return None,
+        (true, true) => "question and answer are",
+        (true, false) => "question is",
+        _ => "answer is",
+    };
+    Some(diag(
+        "empty-side",
+        cs,
+        ce.max(cs),
+        format!("this card's {what} empty; the plugin still reviews it"),
+    ))
+}
+
+/// A single-line card that looks like a Dataview field (`key:: value`).
+fn dataview_field(
+    text: &str,
+    note: &Note,
+    c: &crate::note::Card,
+    settings: &Settings,
+) -> Option<Diagnostic> {
+    if c.kind != CardType::SingleLineBasic || c.comment.is_some() {
+        return None;
+    }
+    let line = note.lines.get(c.start_line());
+    let body = &text[line.start..line.end];
+    let sep = &settings.single_line_card_separator;
+    let p = body.find(sep.as_str())?;
+    let (key, val) = (&body[..p], &body[p + sep.len()..]);
+    let keyish = !key.is_empty()
+        && key
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
+    (keyish && val.starts_with(' ')).then(|| {
+        diag(
+            "dataview-field",
+            line.start,
+            line.end,
+            format!("`{key}::` reads as a flashcard (front `{key}`); if this is a Dataview field, the plugin still makes a card of it"),
+        )
+    })
+}
+
+/// A cloze card made by a `=====` underline or `==` used as an operator.
+fn accidental_cloze(c: &crate::note::Card, (cs, ce): (usize, usize)) -> Option<Diagnostic> {
+    if c.kind != CardType::Cloze {
+        return None;
+    }
+    let setext = c.raw.lines().any(|l| {
+        let t = js::text::trim(l);
+        t.len() >= 4 && t.bytes().all(|b| b == b'=')
+    });
+    if !setext && !engine_deletions_look_operator(c) {
+        return None;
+    }
+    Some(diag(
+        "accidental-cloze",
+        cs,
+        ce,
+        if setext {
+            "a `=====` underline made this paragraph a cloze card; use `# Heading` instead if that is not meant".into()
+        } else {
+            "`==` used as an operator made this paragraph a cloze card; wrap the code in backticks if that is not meant".into()
+        },
+    ))
 }
 
 fn engine_deletions_look_operator(c: &crate::note::Card) -> bool {
