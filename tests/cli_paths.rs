@@ -1,0 +1,89 @@
+//! A note is the same note however it is named (`note.md`, `./note.md`, absolute) (issue 13,
+//! item 1).
+
+mod cli_support;
+
+use cli_support::*;
+use serde_json::Value;
+
+// ------------------------------------------------------------------------------------------
+// 1. A note is placed in its vault however it is named
+// ------------------------------------------------------------------------------------------
+
+/// Three crowded cards in 8 days: a Good on the new card moves to day 7 only when the vault's
+/// histogram is read.
+fn crowded_vault() -> tempfile::TempDir {
+    let mut crowded = String::from("#flashcards\n\n");
+    for i in 0..3 {
+        crowded.push_str(&format!("Q{i}::A{i}\n<!--SR:!2025-01-11,8,250-->\n\n"));
+    }
+    tree(&[
+        ("V/.obsidian/app.json", "{}"),
+        ("V/crowded.md", &crowded),
+        (
+            "V/n.md",
+            "#flashcards\n\nNew::card\n<!--SR:!2025-01-03,3,250-->\n",
+        ),
+    ])
+}
+
+#[test]
+fn grade_load_balances_whatever_the_note_is_called() {
+    let dir = crowded_vault();
+    let v = root(&dir).join("V");
+    for name in ["n.md".to_string(), "./n.md".into(), s(&v.join("n.md"))] {
+        let target = format!("{name}:3");
+        let r = srls(
+            &v,
+            &["grade", &target, "good", "--today", TODAY, "--dry-run"],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.err);
+        assert!(
+            r.out.contains("+<!--SR:!2025-01-10,7,250-->"),
+            "{name}: {}",
+            r.out
+        );
+    }
+}
+
+#[test]
+fn folder_decks_whatever_the_note_is_called() {
+    let dir = tree(&[
+        (
+            "V/.obsidian/plugins/obsidian-spaced-repetition/data.json",
+            r#"{"settings": {"convertFoldersToDecks": true}}"#,
+        ),
+        ("V/fr/fr.md", "#flashcards\n\nbonjour::hello\n"),
+    ]);
+    let fr = root(&dir).join("V/fr");
+    let mut decks = Vec::new();
+    for name in ["fr.md".to_string(), "./fr.md".into(), s(&fr.join("fr.md"))] {
+        let r = srls(&fr, &["cards", "--json", &name]);
+        assert_eq!(r.code, 0, "{name}: {}", r.err);
+        let v: Value = serde_json::from_str(r.out.trim()).unwrap();
+        decks.push(v["cards"][0]["deck"].as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(decks[0], "#fr", "{decks:?}");
+    assert!(decks.iter().all(|d| d == &decks[0]), "{decks:?}");
+}
+
+#[test]
+fn ignored_folder_whatever_the_note_is_called() {
+    let dir = tree(&[
+        (
+            "V/.obsidian/plugins/obsidian-spaced-repetition/data.json",
+            r#"{"settings": {"noteFoldersToIgnore": ["ign"]}}"#,
+        ),
+        ("V/ign/t.md", "#flashcards\n\nQ::A\n"),
+    ]);
+    let ign = root(&dir).join("V/ign");
+    for name in ["t.md".to_string(), "./t.md".into(), s(&ign.join("t.md"))] {
+        let target = format!("{name}:3");
+        let r = srls(
+            &ign,
+            &["grade", &target, "good", "--today", TODAY, "--dry-run"],
+        );
+        assert_eq!(r.code, 2, "{name}: {}", r.out);
+        assert!(r.err.contains("ignored folder"), "{name}: {}", r.err);
+    }
+}
