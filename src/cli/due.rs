@@ -2,7 +2,6 @@
 
 use crate::features::due::{Due, sibling_dues};
 use crate::features::report::schedule_json;
-use crate::workspace::clock::{Clock, parse_now, parse_today};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,21 +36,7 @@ fn in_deck(decks: &[String], want: &str) -> bool {
 }
 
 pub fn run(a: &DueArgs) -> i32 {
-    let today = match a.today.as_deref().map(parse_today).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: --today: {e}");
-            return 2;
-        }
-    };
-    let now = match a.now.as_deref().map(parse_now).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: --now: {e}");
-            return 2;
-        }
-    };
-    let clk = match Clock::resolve(today, now) {
+    let clk = match super::clock(a.today.as_deref(), a.now.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

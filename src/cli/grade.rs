@@ -3,7 +3,6 @@
 use super::files::read_note;
 use crate::features::grade::{GradeRequest, apply_edits, grade};
 use crate::plugin::schedule::{Histogram, Response};
-use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::Vault;
 use std::path::{Path, PathBuf};
 
@@ -47,15 +46,7 @@ pub fn run(a: &GradeArgs) -> i32 {
             ));
         }
     };
-    let today = match a.today.as_deref().map(parse_today).transpose() {
-        Ok(t) => t,
-        Err(e) => return fail(format!("--today: {e}")),
-    };
-    let now = match a.now.as_deref().map(parse_now).transpose() {
-        Ok(t) => t,
-        Err(e) => return fail(format!("--now: {e}")),
-    };
-    let clock = match Clock::resolve(today, now) {
+    let clock = match super::clock(a.today.as_deref(), a.now.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

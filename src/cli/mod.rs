@@ -7,6 +7,7 @@ pub mod files;
 pub mod grade;
 
 use crate::note::Note;
+use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::{Vault, Vaults};
 use files::Target;
 use std::ops::ControlFlow;
@@ -47,4 +48,18 @@ pub fn each_note(
         }
     }
     failed
+}
+
+/// The clock of a command: `--today`/`--now` when given, then `SRLS_TODAY`/`SRLS_NOW`, then the
+/// system clock; the time zone from `SRLS_TZ`/`TZ`, where an unknown zone is an error.
+pub fn clock(today: Option<&str>, now: Option<&str>) -> Result<Clock, String> {
+    let today = today
+        .map(parse_today)
+        .transpose()
+        .map_err(|e| format!("--today: {e}"))?;
+    let now = now
+        .map(parse_now)
+        .transpose()
+        .map_err(|e| format!("--now: {e}"))?;
+    Clock::strict(today, now)
 }
