@@ -1,5 +1,5 @@
-//! A note is the same note however it is named (`note.md`, `./note.md`, absolute) (issue 13,
-//! item 1).
+//! A note is the same note however it is named (`note.md`, `./note.md`, absolute), and printed
+//! paths are the ones the user would open (issue 13, items 1, 5).
 
 mod cli_support;
 
@@ -86,4 +86,68 @@ fn ignored_folder_whatever_the_note_is_called() {
         assert_eq!(r.code, 2, "{name}: {}", r.out);
         assert!(r.err.contains("ignored folder"), "{name}: {}", r.err);
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// 5. Paths as the user would open them
+// ------------------------------------------------------------------------------------------
+
+/// Two vaults with the same note name, each with a legacy date on line 4, column 9.
+fn two_vaults() -> tempfile::TempDir {
+    let note = "#flashcards\n\nQ::A\n<!--SR:!Wed Aug 11 2021,4,270-->\n\nNew::card\n";
+    tree(&[
+        ("va/.obsidian/app.json", "{}"),
+        ("va/a.md", note),
+        ("vb/.obsidian/app.json", "{}"),
+        ("vb/a.md", note),
+    ])
+}
+
+#[test]
+fn check_prints_paths_as_given() {
+    let dir = two_vaults();
+    let p = root(&dir);
+    let r = srls(&p, &["check", "va", "vb"]);
+    assert!(
+        r.out.contains("va/a.md:4:9: info[legacy-date]"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("vb/a.md:4:9: info[legacy-date]"),
+        "{}",
+        r.out
+    );
+    let r = srls(&p, &["check", "./va/", "vb/a.md"]);
+    assert!(
+        r.out.contains("\nva/a.md:4:9") || r.out.starts_with("va/a.md:4:9"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("vb/a.md:4:9"), "{}", r.out);
+    let abs = s(&p.join("va"));
+    let r = srls(&p, &["check", "--format", "json", &abs]);
+    let v: Value = serde_json::from_str(r.out.lines().next().unwrap()).unwrap();
+    assert_eq!(v["file"], s(&p.join("va/a.md")));
+    // From inside the vault, without arguments for `due`.
+    let r = srls(&p.join("va"), &["due", "--today", TODAY]);
+    assert!(r.out.contains("  a.md:3  "), "{}", r.out);
+}
+
+#[test]
+fn cards_and_due_print_paths_as_given() {
+    let dir = two_vaults();
+    let p = root(&dir);
+    let r = srls(&p, &["cards", "va"]);
+    assert!(r.out.starts_with("va/a.md: 2 cards"), "{}", r.out);
+    let r = srls(&p, &["cards", "--json", "vb"]);
+    let v: Value = serde_json::from_str(r.out.trim()).unwrap();
+    assert_eq!(v["file"], "vb/a.md");
+    let r = srls(&p, &["due", "va", "vb", "--today", TODAY]);
+    assert!(r.out.contains("  va/a.md:3  "), "{}", r.out);
+    assert!(r.out.contains("  vb/a.md:6  "), "{}", r.out);
+    let abs = s(&p.join("vb"));
+    let r = srls(&p, &["due", "--json", &abs, "--today", TODAY]);
+    let v: Value = serde_json::from_str(r.out.trim()).unwrap();
+    assert_eq!(v["cards"][0]["file"], s(&p.join("vb/a.md")));
 }

@@ -1,16 +1,14 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
+use super::output::Output;
 use crate::features::lint::{Severity, lint};
 use crate::text::position::{LineCol, LineIndex};
 use serde_json::json;
-use std::io::Write;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
     let failed = super::each_note(paths, |t, text, note, vault| {
         let index = LineIndex::new(text);
@@ -21,14 +19,14 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                 _ => {}
             }
             let LineCol { line: l, col: c } = index.line_col(d.start);
-            let r = if json_out {
+            if json_out {
                 let LineCol { line: el, col: ec } = index.line_col(d.end);
                 writeln!(
                     out,
                     "{}",
                     json!({"file": t.display, "line": l, "column": c, "end_line": el, "end_column": ec,
                            "severity": d.severity.as_str(), "code": d.code, "message": d.message})
-                )
+                );
             } else {
                 writeln!(
                     out,
@@ -37,16 +35,16 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                     d.severity.as_str(),
                     d.code,
                     d.message
-                )
-            };
-            if r.is_err() {
-                return ControlFlow::Break(());
+                );
+            }
+            if !out.ok() {
+                break;
             }
         }
-        ControlFlow::Continue(())
+        super::keep_going(&out)
     });
     if !json_out {
-        let _ = writeln!(
+        writeln!(
             out,
             "{} error{}, {} warning{}",
             n_err,
@@ -55,12 +53,11 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
             if n_warn == 1 { "" } else { "s" }
         );
     }
-    let _ = out.flush();
-    if failed {
+    out.finish(if failed {
         2
     } else if n_err > 0 {
         1
     } else {
         0
-    }
+    })
 }

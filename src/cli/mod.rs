@@ -5,11 +5,13 @@ pub mod check;
 pub mod due;
 pub mod files;
 pub mod grade;
+pub mod output;
 
 use crate::note::Note;
 use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::{Vault, Vaults};
 use files::Target;
+use output::Output;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -48,6 +50,15 @@ pub fn each_note(
         }
     }
     failed
+}
+
+/// Whether to go on with the next note: not once the output can no longer be written.
+pub fn keep_going(out: &Output) -> ControlFlow<()> {
+    if out.ok() {
+        ControlFlow::Continue(())
+    } else {
+        ControlFlow::Break(())
+    }
 }
 
 /// The clock of a command: `--today`/`--now` when given, then `SRLS_TODAY`/`SRLS_NOW`, then the
