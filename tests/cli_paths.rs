@@ -1,5 +1,6 @@
-//! A note is the same note however it is named (`note.md`, `./note.md`, absolute), and printed
-//! paths are the ones the user would open (issue 13, items 1, 5).
+//! A note is the same note however it is named (`note.md`, `./note.md`, absolute), printed
+//! paths are the ones the user would open, and any printed location can be pasted into
+//! `srls grade` (issue 13, items 1, 5, 6).
 
 mod cli_support;
 
@@ -89,7 +90,7 @@ fn ignored_folder_whatever_the_note_is_called() {
 }
 
 // ------------------------------------------------------------------------------------------
-// 5. Paths as the user would open them
+// 5, 6. Paths as the user would open them; locations pasted back into `grade`
 // ------------------------------------------------------------------------------------------
 
 /// Two vaults with the same note name, each with a legacy date on line 4, column 9.
@@ -150,4 +151,52 @@ fn cards_and_due_print_paths_as_given() {
     let r = srls(&p, &["due", "--json", &abs, "--today", TODAY]);
     let v: Value = serde_json::from_str(r.out.trim()).unwrap();
     assert_eq!(v["cards"][0]["file"], s(&p.join("vb/a.md")));
+}
+
+/// The first `path:line[:col]` location of a line of output.
+fn location(line: &str) -> String {
+    let t = line.trim_start();
+    let end = t.find(' ').unwrap_or(t.len());
+    t[..end].trim_end_matches(':').to_string()
+}
+
+#[test]
+fn grade_takes_locations_pasted_from_any_output() {
+    let dir = two_vaults();
+    let p = root(&dir);
+    let check = srls(&p, &["check", "va"]);
+    let due = srls(&p, &["due", "vb", "--today", TODAY]);
+    let cards = srls(&p, &["cards", "va"]);
+    let from_check = location(
+        check
+            .out
+            .lines()
+            .find(|l| l.contains("legacy-date"))
+            .unwrap(),
+    );
+    assert_eq!(from_check, "va/a.md:4:9");
+    let from_due = location(due.out.lines().find(|l| l.contains("vb/a.md:6")).unwrap());
+    let from_cards = location(cards.out.lines().nth(1).unwrap());
+    assert_eq!(from_cards, "va/a.md:3-4");
+    for loc in [from_check, from_due, from_cards] {
+        let r = srls(&p, &["grade", &loc, "good", "--today", TODAY, "--dry-run"]);
+        assert_eq!(r.code, 0, "{loc}: {}", r.err);
+        assert!(r.out.contains("+<!--SR:!"), "{loc}: {}", r.out);
+    }
+    // A file name with a colon still works; a column past a real line number is refused.
+    std::fs::copy(p.join("va/a.md"), p.join("va/we:ird.md")).unwrap();
+    let r = srls(
+        &p,
+        &[
+            "grade",
+            "va/we:ird.md:3",
+            "good",
+            "--today",
+            TODAY,
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    let r = srls(&p, &["grade", "va/a.md:x:3", "good", "--dry-run"]);
+    assert_eq!(r.code, 2);
 }

@@ -151,21 +151,6 @@ fn save(g: &Graded) -> Result<(), String> {
         .map_err(|e| format!("{file}: cannot write: {e}; the file is unchanged"))
 }
 
-/// Splits `FILE:LINE` (lines count from 1).
-fn parse_location(target: &str) -> Result<(String, usize), String> {
-    let Some((file, line)) = target.rsplit_once(':') else {
-        return Err(format!(
-            "`{target}`: expected FILE:LINE, e.g. notes/geo.md:12"
-        ));
-    };
-    match line.parse() {
-        Ok(n) if n >= 1 => Ok((file.to_string(), n)),
-        _ => Err(format!(
-            "`{line}` is not a line number (lines count from 1)"
-        )),
-    }
-}
-
 /// Writes a temporary file beside `path` with its permissions, then renames it over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
@@ -191,4 +176,75 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     res
+}
+
+/// Splits a card location as srls prints it: `FILE:LINE` (`srls due`), `FILE:LINE:COLUMN`
+/// (`srls check`; the column is ignored) or `FILE:FIRST-LAST` (`srls cards`; the first line).
+/// Lines count from 1. A file name may hold `:`: of the readings, the first that names an
+/// existing file wins (`a.md:4:9` is line 4 of `a.md` unless only `a.md:4` exists).
+pub fn parse_location(target: &str) -> Result<(String, usize), String> {
+    let Some((rest, last)) = target.rsplit_once(':') else {
+        return Err(format!(
+            "`{target}`: expected FILE:LINE, e.g. notes/geo.md:12"
+        ));
+    };
+    let mut readings = Vec::new();
+    if !last.is_empty()
+        && last.bytes().all(|b| b.is_ascii_digit())
+        && let Some((file, mid)) = rest.rsplit_once(':')
+        && let Some(l) = first_line(mid)
+    {
+        readings.push((file, l));
+    }
+    if let Some(l) = first_line(last) {
+        readings.push((rest, l));
+    }
+    let pick = readings
+        .iter()
+        .find(|(f, _)| Path::new(f).is_file())
+        .or(readings.first());
+    match pick {
+        Some(&(file, line)) if line >= 1 => Ok((file.to_string(), line)),
+        Some(&(_, line)) => Err(format!(
+            "`{line}` is not a line number (lines count from 1)"
+        )),
+        None => Err(format!(
+            "`{last}` is not a line number (lines count from 1)"
+        )),
+    }
+}
+
+/// `N` or `N-M` (a line range): `N`.
+fn first_line(s: &str) -> Option<usize> {
+    let first = s.split_once('-').map_or(s, |(a, b)| {
+        if b.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() {
+            a
+        } else {
+            ""
+        }
+    });
+    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    first.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations() {
+        let ok = |t: &str| parse_location(t).unwrap();
+        assert_eq!(ok("a.md:12"), ("a.md".into(), 12));
+        assert_eq!(ok("va/a.md:4:9"), ("va/a.md".into(), 4));
+        assert_eq!(ok("a.md:3-4"), ("a.md".into(), 3));
+        assert_eq!(ok("we:ird.md:3"), ("we:ird.md".into(), 3));
+        assert_eq!(ok("/abs/a b.md:7"), ("/abs/a b.md".into(), 7));
+        assert!(parse_location("a.md").is_err());
+        assert!(parse_location("a.md:x").is_err());
+        assert!(parse_location("a.md:0").is_err());
+        assert!(parse_location("a.md:3-").is_err());
+        assert!(parse_location("a.md:-3").is_err());
+    }
 }
