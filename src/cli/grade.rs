@@ -147,35 +147,8 @@ fn save(g: &Graded) -> Result<(), String> {
         }
         Err(e) => return Err(format!("{file}: cannot re-read: {e}")),
     }
-    write_atomic(path, g.updated.as_bytes())
+    crate::workspace::write::write_note(path, g.updated.as_bytes())
         .map_err(|e| format!("{file}: cannot write: {e}; the file is unchanged"))
-}
-
-/// Writes a temporary file beside `path` with its permissions, then renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.srls-{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
 }
 
 /// Splits a card location as srls prints it: `FILE:LINE` (`srls due`), `FILE:LINE:COLUMN`
