@@ -1,8 +1,29 @@
-//! What the command line reads and must not misread: unknown time zones (issue 13, item 8).
+//! What the command line reads and must not misread: impossible settings, unknown time
+//! zones (issue 13, items 4, 8).
 
 mod cli_support;
 
 use cli_support::*;
+
+#[test]
+fn out_of_range_settings_are_reported_and_never_written() {
+    let dir = tree(&[
+        (
+            "V/.obsidian/plugins/obsidian-spaced-repetition/data.json",
+            r#"{"settings": {"maximumInterval": -5}}"#,
+        ),
+        ("V/n.md", NOTE),
+    ]);
+    let p = root(&dir);
+    let r = srls(&p, &["check", "V"]);
+    assert!(r.err.contains("data.json"), "{}", r.err);
+    assert!(r.err.contains("maximumInterval"), "{}", r.err);
+    let r = srls(&p, &["grade", "V/n.md:3", "good", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    let r = srls(&p, &["check", "V"]);
+    assert_eq!(r.code, 0, "{}", r.out);
+    assert!(!r.out.contains("invalid-comment"), "{}", r.out);
+}
 
 #[test]
 fn an_unknown_time_zone_is_an_error() {
