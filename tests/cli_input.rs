@@ -1,9 +1,14 @@
 //! What the command line reads and must not misread: impossible settings, unknown time
-//! zones (issue 13, items 4, 8).
+//! zones, a byte order mark (issue 13, items 4, 8, 9).
 
 mod cli_support;
 
 use cli_support::*;
+use serde_json::Value;
+
+// ------------------------------------------------------------------------------------------
+// 4. Impossible settings; 8. unknown time zones
+// ------------------------------------------------------------------------------------------
 
 #[test]
 fn out_of_range_settings_are_reported_and_never_written() {
@@ -54,4 +59,41 @@ fn an_unknown_time_zone_is_an_error() {
     // The system's own forms of TZ are not names to check.
     let r = srls_env(&v, &["due", "--today", TODAY], &[("TZ", ":/etc/localtime")]);
     assert_eq!(r.code, 0, "{}", r.err);
+}
+
+// ------------------------------------------------------------------------------------------
+// 9. A byte order mark
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn a_byte_order_mark_is_invisible_and_kept() {
+    let note = "\u{feff}#flashcards\r\n\r\nQ::A 🃏\r\n";
+    let dir = tree(&[("V/.obsidian/app.json", "{}"), ("V/n.md", note)]);
+    let v = root(&dir).join("V");
+    let r = srls(&v, &["cards", "--json", "n.md"]);
+    let j: Value = serde_json::from_str(r.out.trim()).unwrap();
+    assert_eq!(j["cards"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j["cards"][0]["deck"], "#flashcards");
+    let r = srls(&v, &["check", "n.md"]);
+    assert!(!r.out.contains("not-flashcard-note"), "{}", r.out);
+    // Columns as an editor shows them: the mark takes none.
+    std::fs::write(
+        v.join("o.md"),
+        "\u{feff}<!--SR:!2025-01-03,3,250-->\n\n#flashcards\n",
+    )
+    .unwrap();
+    let r = srls(&v, &["check", "o.md"]);
+    assert!(
+        r.out.starts_with("o.md:1:1: warning[orphan-comment]"),
+        "{}",
+        r.out
+    );
+    let r = graded(&v, "n.md");
+    assert_eq!(r.code, 0, "{}", r.err);
+    let after = std::fs::read_to_string(v.join("n.md")).unwrap();
+    assert!(
+        after.starts_with("\u{feff}#flashcards\r\n\r\nQ::A 🃏\r\n<!--SR:!"),
+        "{after:?}"
+    );
+    assert!(after.ends_with("-->\r\n"), "{after:?}");
 }

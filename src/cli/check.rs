@@ -2,6 +2,7 @@
 
 use super::output::Output;
 use crate::features::lint::{Severity, lint};
+use crate::plugin::lines::BOM;
 use crate::text::position::{LineCol, LineIndex};
 use serde_json::json;
 use std::path::PathBuf;
@@ -18,9 +19,9 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                 Severity::Warning => n_warn += 1,
                 _ => {}
             }
-            let LineCol { line: l, col: c } = index.line_col(d.start);
+            let LineCol { line: l, col: c } = shown_at(&index, text, d.start);
             if json_out {
-                let LineCol { line: el, col: ec } = index.line_col(d.end);
+                let LineCol { line: el, col: ec } = shown_at(&index, text, d.end);
                 writeln!(
                     out,
                     "{}",
@@ -60,4 +61,14 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     } else {
         0
     })
+}
+
+/// The 1-based line and column of a byte offset as an editor shows them: a leading byte order
+/// mark takes no column.
+fn shown_at(index: &LineIndex, text: &str, offset: usize) -> LineCol {
+    let mut lc = index.line_col(offset);
+    if lc.line == 1 && offset >= BOM.len() && text.starts_with(BOM) {
+        lc.col -= 1;
+    }
+    lc
 }

@@ -246,6 +246,13 @@ fn plan(old: &Note, facts: OldFacts, new_text: &str, edits: &[EditSpan]) -> Opti
     {
         return None;
     }
+    // An edit in the first bytes may type or delete a leading byte order mark, which moves
+    // where line 0 starts: reparse the whole note.
+    if e.start < lines::BOM.len()
+        && (old.lines.get(0).start > 0 || new_text.starts_with(lines::BOM))
+    {
+        return None;
+    }
     let delta = new_text.len() as isize - facts.len as isize;
 
     // The first line the edit may change: a line break typed right after a `\r` changes the
