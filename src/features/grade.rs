@@ -129,10 +129,10 @@ pub fn schedule_sibling(
         });
     }
     let group = card.schedule[req.sibling].as_ref();
-    if let Some(Group::Invalid { reason, .. }) = group {
+    if let Some(Group::Invalid { reasons, .. }) = group {
         return Err(GradeError::InvalidGroup {
             sibling: req.sibling + 1,
-            reason: reason.clone(),
+            reason: reasons.join("; "),
         });
     }
     let sm2_prev = match group {
@@ -227,10 +227,10 @@ fn comment_for(
                 ease: *ease as f64,
             })),
             Some(Group::Fsrs(c)) => out.push_str(&c.to_segment()),
-            Some(Group::Invalid { reason, .. }) => {
+            Some(Group::Invalid { reasons, .. }) => {
                 return Err(GradeError::InvalidGroup {
                     sibling: i + 1,
-                    reason: reason.clone(),
+                    reason: reasons.join("; "),
                 });
             }
         }

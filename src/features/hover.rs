@@ -170,7 +170,9 @@ pub fn hover_text(note: &Note, card: &Card, cx: &HoverContext<'_>) -> String {
                 }
                 s
             }
-            Some(Group::Invalid { reason, .. }) => format!("{side}schedule unreadable: {reason}"),
+            Some(Group::Invalid { reasons, .. }) => {
+                format!("{side}schedule unreadable: {}", reasons.join("; "))
+            }
         };
         out.push_str(&line);
         out.push('\n');

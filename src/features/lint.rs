@@ -10,7 +10,7 @@ use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::js;
 use crate::plugin::scanner::{CardType, ScanEvent};
 use crate::plugin::settings::Settings;
-use crate::plugin::sr_comment::{self, Group};
+use crate::plugin::sr_comment::{self, Group, GroupSpan};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -805,6 +805,103 @@ fn line_diagnostics(
     out
 }
 
+/// The problems of one schedule group (side `side`): a `legacy-date` for an old date format,
+/// and one `invalid-comment` naming every problem (what the reader could not parse, values no
+/// review writes), so none hides behind another.
+fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
+    let (due, interval, ease, legacy, reasons) = match &g.group {
+        Group::Invalid {
+            reasons,
+            due,
+            interval,
+            ease,
+        } => (*due, *interval, *ease, false, reasons.as_slice()),
+        Group::Sm2 {
+            due,
+            interval,
+            ease,
+            legacy_date,
+        } => (
+            Some(*due),
+            Some(*interval),
+            Some(*ease),
+            *legacy_date,
+            &[][..],
+        ),
+        _ => return,
+    };
+    // (what is wrong, what it means)
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let cannot = "the plugin cannot schedule this side";
+    if let Some(due) = due {
+        let date_text = g.text.split(',').next().unwrap_or("").trim();
+        if is_unreal_date(date_text) {
+            problems.push((
+                format!("`{date_text}` is not a real date"),
+                format!("the plugin reads it as {}", due.format("%Y-%m-%d")),
+            ));
+        } else if legacy {
+            out.push(diag("legacy-date", g.start, g.end, format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
+        }
+    }
+    problems.extend(reasons.iter().map(|r| (r.clone(), cannot.to_string())));
+    if let Some(ease) = ease.filter(|&e| e < 130) {
+        problems.push((
+            format!("ease {ease} is below the minimum of 130"),
+            "the plugin never writes it".into(),
+        ));
+    }
+    if let Some(interval) = interval.filter(|&i| i < 0) {
+        problems.push((
+            format!("the interval {interval} is negative"),
+            String::new(),
+        ));
+    }
+    if !problems.is_empty() {
+        out.push(diag(
+            "invalid-comment",
+            g.start,
+            g.end,
+            problem_message(side, &problems),
+        ));
+    }
+}
+
+/// A `YYYY-MM-DD` date that is not in the calendar (moment reads it as another day).
+fn is_unreal_date(s: &str) -> bool {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
+}
+
+/// `side 1: what; means` for one problem, `side 1: 2 problems: what (means); what` for more.
+fn problem_message(side: usize, problems: &[(String, String)]) -> String {
+    let part = |(what, means): &(String, String), sep: (&str, &str)| {
+        if means.is_empty() {
+            what.clone()
+        } else {
+            format!("{what}{}{means}{}", sep.0, sep.1)
+        }
+    };
+    match problems {
+        [one] => format!("side {side}: {}", part(one, ("; ", ""))),
+        _ => {
+            let parts: Vec<String> = problems.iter().map(|p| part(p, (" (", ")"))).collect();
+            format!(
+                "side {side}: {} problems: {}",
+                problems.len(),
+                parts.join("; ")
+            )
+        }
+    }
+}
+
 /// The diagnostics that depend only on one card (its text, comment and lines): the server
 /// caches them per card, so a keystroke re-lints only the cards it changed.
 pub fn lint_card(
@@ -830,63 +927,7 @@ pub fn lint_card(
             ));
         }
         for (gi, g) in cm.groups.iter().enumerate() {
-            let side = gi + 1;
-            match &g.group {
-                Group::Invalid { reason, .. } => out.push(diag(
-                    "invalid-comment",
-                    g.start,
-                    g.end,
-                    format!("side {side}: {reason}; the plugin cannot schedule this side"),
-                )),
-                Group::Sm2 {
-                    due,
-                    interval,
-                    ease,
-                    legacy_date,
-                } => {
-                    let date_text = g.text.split(',').next().unwrap_or("").trim();
-                    let shaped = date_text.len() == 10
-                        && date_text.bytes().enumerate().all(|(i, b)| {
-                            if i == 4 || i == 7 {
-                                b == b'-'
-                            } else {
-                                b.is_ascii_digit()
-                            }
-                        });
-                    if shaped && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err() {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: `{date_text}` is not a real date; the plugin reads it as {}", due.format("%Y-%m-%d")),
-                        ));
-                    } else if *legacy_date {
-                        out.push(diag(
-                            "legacy-date",
-                            g.start,
-                            g.end,
-                            format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d")),
-                        ));
-                    }
-                    if *ease < 130 {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it"),
-                        ));
-                    }
-                    if *interval < 0 {
-                        out.push(diag(
-                            "invalid-comment",
-                            g.start,
-                            g.end,
-                            format!("side {side}: the interval {interval} is negative"),
-                        ));
-                    }
-                }
-                _ => {}
-            }
+            group_diagnostics(g, gi + 1, &mut out);
         }
         let n = c.siblings();
         let k = cm.groups.len();
