@@ -209,6 +209,8 @@ fn schedule_line(group: &Option<Group>, ctx: &HoverContext<'_>) -> String {
             }
             line
         }
-        Some(Group::Invalid { reason, .. }) => format!("schedule unreadable: {reason}"),
+        Some(Group::Invalid { reasons, .. }) => {
+            format!("schedule unreadable: {}", reasons.join("; "))
+        }
     }
 }

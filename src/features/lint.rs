@@ -810,6 +810,103 @@ fn line_diagnostics(
     out
 }
 
+/// The problems of one schedule group (side `side`): a `legacy-date` for an old date format,
+/// and one `invalid-comment` naming every problem (what the reader could not parse, values no
+/// review writes), so none hides behind another.
+fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
+    let (due, interval, ease, legacy, reasons) = match &g.group {
+        Group::Invalid {
+            reasons,
+            due,
+            interval,
+            ease,
+        } => (*due, *interval, *ease, false, reasons.as_slice()),
+        Group::Sm2 {
+            due,
+            interval,
+            ease,
+            legacy_date,
+        } => (
+            Some(*due),
+            Some(*interval),
+            Some(*ease),
+            *legacy_date,
+            &[][..],
+        ),
+        _ => return,
+    };
+    // (what is wrong, what it means)
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let cannot = "the plugin cannot schedule this side";
+    if let Some(due) = due {
+        let date_text = g.text.split(',').next().unwrap_or("").trim();
+        if is_unreal_date(date_text) {
+            problems.push((
+                format!("`{date_text}` is not a real date"),
+                format!("the plugin reads it as {}", due.format("%Y-%m-%d")),
+            ));
+        } else if legacy {
+            out.push(diag("legacy-date", g.start, g.end, format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
+        }
+    }
+    problems.extend(reasons.iter().map(|r| (r.clone(), cannot.to_string())));
+    if let Some(ease) = ease.filter(|&e| e < 130) {
+        problems.push((
+            format!("ease {ease} is below the minimum of 130"),
+            "the plugin never writes it".into(),
+        ));
+    }
+    if let Some(interval) = interval.filter(|&i| i < 0) {
+        problems.push((
+            format!("the interval {interval} is negative"),
+            String::new(),
+        ));
+    }
+    if !problems.is_empty() {
+        out.push(diag(
+            "invalid-comment",
+            g.start,
+            g.end,
+            problem_message(side, &problems),
+        ));
+    }
+}
+
+/// A `YYYY-MM-DD` date that is not in the calendar (moment reads it as another day).
+fn is_unreal_date(s: &str) -> bool {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
+}
+
+/// `side 1: what; means` for one problem, `side 1: 2 problems: what (means); what` for more.
+fn problem_message(side: usize, problems: &[(String, String)]) -> String {
+    let part = |(what, means): &(String, String), sep: (&str, &str)| {
+        if means.is_empty() {
+            what.clone()
+        } else {
+            format!("{what}{}{means}{}", sep.0, sep.1)
+        }
+    };
+    match problems {
+        [one] => format!("side {side}: {}", part(one, ("; ", ""))),
+        _ => {
+            let parts: Vec<String> = problems.iter().map(|p| part(p, (" (", ")"))).collect();
+            format!(
+                "side {side}: {} problems: {}",
+                problems.len(),
+                parts.join("; ")
+            )
+        }
+    }
+}
+
 /// The diagnostics that depend only on one card (its text, comment and lines): the server
 /// caches them per card, so a keystroke re-lints only the cards it changed.
 pub fn lint_card(
@@ -861,60 +958,6 @@ fn comment_diagnostics(cm: &SrComment, c: &crate::note::Card, out: &mut Vec<Diag
         group_diagnostics(g, gi + 1, out);
     }
     out.extend(sibling_count(cm, c));
-}
-
-/// One schedule group's problems, each reported on its own.
-fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
-    let at = |code, message| diag(code, g.start, g.end, message);
-    match &g.group {
-        Group::Invalid { reason, .. } => out.push(at(
-            "invalid-comment",
-            format!("side {side}: {reason}; the plugin cannot schedule this side"),
-        )),
-        Group::Sm2 {
-            due,
-            interval,
-            ease,
-            legacy_date,
-        } => {
-            let date_text = g.text.split(',').next().unwrap_or("").trim();
-            if date_shaped(date_text)
-                && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err()
-            {
-                out.push(at(
-                    "invalid-comment",
-                    format!(
-                        "side {side}: `{date_text}` is not a real date; the plugin reads it as {}",
-                        due.format("%Y-%m-%d")
-                    ),
-                ));
-            } else if *legacy_date {
-                out.push(at("legacy-date", format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
-            }
-            if *ease < 130 {
-                out.push(at("invalid-comment", format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it")));
-            }
-            if *interval < 0 {
-                out.push(at(
-                    "invalid-comment",
-                    format!("side {side}: the interval {interval} is negative"),
-                ));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `YYYY-MM-DD` by its shape (digits and dashes), whether or not it is a real date.
-fn date_shaped(t: &str) -> bool {
-    t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
 }
 
 /// More schedule groups than sides (the plugin drops the extra ones: a fix drops them too), or
