@@ -161,6 +161,7 @@ fn an_unknown_time_zone_is_shown_to_the_user() {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     let m = shown.expect("a window/showMessage");
     let text = m["params"]["message"].as_str().unwrap();
     assert!(
