@@ -154,6 +154,15 @@ impl Settings {
             map,
             warnings: &mut w,
         };
+        self.merge_cards(&mut m);
+        self.merge_clozes(&mut m);
+        self.merge_scheduling(&mut m);
+        self.merge_review_screen(&mut m);
+        w
+    }
+
+    /// Tags, folders and separators: which notes and lines hold cards.
+    fn merge_cards(&mut self, m: &mut Merger<'_>) {
         m.strings("flashcardTags", &mut self.flashcard_tags);
         m.strings("flashcardTagsToIgnore", &mut self.flashcard_tags_to_ignore);
         m.boolean("convertFoldersToDecks", &mut self.convert_folders_to_decks);
@@ -174,6 +183,12 @@ impl Settings {
             "multilineCardEndMarker",
             &mut self.multiline_card_end_marker,
         );
+        m.strings("noteFoldersToIgnore", &mut self.note_folders_to_ignore);
+        m.strings("tagsToReview", &mut self.tags_to_review);
+    }
+
+    /// The cloze toggles and patterns (older files have only the toggles).
+    fn merge_clozes(&mut self, m: &mut Merger<'_>) {
         let had_h = m.boolean(
             "convertHighlightsToClozes",
             &mut self.convert_highlights_to_clozes,
@@ -201,14 +216,16 @@ impl Settings {
             }
             self.cloze_patterns = p;
         }
+    }
+
+    /// Where comments go, the algorithm and its numbers (each within the plugin's range).
+    fn merge_scheduling(&mut self, m: &mut Merger<'_>) {
         m.boolean("cardCommentOnSameLine", &mut self.card_comment_on_same_line);
         m.boolean(
             "useCalloutsForSchedulingComments",
             &mut self.use_callouts_for_scheduling_comments,
         );
         m.boolean("burySiblingCards", &mut self.bury_sibling_cards);
-        m.strings("noteFoldersToIgnore", &mut self.note_folders_to_ignore);
-        m.strings("tagsToReview", &mut self.tags_to_review);
         let mut alg = String::new();
         if m.string("algorithm", &mut alg) {
             match alg.as_str() {
@@ -236,6 +253,10 @@ impl Settings {
             RETENTION,
         );
         m.string("startOfDay", &mut self.start_of_day);
+    }
+
+    /// What the review screen does and shows.
+    fn merge_review_screen(&mut self, m: &mut Merger<'_>) {
         m.string("flashcardCardOrder", &mut self.flashcard_card_order);
         m.string("flashcardDeckOrder", &mut self.flashcard_deck_order);
         m.boolean("showContextInCards", &mut self.show_context_in_cards);
@@ -247,7 +268,6 @@ impl Settings {
         m.string("flashcardHardText", &mut self.flashcard_hard_text);
         m.string("flashcardGoodText", &mut self.flashcard_good_text);
         m.string("flashcardEasyText", &mut self.flashcard_easy_text);
-        w
     }
 
     /// The inline separators in the order the scanner tests them: longest first, the basic one
