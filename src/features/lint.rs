@@ -442,11 +442,7 @@ fn cards_touching(note: &Note, a: usize, b: usize) -> Span {
 /// without a deck.
 fn head_diagnostics(note: &Note) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = &note.lines;
-    let line_range = |i: usize| {
-        let l = lines.get(i.min(lines.len() - 1));
-        (l.start, l.end)
-    };
+    let line_range = |i: usize| line_span(note, i);
     for (p, err) in &note.cloze_errors {
         out.push(diag(
             "settings",
@@ -498,6 +494,32 @@ fn card_diagnostics(text: &str, note: &Note, settings: &Settings, span: &Span) -
     out
 }
 
+/// The byte range of line `i` (the last line when `i` is past the end).
+fn line_span(note: &Note, i: usize) -> (usize, usize) {
+    let l = note.lines.get(i.min(note.lines.len() - 1));
+    (l.start, l.end)
+}
+
+/// An edit that deletes `start..end`.
+fn deletion(start: usize, end: usize) -> Edit {
+    Edit {
+        start,
+        end,
+        text: String::new(),
+    }
+}
+
+/// A fix titled `title` that removes the indentation of line `i`; `None` when it has none.
+fn remove_indentation(text: &str, note: &Note, i: usize, title: &str) -> Option<Fix> {
+    let l = note.lines.text(text, i);
+    let ind = l.len() - l.trim_start().len();
+    let start = note.lines.get(i).start;
+    (ind > 0).then(|| Fix {
+        title: title.into(),
+        edits: vec![deletion(start, start + ind)],
+    })
+}
+
 /// One diagnostic per scanner event that surprises: swallowing constructs and hijacks.
 fn event_diagnostics(
     text: &str,
@@ -506,116 +528,166 @@ fn event_diagnostics(
     engine: &ClozeEngine,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = &note.lines;
-    let line_range = |i: usize| {
-        let l = lines.get(i.min(lines.len() - 1));
-        (l.start, l.end)
-    };
     for ev in &note.events {
         match *ev {
             ScanEvent::CommentHidesRest { line } => {
-                let (s, e) = line_range(line);
-                let hidden = cards_in(text, lines.get(line).next, settings, engine);
-                out.push(diag(
-                    "html-comment-hides",
-                    s,
-                    e,
-                    format!(
-                        "the plugin skips everything after this HTML comment (its `-->` is on a later line), hiding {}; put `<!--` and `-->` on one line",
-                        plural(hidden, "card")
-                    ),
-                ));
+                out.push(comment_hides_rest(text, note, settings, engine, line));
             }
             ScanEvent::CommentSkipsNextLine { line } => {
-                let next = line + 1;
-                if next < lines.len() && !js::text::is_blank(lines.text(text, next)) {
-                    let (s, e) = line_range(line);
-                    out.push(diag(
-                        "html-comment-next-line",
-                        s,
-                        e,
-                        "the plugin also skips the line after this HTML comment; leave a blank line below it".into(),
-                    ));
-                }
+                out.extend(comment_skips_next_line(text, note, line));
             }
             ScanEvent::Fence { open, close } => {
-                let (s, e) = line_range(open);
                 let editor_close = editor_fence_close(text, note, open);
                 match close {
-                    None => {
-                        let hidden = cards_in(text, lines.get(open).next, settings, engine);
-                        let fence = fence_of(lines.text(text, open));
-                        let mut d = diag(
-                            "unclosed-fence",
-                            s,
-                            e,
-                            if hidden > 0 {
-                                format!(
-                                    "the plugin sees this code fence open to the end of the note, hiding {}; close it with a line that starts with {fence} at column 0",
-                                    plural(hidden, "card")
-                                )
-                            } else {
-                                format!(
-                                    "the plugin sees this code fence open to the end of the note; close it with a line that starts with {fence} at column 0"
-                                )
-                            },
-                        );
-                        if hidden == 0 {
-                            d.severity = Severity::Warning;
-                        }
-                        if let Some(ec) = editor_close {
-                            let l = lines.get(ec);
-                            let ind = lines.text(text, ec).len()
-                                - lines.text(text, ec).trim_start().len();
-                            if ind > 0 {
-                                d.fixes.push(Fix {
-                                    title: "Move the closing fence to column 0".into(),
-                                    edits: vec![Edit {
-                                        start: l.start,
-                                        end: l.start + ind,
-                                        text: String::new(),
-                                    }],
-                                });
-                            }
-                        }
-                        out.push(d);
-                    }
+                    None => out.push(unclosed_fence(
+                        text,
+                        note,
+                        settings,
+                        engine,
+                        open,
+                        editor_close,
+                    )),
                     Some(c) if editor_close != Some(c) => {
-                        out.push(diag(
-                            "fence-mismatch",
-                            s,
-                            e,
-                            format!(
-                                "the plugin ends this code block at line {}, the editor {}; cards around it may differ from what you see",
-                                c + 1,
-                                editor_close.map_or("does not end it there".to_string(), |x| format!("at line {}", x + 1))
-                            ),
-                        ));
+                        out.push(fence_mismatch(note, open, c, editor_close));
                     }
                     _ => {}
                 }
             }
             ScanEvent::Hijacked { kind, start, line } => {
-                let (s, e) = line_range(line);
-                out.push(diag(
-                    "hijacked-card",
-                    s,
-                    e,
-                    format!(
-                        "this line's `{}` makes it a single-line card and the plugin discards the {} card started on line {}; separate them with a blank line or put the `::` in backticks",
-                        settings.single_line_card_separator,
-                        match kind {
-                            CardType::Cloze => "cloze",
-                            _ => "multi-line",
-                        },
-                        start + 1
-                    ),
-                ));
+                out.push(hijacked_card(note, settings, kind, start, line));
             }
         }
     }
     out.sort_by_key(|d| (d.start, d.end));
     out
+}
+
+/// An HTML comment at column 0 whose `-->` is on a later line: the plugin skips the rest of
+/// the note (the message counts the cards it hides).
+fn comment_hides_rest(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+    line: usize,
+) -> Diagnostic {
+    let (s, e) = line_span(note, line);
+    let hidden = cards_in(text, note.lines.get(line).next, settings, engine);
+    diag(
+        "html-comment-hides",
+        s,
+        e,
+        format!(
+            "the plugin skips everything after this HTML comment (its `-->` is on a later line), hiding {}; put `<!--` and `-->` on one line",
+            plural(hidden, "card")
+        ),
+    )
+}
+
+/// A one-line HTML comment at column 0 that makes the plugin skip the next line, when that
+/// line is not blank.
+fn comment_skips_next_line(text: &str, note: &Note, line: usize) -> Option<Diagnostic> {
+    let next = line + 1;
+    if next >= note.lines.len() || js::text::is_blank(note.lines.text(text, next)) {
+        return None;
+    }
+    let (s, e) = line_span(note, line);
+    Some(diag(
+        "html-comment-next-line",
+        s,
+        e,
+        "the plugin also skips the line after this HTML comment; leave a blank line below it"
+            .into(),
+    ))
+}
+
+/// A code fence the plugin never closes: an error when it hides cards, a warning otherwise,
+/// with a fix when an editor closes it with an indented fence.
+fn unclosed_fence(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+    open: usize,
+    editor_close: Option<usize>,
+) -> Diagnostic {
+    let (s, e) = line_span(note, open);
+    let hidden = cards_in(text, note.lines.get(open).next, settings, engine);
+    let fence = fence_of(note.lines.text(text, open));
+    let hiding = if hidden > 0 {
+        format!(", hiding {}", plural(hidden, "card"))
+    } else {
+        String::new()
+    };
+    let mut d = diag(
+        "unclosed-fence",
+        s,
+        e,
+        format!(
+            "the plugin sees this code fence open to the end of the note{hiding}; close it with a line that starts with {fence} at column 0"
+        ),
+    );
+    if hidden == 0 {
+        d.severity = Severity::Warning;
+    }
+    if let Some(ec) = editor_close {
+        d.fixes.extend(remove_indentation(
+            text,
+            note,
+            ec,
+            "Move the closing fence to column 0",
+        ));
+    }
+    d
+}
+
+/// A code fence the plugin closes on line `close` where an editor closes it elsewhere (or
+/// not at all).
+fn fence_mismatch(
+    note: &Note,
+    open: usize,
+    close: usize,
+    editor_close: Option<usize>,
+) -> Diagnostic {
+    let (s, e) = line_span(note, open);
+    diag(
+        "fence-mismatch",
+        s,
+        e,
+        format!(
+            "the plugin ends this code block at line {}, the editor {}; cards around it may differ from what you see",
+            close + 1,
+            editor_close.map_or("does not end it there".to_string(), |x| format!(
+                "at line {}",
+                x + 1
+            ))
+        ),
+    )
+}
+
+/// A `::` line that cut short the multi-line or cloze card started on line `start`.
+fn hijacked_card(
+    note: &Note,
+    settings: &Settings,
+    kind: CardType,
+    start: usize,
+    line: usize,
+) -> Diagnostic {
+    let (s, e) = line_span(note, line);
+    diag(
+        "hijacked-card",
+        s,
+        e,
+        format!(
+            "this line's `{}` makes it a single-line card and the plugin discards the {} card started on line {}; separate them with a blank line or put the `::` in backticks",
+            settings.single_line_card_separator,
+            match kind {
+                CardType::Cloze => "cloze",
+                _ => "multi-line",
+            },
+            start + 1
+        ),
+    )
 }
 
 /// The per-line diagnostics of lines `range`: separator lookalikes, comments on separators and
