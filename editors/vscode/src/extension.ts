@@ -1,7 +1,8 @@
 /**
  * VS Code client for srls. It starts the server for markdown, maps the `srls.*` settings to the
- * server's `srls` object, shows today's due count in the status bar and wraps the server's
- * `srls.nextDue` / `srls.dueSummary` commands with editor UI.
+ * server's `srls` object, shows today's due count in the status bar, wraps the server's
+ * `srls.nextDue` / `srls.dueSummary` commands with editor UI, and drives review sessions
+ * (`srls.review.*`) in a webview panel and the statistics (`srls.stats`) in another.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,13 +18,27 @@ import {
 } from 'vscode-languageclient/node';
 import { notFoundMessage, resolveServerPath } from './serverPath';
 import { answerConfiguration, isServerSection, SECTION, ServerSettings, toServerSettings } from './settings';
-import { deckPicks, DueSummary, nextRefreshDelay, parseDueSummary, parseNextDue, statusText } from './summary';
+import { requestFromArgument, type Mode } from './review/protocol';
+import { ReviewPanel } from './review/panel';
+import { StatsPanel } from './stats/panel';
+import {
+  deckPicks,
+  DueSummary,
+  nextRefreshDelay,
+  parseDueSummary,
+  parseNextDue,
+  reviewDeckPicks,
+  STATUS_LINK_COMMANDS,
+  statusText,
+  statusTooltipMarkdown,
+} from './summary';
 
 /** Server commands that this extension registers itself, to add UI around their results. */
 const WRAPPED_COMMANDS: ReadonlySet<string> = new Set(['srls.nextDue', 'srls.dueSummary']);
 const EDIT_DEBOUNCE_MS = 2000;
 
 let client: LanguageClient | undefined;
+let extensionContext: vscode.ExtensionContext;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +112,20 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     initializationOptions: () => settingsFor(),
     middleware: {
+      // The server's lens on a note with cards ("3 due · 2 new") gets a second one beside it
+      // that reviews that note; notes without cards get none.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        if (lenses === null || lenses === undefined || lenses.length === 0) return lenses;
+        return [
+          ...lenses,
+          new vscode.CodeLens(lenses[0].range, {
+            title: "$(play) Review this note's cards",
+            command: 'srls.review',
+            arguments: [{ scope: { uri: document.uri.toString() } }],
+          }),
+        ];
+      },
       workspace: {
         configuration: async (params, token, next) => {
           let fallback: unknown[] | undefined;
@@ -152,7 +181,7 @@ async function executeServerCommand(command: string, args: unknown[]): Promise<u
   return c.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
 }
 
-function setStatus(text: string, tooltip: string, command: string): void {
+function setStatus(text: string, tooltip: string | vscode.MarkdownString, command: string): void {
   statusItem.text = text;
   statusItem.tooltip = tooltip;
   statusItem.command = command;
@@ -164,8 +193,10 @@ async function refreshStatus(): Promise<DueSummary | undefined> {
   if (running() === undefined) return undefined;
   try {
     const summary = parseDueSummary(await executeServerCommand('srls.dueSummary', []));
-    const { text, tooltip } = statusText(summary);
-    setStatus(text, tooltip, 'srls.nextDue');
+    const { text } = statusText(summary);
+    const tooltip = new vscode.MarkdownString(statusTooltipMarkdown(summary), true);
+    tooltip.isTrusted = { enabledCommands: [...STATUS_LINK_COMMANDS] };
+    setStatus(text, tooltip, 'srls.review');
     return summary;
   } catch (err) {
     setStatus('$(warning) srls', `srls: could not get the due summary: ${String(err)}`, 'srls.dueSummary');
@@ -225,6 +256,62 @@ async function dueSummary(): Promise<void> {
   if (picked !== undefined) await nextDue(picked.deck !== undefined ? { deck: picked.deck } : undefined);
 }
 
+/** Starts a review session in the panel. */
+async function review(arg: unknown, mode: Mode = 'review'): Promise<void> {
+  if (running() === undefined) {
+    void vscode.window.showErrorMessage('srls: the server is not running (see the srls output).');
+    return;
+  }
+  await ReviewPanel.open(
+    {
+      context: extensionContext,
+      execute: (command, a) => executeServerCommand(command, [a]),
+      changed: () => scheduleRefresh(0),
+      output,
+      saveNotes: () => vscode.workspace.getConfiguration(SECTION).get<boolean>('review.saveNotes', true),
+    },
+    requestFromArgument(arg, mode),
+  );
+}
+
+/** *Review Deck…* and *Cram Deck…*: a quick pick of the decks with their counts. */
+async function pickDeck(mode: Mode): Promise<void> {
+  const summary = await refreshStatus();
+  if (summary === undefined) {
+    void vscode.window.showErrorMessage('srls: the decks are not known (is the server running?).');
+    return;
+  }
+  const picks = reviewDeckPicks(summary, mode);
+  if (picks.length === 0) {
+    void vscode.window.showInformationMessage(mode === 'cram' ? 'srls: no deck has cards.' : 'srls: nothing due in any deck.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(picks, {
+    title: mode === 'cram' ? 'srls: Cram Deck' : `srls: Review Deck — ${summary.today}`,
+    placeHolder: mode === 'cram' ? 'Pick a deck to go through all its cards' : 'Pick a deck to review',
+    matchOnDescription: true,
+  });
+  if (picked !== undefined) await review({ deck: picked.deck }, mode);
+}
+
+/** *Review This Note*: the active markdown editor's note (or the one given). */
+async function reviewNote(uri?: unknown): Promise<void> {
+  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  if (target === undefined) {
+    void vscode.window.showInformationMessage('srls: open a note to review its cards.');
+    return;
+  }
+  await review({ scope: { uri: target.toString() } });
+}
+
+async function showStats(): Promise<void> {
+  if (running() === undefined) {
+    void vscode.window.showErrorMessage('srls: the server is not running (see the srls output).');
+    return;
+  }
+  await StatsPanel.open(extensionContext, (arg) => executeServerCommand('srls.stats', [arg]));
+}
+
 async function restartServer(context: vscode.ExtensionContext): Promise<void> {
   await stopClient();
   await startClient(context);
@@ -232,6 +319,7 @@ async function restartServer(context: vscode.ExtensionContext): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   active = true;
+  extensionContext = context;
   output = vscode.window.createOutputChannel('srls');
   statusItem = vscode.window.createStatusBarItem('srls.status', vscode.StatusBarAlignment.Left, 10);
   statusItem.name = 'srls due cards';
@@ -243,6 +331,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('srls.nextDue', nextDue),
     vscode.commands.registerCommand('srls.dueSummary', dueSummary),
     vscode.commands.registerCommand('srls.restartServer', () => restartServer(context)),
+    vscode.commands.registerCommand('srls.review', (arg?: unknown) => review(arg)),
+    vscode.commands.registerCommand('srls.reviewDeck', () => pickDeck('review')),
+    vscode.commands.registerCommand('srls.cramDeck', () => pickDeck('cram')),
+    vscode.commands.registerCommand('srls.reviewNote', reviewNote),
+    vscode.commands.registerCommand('srls.showStats', showStats),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (doc.languageId === 'markdown') scheduleRefresh(0);
     }),
@@ -269,5 +362,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   active = false;
   if (refreshTimer !== undefined) clearTimeout(refreshTimer);
+  await ReviewPanel.closeAll();
+  StatsPanel.closeAll();
   await stopClient();
 }

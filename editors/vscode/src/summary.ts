@@ -90,8 +90,46 @@ export function statusText(s: DueSummary | undefined): { text: string; tooltip: 
   const indexing = s.ready ? '' : ' (indexing…)';
   const lines = [`srls — ${s.today}: ${s.total.due} due, ${s.total.new} new${indexing}`];
   for (const d of sortDecks(s.decks)) lines.push(`${d.deck}: ${d.due} due, ${d.new} new`);
-  lines.push('', 'Click to open the next due card.');
+  lines.push('', 'Click to review the due cards.');
   return { text, tooltip: lines.join('\n') };
+}
+
+/** The commands the status bar's tooltip links to (they must be allowed in its markdown). */
+export const STATUS_LINK_COMMANDS = ['srls.review', 'srls.reviewDeck', 'srls.cramDeck', 'srls.nextDue', 'srls.showStats'] as const;
+
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** The status bar's tooltip as markdown: the counts per deck, then links to the review commands. */
+export function statusTooltipMarkdown(s: DueSummary | undefined): string {
+  const { tooltip } = statusText(s);
+  const body = tooltip.split('\n').slice(0, -2);
+  const lines = body.map((l, i) => (i === 0 ? `**${escapeMarkdown(l)}**` : escapeMarkdown(l)));
+  const links = [
+    '[$(play) Review due cards](command:srls.review)',
+    '[Review deck…](command:srls.reviewDeck)',
+    '[Cram deck…](command:srls.cramDeck)',
+    '[Next due card](command:srls.nextDue)',
+    '[Statistics](command:srls.showStats)',
+  ];
+  return `${lines.join('  \n')}\n\n${links.join(' · ')}`;
+}
+
+/** A quick-pick entry for reviewing or cramming a deck. */
+export interface ReviewPick {
+  label: string;
+  description: string;
+  deck: string;
+}
+
+/**
+ * The decks to offer for *Review Deck…* (those with due or new cards, most due first) or
+ * *Cram Deck…* (every deck: cramming goes through all cards, due or not), by name.
+ */
+export function reviewDeckPicks(s: DueSummary, mode: 'review' | 'cram'): ReviewPick[] {
+  const decks = mode === 'review' ? sortDecks(s.decks) : [...s.decks].sort((a, b) => a.deck.localeCompare(b.deck));
+  return decks.map((d) => ({ label: d.deck, description: `${d.due} due, ${d.new} new`, deck: d.deck }));
 }
 
 /** Decks with most due cards first, then by name; decks with nothing due or new are dropped. */

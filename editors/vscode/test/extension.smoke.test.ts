@@ -22,7 +22,7 @@ interface FakeState {
   commands: Map<string, (...args: unknown[]) => unknown>;
   messages: Array<{ level: string; text: string }>;
   shown: Array<{ uri: string; options: { selection: { start: { line: number; character: number } } } }>;
-  statusItems: Array<{ text: string; tooltip: string; command?: string; visible: boolean }>;
+  statusItems: Array<{ text: string; tooltip: string | { value: string; isTrusted: unknown }; command?: string; visible: boolean }>;
   quickPickChoice: number;
   configListeners: { fire(e: { affectsConfiguration(section: string): boolean }): void };
 }
@@ -103,13 +103,17 @@ describe('extension smoke test (stand-in vscode and server)', { skip }, () => {
   it('shows the due count in the status bar once the server runs', async () => {
     await waitFor('the status bar to show the due count', () => (status()?.text.includes('due') ? true : undefined));
     assert.equal(status().text, '$(mortar-board) 5 due · 2 new');
-    assert.equal(status().command, 'srls.nextDue');
+    assert.equal(status().command, 'srls.review', 'a click starts a review');
+    const tooltip = status().tooltip as { value: string; isTrusted: { enabledCommands: string[] } };
+    assert.match(tooltip.value, /\[\$\(play\) Review due cards\]\(command:srls\.review\)/);
+    assert.match(tooltip.value, /\[Review deck…\]\(command:srls\.reviewDeck\)/);
+    assert.ok(tooltip.isTrusted.enabledCommands.includes('srls.reviewDeck'), 'only the linked commands are trusted');
     assert.equal(status().visible, true);
     assert.deepEqual(state.messages, []);
   });
 
   it('registers its commands and still lets the client register the other server commands', () => {
-    for (const id of ['srls.nextDue', 'srls.dueSummary', 'srls.restartServer', 'srls.mockReport']) {
+    for (const id of ['srls.nextDue', 'srls.dueSummary', 'srls.restartServer', 'srls.review', 'srls.reviewDeck', 'srls.cramDeck', 'srls.reviewNote', 'srls.showStats', 'srls.mockReport']) {
       assert.ok(state.commands.has(id), `${id} is registered`);
     }
   });

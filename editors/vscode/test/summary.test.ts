@@ -7,7 +7,10 @@ import {
   nextRefreshDelay,
   parseDueSummary,
   parseNextDue,
+  reviewDeckPicks,
+  STATUS_LINK_COMMANDS,
   statusText,
+  statusTooltipMarkdown,
 } from '../src/summary';
 
 const SUMMARY = {
@@ -82,5 +85,29 @@ describe('nextDue', () => {
       due: '2025-01-03',
     });
     assert.deepEqual(parseNextDue({ uri: 'file:///a.md', range }), { uri: 'file:///a.md', range, question: '', deck: '', due: '' });
+  });
+});
+
+describe('review decks and the status tooltip', () => {
+  const s = parseDueSummary(SUMMARY);
+  it('offers decks with cards to review, most due first; every deck to cram', () => {
+    assert.ok(s);
+    assert.deepEqual(reviewDeckPicks(s, 'review'), [
+      { label: '#flashcards/a', description: '4 due, 0 new', deck: '#flashcards/a' },
+      { label: '#flashcards/b', description: '1 due, 2 new', deck: '#flashcards/b' },
+    ]);
+    assert.deepEqual(
+      reviewDeckPicks(s, 'cram').map((p) => p.deck),
+      ['#flashcards/a', '#flashcards/b', '#flashcards/empty'],
+    );
+  });
+
+  it('links every review command from the tooltip, and trusts only those', () => {
+    assert.ok(s);
+    const md = statusTooltipMarkdown(s);
+    assert.match(md, /^\*\*srls — 2025\\-01\\-03: 5 due, 2 new\*\* {2}\n\\#flashcards\/a: 4 due, 0 new/);
+    for (const cmd of STATUS_LINK_COMMANDS) assert.match(md, new RegExp(`\\(command:${cmd.replace('.', '\\.')}\\)`), cmd);
+    const linked = [...md.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+    assert.deepEqual(linked.sort(), [...STATUS_LINK_COMMANDS].sort());
   });
 });
