@@ -1,7 +1,7 @@
 //! The workspace index: a summary of every note's cards, for due counts, load balancing,
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
-use crate::features::due::{Counts, Due, add_to_histogram, in_deck, sibling_dues};
+use crate::features::due::{Counts, Due, in_deck, sibling_dues};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,7 +84,7 @@ impl DueTable {
         }
     }
 
-    /// The histogram as of `today` / `now` (the same keys as [`add_to_histogram`]).
+    /// The histogram as of `today` / `now` (the same keys as [`crate::features::due::add_to_histogram`]).
     fn histogram(&self, today: NaiveDate, now: DateTime<Utc>) -> Histogram {
         let mut h = Histogram::new();
         let days = self.days.iter().map(|(d, n)| (Due::Day(*d), *n));
@@ -111,25 +111,20 @@ pub struct Index {
 }
 
 impl Index {
-    /// The note the index shows for a path: the open one, else the one on disk.
-    fn visible(&self, p: &Path) -> Option<&IndexedNote> {
-        self.open.get(p).or_else(|| self.disk.get(p))
-    }
-
     /// Applies a change to one path, keeping the due tables equal to the visible notes.
     fn replace(&mut self, p: &Path, change: impl FnOnce(&mut Index)) {
-        if let Some(old) = self.visible(p).cloned() {
-            self.due
-                .entry(old.vault_root.clone())
-                .or_default()
-                .apply(&old, false);
-        }
+        self.count_visible(p, false);
         change(self);
-        if let Some(new) = self.visible(p).cloned() {
-            self.due
-                .entry(new.vault_root.clone())
-                .or_default()
-                .apply(&new, true);
+        self.count_visible(p, true);
+    }
+
+    /// Counts the visible note of a path in (`add`) or out of its vault's due table.
+    fn count_visible(&mut self, p: &Path, add: bool) {
+        let Index {
+            disk, open, due, ..
+        } = self;
+        if let Some(n) = open.get(p).or_else(|| disk.get(p)) {
+            due.entry(n.vault_root.clone()).or_default().apply(n, add);
         }
     }
 
@@ -203,7 +198,8 @@ impl Index {
     }
 
     /// The histogram walked from every note (what [`Index::histogram`] must equal).
-    pub fn histogram_walked(
+    #[cfg(test)]
+    fn histogram_walked(
         &self,
         root: Option<&Path>,
         today: NaiveDate,
@@ -212,7 +208,7 @@ impl Index {
         let mut h = Histogram::new();
         for n in self.notes().filter(|n| n.vault_root.as_deref() == root) {
             for c in &n.cards {
-                add_to_histogram(&mut h, &c.dues, today, now);
+                crate::features::due::add_to_histogram(&mut h, &c.dues, today, now);
             }
         }
         h
