@@ -12,9 +12,9 @@ pub use app::App;
 pub use ui::draw;
 
 use super::files::{self, read_note};
-use crate::features::review::{Mode, Options, Scope, Session};
+use crate::features::review::{Mode, Session};
 use crate::workspace::clock::{Clock, parse_now, parse_today};
-use crate::workspace::review::{review_notes, session_histogram};
+use crate::workspace::review::{SessionRequest, start_session};
 use crate::workspace::vault::{Vault, Vaults};
 use crossterm::event::{self, Event};
 use std::io::IsTerminal;
@@ -126,24 +126,13 @@ fn start(a: &ReviewArgs, paths: &[PathBuf], clock: &Clock) -> Result<Session, St
         }
     }
     let vault = vault.unwrap_or_else(|| Arc::new(Vault::open(None, &Default::default())));
-    let (settings, notes) = review_notes(&vault, notes, single);
-    let histogram = session_histogram(&vault, &notes, clock);
-    let o = Options {
-        settings,
-        scope: Scope {
-            deck: a.deck.clone(),
-            single_note: single,
-        },
+    let req = SessionRequest {
+        deck: a.deck.clone(),
+        single,
         mode: if a.cram { Mode::Cram } else { Mode::Review },
-        seed: a
-            .seed
-            .unwrap_or_else(|| clock.now.timestamp_millis() as u64),
-        today: clock.today,
-        now: clock.now,
-        tz: clock.tz,
-        histogram,
+        seed: a.seed,
     };
-    Session::start(notes, o).map_err(|e| e.to_string())
+    start_session(&vault, notes, req, clock).map_err(|e| e.to_string())
 }
 
 /// The friendly message for a session with no card to show.

@@ -165,8 +165,7 @@ pub fn repair_surrogates(body: &[u8]) -> Vec<u8> {
             continue;
         }
         match unit_at(i) {
-            Some(u @ 0xD800..=0xDBFF) if matches!(unit_at(i + 6), Some(0xDC00..=0xDFFF)) => {
-                let _ = u;
+            Some(0xD800..=0xDBFF) if matches!(unit_at(i + 6), Some(0xDC00..=0xDFFF)) => {
                 out.extend_from_slice(&body[i..i + 12]);
                 i += 12;
             }

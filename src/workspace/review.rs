@@ -3,7 +3,9 @@
 //! server's `srls.review.*` commands.
 
 use crate::features::due::add_note;
-use crate::features::review::{NoteEdit, ReviewNote, single_note_settings};
+use crate::features::review::{
+    Mode, NoteEdit, Options, ReviewError, ReviewNote, Scope, Session, single_note_settings,
+};
 use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::schedule::Histogram;
 use crate::plugin::settings::Settings;
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// The settings a session uses and its notes, parsed with them. `single` is the plugin's
 /// "review flashcards in this note" (its ignore settings do not apply).
-pub fn review_notes(
+fn review_notes(
     vault: &Vault,
     notes: Vec<(PathBuf, String)>,
     single: bool,
@@ -43,7 +45,7 @@ pub fn review_notes(
 
 /// The load-balancing histogram of a session: the vault's (as `srls grade`), or without a
 /// vault root the reviewed notes'; empty when the vault does not balance.
-pub fn session_histogram(vault: &Vault, notes: &[ReviewNote], clock: &Clock) -> Histogram {
+fn session_histogram(vault: &Vault, notes: &[ReviewNote], clock: &Clock) -> Histogram {
     if !vault.settings.load_balance {
         return Histogram::new();
     }
@@ -55,6 +57,46 @@ pub fn session_histogram(vault: &Vault, notes: &[ReviewNote], clock: &Clock) -> 
         add_note(&mut h, &n.note, clock.today, clock.now);
     }
     h
+}
+
+/// What a session covers and how it runs, besides its notes.
+#[derive(Debug, Clone)]
+pub struct SessionRequest {
+    /// One deck and its sub-decks (without `#`), else all decks.
+    pub deck: Option<String>,
+    /// The plugin's "review flashcards in this note".
+    pub single: bool,
+    pub mode: Mode,
+    /// The seed of the random orders (default: the clock's instant).
+    pub seed: Option<u64>,
+}
+
+/// Starts a session over notes of `vault` read as `(path, text)`, with the vault's settings
+/// (those of a single-note review when `single`), its load-balancing histogram and `clock`.
+pub fn start_session(
+    vault: &Vault,
+    notes: Vec<(PathBuf, String)>,
+    req: SessionRequest,
+    clock: &Clock,
+) -> Result<Session, ReviewError> {
+    let (settings, notes) = review_notes(vault, notes, req.single);
+    let histogram = session_histogram(vault, &notes, clock);
+    let options = Options {
+        settings,
+        scope: Scope {
+            deck: req.deck,
+            single_note: req.single,
+        },
+        mode: req.mode,
+        seed: req
+            .seed
+            .unwrap_or_else(|| clock.now.timestamp_millis() as u64),
+        today: clock.today,
+        now: clock.now,
+        tz: clock.tz,
+        histogram,
+    };
+    Session::start(notes, options)
 }
 
 /// Writes an answer atomically, only when the file still holds the text it was computed from.

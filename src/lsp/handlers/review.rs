@@ -4,14 +4,12 @@
 //! in the editor, so unsaved changes are never overwritten; atomically on disk, as `srls grade`
 //! does, for a closed one. An answer is written only over the text its card was shown from.
 
-use crate::features::review::{Item, ItemId, Mode, NoteEdit, Options, Scope, Session};
+use crate::features::review::{Item, ItemId, Mode, NoteEdit, Session};
 use crate::lsp::indexing::reindex_file;
 use crate::lsp::state::{Shared, State, lock};
 use crate::lsp::{publish, to_proto};
 use crate::plugin::schedule::Response;
-use crate::workspace::review::{
-    OnDisk, reread, review_notes, session_histogram, write_if_unchanged,
-};
+use crate::workspace::review::{OnDisk, SessionRequest, reread, start_session, write_if_unchanged};
 use crate::workspace::vault::{Vault, vault_notes};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -135,24 +133,13 @@ pub async fn start(state: &Shared, args: &Value) -> Result<Value> {
         (gather(&mut s, req.uri.as_ref())?, s.clock())
     };
     let session = tokio::task::spawn_blocking(move || {
-        let (settings, notes) = review_notes(&gathered.vault, read_all(&gathered), gathered.single);
-        let histogram = session_histogram(&gathered.vault, &notes, &clock);
-        let options = Options {
-            settings,
-            scope: Scope {
-                deck: req.deck,
-                single_note: gathered.single,
-            },
+        let request = SessionRequest {
+            deck: req.deck,
+            single: gathered.single,
             mode: req.mode,
-            seed: req
-                .seed
-                .unwrap_or_else(|| clock.now.timestamp_millis() as u64),
-            today: clock.today,
-            now: clock.now,
-            tz: clock.tz,
-            histogram,
+            seed: req.seed,
         };
-        Session::start(notes, options)
+        start_session(&gathered.vault, read_all(&gathered), request, &clock)
     })
     .await
     .map_err(|e| failed(format!("the session could not start: {e}")))?
@@ -319,19 +306,15 @@ pub async fn undo(state: &Shared, client: &Client, args: &Value) -> Result<Value
 
 /// Tells the session about notes the editor changed since it read them.
 fn sync_open_notes(state: &mut State, id: &str) -> Result<()> {
-    let open: Vec<(PathBuf, String)> = state
-        .notes
-        .values()
-        .filter_map(|n| Some((n.path()?.to_path_buf(), n.text().to_string())))
-        .collect();
-    let session = state
-        .reviews
+    let State { notes, reviews, .. } = state;
+    let session = reviews
         .running
         .get_mut(id)
         .ok_or_else(|| failed(format!("no review session `{id}`")))?;
-    for (path, text) in open {
-        if session.text_of(&path).is_some_and(|t| t != text) {
-            session.refresh_note(&path, &text);
+    for open in notes.values() {
+        let Some(path) = open.path() else { continue };
+        if session.text_of(path).is_some_and(|t| t != open.text()) {
+            session.refresh_note(path, open.text());
         }
     }
     Ok(())
