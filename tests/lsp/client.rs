@@ -265,6 +265,26 @@ impl Client {
         r
     }
 
+    /// `textDocument/codeAction` at one position (`only`: the kinds asked for, empty for all).
+    pub async fn code_actions(
+        &mut self,
+        uri: &str,
+        line: u64,
+        character: u64,
+        only: &[&str],
+    ) -> Value {
+        let at = json!({"line": line, "character": character});
+        let mut context = json!({"diagnostics": []});
+        if !only.is_empty() {
+            context["only"] = json!(only);
+        }
+        self.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at}, "context": context}),
+        )
+        .await
+    }
+
     pub fn open(&self, uri: &str, text: &str, version: i64) {
         self.notify(
             "textDocument/didOpen",

@@ -83,12 +83,7 @@ async fn fsrs_hints_hover_and_grading() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(ok, "the new instant was not applied");
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = c.code_actions(&uri, 2, 0, &[]).await;
     let a = actions
         .as_array()
         .unwrap()

@@ -191,12 +191,7 @@ async fn inlay_hints_exact_labels_and_positions() {
 async fn grade_actions_in_the_plugins_order_with_intervals_and_good_preferred() {
     let mut c = started(&["utf-16"], false).await;
     c.open("file:///n.md", NOTE, 1);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": "file:///n.md"}, "range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = c.code_actions("file:///n.md", 5, 0, &[]).await;
     let got: Vec<Value> = actions
         .as_array()
         .unwrap()
@@ -234,12 +229,7 @@ fn without_interval(title: &str) -> String {
 }
 
 async fn grade_good(c: &mut Client, uri: &str, line: u64, title: &str) -> Value {
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = c.code_actions(uri, line, 0, &[]).await;
     let a = actions
         .as_array()
         .unwrap()
@@ -286,12 +276,7 @@ async fn grade_action_rewrites_only_the_comment_in_both_encodings() {
 async fn a_stale_grade_action_is_rejected() {
     let mut c = started(&["utf-16"], false).await;
     c.open("file:///n.md", NOTE, 1);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": "file:///n.md"}, "range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = c.code_actions("file:///n.md", 5, 0, &[]).await;
     let a = actions
         .as_array()
         .unwrap()
@@ -342,12 +327,7 @@ async fn quick_fix_reattaches_an_orphan_comment() {
     let mut c = started(&["utf-16"], false).await;
     let text = "#flashcards\n\nQ1::A1\n\n<!--SR:!2025-01-03,15,290-->\n";
     c.open("file:///o.md", text, 3);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": "file:///o.md"}, "range": {"start": {"line": 4, "character": 3}, "end": {"line": 4, "character": 3}}, "context": {"diagnostics": [], "only": ["quickfix"]}}),
-        )
-        .await;
+    let actions = c.code_actions("file:///o.md", 4, 3, &["quickfix"]).await;
     let titles: Vec<&str> = actions
         .as_array()
         .unwrap()
@@ -575,12 +555,7 @@ async fn a_broken_group_offers_reset_as_a_quick_fix() {
     let mut c = started(&["utf-16"], false).await;
     let text = "#flashcards\n\n🃏 Q::A\n<!--SR:!2025-13-45,x,290-->\n";
     c.open("file:///b.md", text, 1);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": "file:///b.md"}, "range": {"start": {"line": 3, "character": 10}, "end": {"line": 3, "character": 10}}, "context": {"diagnostics": [], "only": ["quickfix"]}}),
-        )
-        .await;
+    let actions = c.code_actions("file:///b.md", 3, 10, &["quickfix"]).await;
     let reset: Vec<&Value> = actions
         .as_array()
         .unwrap()

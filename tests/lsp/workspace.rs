@@ -34,6 +34,21 @@ async fn summary(c: &mut Client) -> Value {
     .await
 }
 
+/// A client on the folder, today 2025-01-03, once the first index is done.
+async fn indexed(folder: &Path) -> Client {
+    let mut c = Client::start();
+    let root = file_uri(folder);
+    c.initialize(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03"}),
+        Some(&root),
+    )
+    .await;
+    wait_index(&c).await;
+    c
+}
+
 async fn wait_index(c: &Client) {
     c.wait_for("$/progress", |p| p["value"]["kind"] == "begin")
         .await;
@@ -44,16 +59,7 @@ async fn wait_index(c: &Client) {
 #[tokio::test]
 async fn index_counts_navigation_and_updates() {
     let dir = setup();
-    let root = file_uri(dir.path());
-    let mut c = Client::start();
-    c.initialize(
-        &["utf-16"],
-        false,
-        json!({"today": "2025-01-03"}),
-        Some(&root),
-    )
-    .await;
-    wait_index(&c).await;
+    let mut c = indexed(dir.path()).await;
     assert!(
         !c.server_requests("window/workDoneProgress/create")
             .is_empty()
@@ -170,23 +176,10 @@ async fn load_balancing_uses_the_vault() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let dir = vault(&refs);
-    let mut c = Client::start();
-    c.initialize(
-        &["utf-16"],
-        false,
-        json!({"today": "2025-01-03"}),
-        Some(&file_uri(dir.path())),
-    )
-    .await;
-    wait_index(&c).await;
+    let mut c = indexed(dir.path()).await;
     let uri = file_uri(&dir.path().join("V/n.md"));
     c.open(&uri, note, 1);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .await;
+    let actions = c.code_actions(&uri, 2, 0, &[]).await;
     let a = actions
         .as_array()
         .unwrap()
@@ -299,16 +292,7 @@ fn due_json_agrees_with_the_corpus() {
 #[tokio::test]
 async fn no_ghost_notes_after_folder_events_or_a_reindex() {
     let dir = setup();
-    let root = file_uri(dir.path());
-    let mut c = Client::start();
-    c.initialize(
-        &["utf-16"],
-        false,
-        json!({"today": "2025-01-03"}),
-        Some(&root),
-    )
-    .await;
-    wait_index(&c).await;
+    let mut c = indexed(dir.path()).await;
     assert_eq!(summary(&mut c).await["total"], json!({"due": 3, "new": 1}));
 
     // A folder renamed: one event for the old folder (deleted), one for the new (created).
@@ -364,16 +348,7 @@ async fn no_ghost_notes_after_folder_events_or_a_reindex() {
 #[tokio::test]
 async fn unanswered_show_document_requests_block_nothing() {
     let dir = setup();
-    let root = file_uri(dir.path());
-    let mut c = Client::start();
-    c.initialize(
-        &["utf-16"],
-        false,
-        json!({"today": "2025-01-03"}),
-        Some(&root),
-    )
-    .await;
-    wait_index(&c).await;
+    let mut c = indexed(dir.path()).await;
     c.hold_show_document
         .store(true, std::sync::atomic::Ordering::SeqCst);
     for _ in 0..6 {
@@ -400,16 +375,7 @@ async fn unanswered_show_document_requests_block_nothing() {
 #[tokio::test]
 async fn settings_that_break_while_running_are_reported() {
     let dir = setup();
-    let root = file_uri(dir.path());
-    let mut c = Client::start();
-    c.initialize(
-        &["utf-16"],
-        false,
-        json!({"today": "2025-01-03"}),
-        Some(&root),
-    )
-    .await;
-    wait_index(&c).await;
+    let c = indexed(dir.path()).await;
     let geo = file_uri(&dir.path().join("A/geo.md"));
     c.open(&geo, A1, 1);
     c.wait_for("textDocument/publishDiagnostics", |p| {
