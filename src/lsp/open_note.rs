@@ -152,23 +152,23 @@ impl OpenNote {
         )
     }
 
-    /// The core and `rendered-as-code` diagnostics of the current text, computed in full the
-    /// first time (and after a change they could not follow); the trees must be up to date.
-    pub fn diagnostics(&mut self) -> (&Lint, &[lint::Diagnostic]) {
+    /// Computes the core and `rendered-as-code` diagnostics in full the first time (and after a
+    /// change they could not follow); the trees must be up to date.
+    pub fn ensure_diagnostics(&mut self) {
         if self.rendered.is_none() {
             self.rendered = Some(self.rendered_in(0..usize::MAX));
         }
-        let OpenNote {
-            text,
-            note,
-            vault,
-            lint,
-            rendered,
-            ..
-        } = self;
-        let core =
-            lint.get_or_insert_with(|| Lint::new(text, note, &vault.settings, &vault.engine));
-        (core, rendered.as_deref().unwrap_or_default())
+        if self.lint.is_none() {
+            let (settings, engine) = (&self.vault.settings, &self.vault.engine);
+            self.lint = Some(Lint::new(&self.text, &self.note, settings, engine));
+        }
+    }
+
+    /// The core then the `rendered-as-code` diagnostics as last computed by
+    /// [`OpenNote::ensure_diagnostics`] (none before).
+    pub fn diagnostics(&self) -> impl Iterator<Item = &lint::Diagnostic> {
+        let core = self.lint.iter().flat_map(|l| l.iter());
+        core.chain(self.rendered.iter().flatten())
     }
 
     /// The core diagnostics overlapping `start..=end`, from the kept lint when there is one.

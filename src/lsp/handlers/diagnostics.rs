@@ -12,13 +12,12 @@ pub fn for_note(note: &mut OpenNote, config: &Config) -> Vec<Diagnostic> {
     if !config.diagnostics_enabled {
         return vec![];
     }
+    note.ensure_diagnostics();
+    let note = &*note;
     let from_settings = settings_diagnostics(&note.vault().warnings);
-    let (core, rendered) = note.diagnostics();
-    let all: Vec<_> = from_settings
-        .into_iter()
-        .chain(core.iter().chain(rendered).cloned())
-        .collect();
-    all.iter()
+    from_settings
+        .iter()
+        .chain(note.diagnostics())
         .filter_map(|d| {
             let severity = config.severity_of(d.code, d.severity)?;
             Some(to_proto::diagnostic(note, d, severity))
