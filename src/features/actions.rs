@@ -141,11 +141,12 @@ pub fn reset_broken_group(
     if diagnostic.code != "invalid-comment" || settings.algorithm != Algorithm::Sm2Osr {
         return None;
     }
-    let (side, group) = note
-        .cards
+    let card = &note.cards[note.card_at_offset(diagnostic.start)?];
+    let comment = card.comment.as_ref().filter(|cm| !cm.loose)?;
+    let (side, group) = comment
+        .groups
         .iter()
-        .filter_map(|c| c.comment.as_ref().filter(|cm| !cm.loose))
-        .flat_map(|cm| cm.groups.iter().enumerate())
+        .enumerate()
         .find(|(_, g)| g.start == diagnostic.start && g.end == diagnostic.end)?;
     let reset = sm2::format_group(&Sm2Outcome {
         due: today,

@@ -74,7 +74,8 @@ impl StartRequest {
 /// The notes a request covers, with the text open notes hold in the editor.
 pub(crate) struct Gathered {
     pub vault: Arc<Vault>,
-    pub paths: Vec<PathBuf>,
+    /// The note, or the folder to walk (walked by [`read_all`], off the lock).
+    pub from: PathBuf,
     pub open: HashMap<PathBuf, String>,
     pub single: bool,
 }
@@ -91,7 +92,7 @@ pub(crate) fn gather(state: &mut State, uri: Option<&Uri>) -> Result<Gathered> {
         let vault = state.vault_for(Some(&path));
         return Ok(Gathered {
             vault,
-            paths: vec![path],
+            from: path,
             open,
             single: true,
         });
@@ -102,18 +103,23 @@ pub(crate) fn gather(state: &mut State, uri: Option<&Uri>) -> Result<Gathered> {
     let vault = state.vault_for(Some(&root.join("x.md")));
     // The whole vault, as the plugin reviews it (the workspace may be one of its folders).
     let top = vault.root.clone().unwrap_or(root);
-    let paths = vault_notes(&top, &vault.settings);
     Ok(Gathered {
         vault,
-        paths,
+        from: top,
         open,
         single: false,
     })
 }
 
-/// Reads the notes (the editor's text for open ones); unreadable ones are left out.
+/// Reads the notes (the editor's text for open ones); unreadable ones are left out. Walks the
+/// folder first: call it off the lock.
 pub(crate) fn read_all(g: &Gathered) -> Vec<(PathBuf, String)> {
-    g.paths
+    let paths = if g.single {
+        vec![g.from.clone()]
+    } else {
+        vault_notes(&g.from, &g.vault.settings)
+    };
+    paths
         .iter()
         .filter_map(|p| match g.open.get(p) {
             Some(t) => Some((p.clone(), t.clone())),
