@@ -95,8 +95,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const message = notFoundMessage(resolved);
     output.appendLine(message);
     setStatus('$(warning) srls', message, 'srls.restartServer');
-    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'srls.server.path');
+    // `@id:` shows exactly this setting; its scope (window) lets it be set in User settings, which
+    // also apply in remote windows (Remote-SSH, code-server), and in Remote settings, which win there.
+    const choices = vscode.env.remoteName !== undefined ? ['Open Settings', 'Open Remote Settings'] : ['Open Settings'];
+    void vscode.window.showErrorMessage(message, ...choices).then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', '@id:srls.server.path');
+      if (choice === 'Open Remote Settings') void vscode.commands.executeCommand('workbench.action.openRemoteSettings', '@id:srls.server.path');
     });
     return;
   }
