@@ -134,14 +134,7 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Cards { json, paths }) => srls::cli::cards::run(&paths, json),
-        Some(Command::Check { format, paths }) => match format.as_str() {
-            "text" => srls::cli::check::run(&paths, false),
-            "json" => srls::cli::check::run(&paths, true),
-            other => {
-                eprintln!("error: unknown --format `{other}` (use text or json)");
-                2
-            }
-        },
+        Some(Command::Check { format, paths }) => check(&format, &paths),
         Some(Command::Due {
             paths,
             deck,
@@ -204,23 +197,38 @@ fn main() {
             now,
             seed,
         }),
-        None | Some(Command::Lsp) => {
-            init_logging();
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build();
-            match rt {
-                Ok(rt) => {
-                    rt.block_on(srls::lsp::run_stdio());
-                    0
-                }
-                Err(e) => {
-                    eprintln!("srls: cannot start the runtime: {e}");
-                    2
-                }
-            }
-        }
+        None | Some(Command::Lsp) => serve(),
     };
     std::process::exit(code);
+}
+
+/// `srls check --format text|json`.
+fn check(format: &str, paths: &[PathBuf]) -> i32 {
+    match format {
+        "text" => srls::cli::check::run(paths, false),
+        "json" => srls::cli::check::run(paths, true),
+        other => {
+            eprintln!("error: unknown --format `{other}` (use text or json)");
+            2
+        }
+    }
+}
+
+/// The language server on stdio, on a two-thread runtime.
+fn serve() -> i32 {
+    init_logging();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    match rt {
+        Ok(rt) => {
+            rt.block_on(srls::lsp::run_stdio());
+            0
+        }
+        Err(e) => {
+            eprintln!("srls: cannot start the runtime: {e}");
+            2
+        }
+    }
 }

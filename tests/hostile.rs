@@ -264,13 +264,35 @@ fn lone_carriage_returns_end_lines() {
 
 #[test]
 fn byte_order_mark() {
-    // A BOM before the tag: the note is read (no panic, ranges on char boundaries); the card is
-    // found whether or not the BOM hides the tag, and it is the same card.
+    // A BOM before the tag is invisible, as for the plugin (JavaScript's `\s` matches U+FEFF):
+    // the tag is read, the card kept, and offsets are offsets into the real text.
     let text = "\u{feff}#flashcards\nQ::A\n";
     let note = parse_and_lint(text);
-    let all: Vec<_> = note.cards.iter().chain(&note.dropped).collect();
-    assert_eq!(all.len(), 1);
-    assert_eq!((all[0].question(), all[0].answer()), ("Q", "A"));
+    assert!(note.is_flashcard_note, "{:?}", note.gate_reason);
+    assert_eq!(note.cards.len(), 1);
+    assert!(note.dropped.is_empty());
+    assert_eq!(
+        (note.cards[0].question(), note.cards[0].answer()),
+        ("Q", "A")
+    );
+    assert_eq!(note.cards[0].decks, ["#flashcards"]);
+    assert_eq!(note.tags[0].name, "#flashcards");
+    assert_eq!(&text[note.tags[0].start..note.tags[0].end], "#flashcards");
+    let s = Settings::default();
+    let engine = ClozeEngine::new(&s.cloze_patterns);
+    let codes: Vec<_> = lint(text, &note, &s, &engine)
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!codes.contains(&"not-flashcard-note"), "{codes:?}");
+    // A card on the first line, and front matter after a BOM.
+    let text = "\u{feff}Q::A #flashcards\n";
+    let note = parse_and_lint(text);
+    assert_eq!(note.cards.len(), 1);
+    assert_eq!(note.cards[0].start, 3);
+    let note = parse_and_lint("\u{feff}---\ntags: flashcards\n---\nQ::A\n");
+    assert!(note.front_matter.is_some());
+    assert_eq!(note.cards.len(), 1);
     // A BOM on a card line of a tagged note.
     let note = parse_and_lint("#flashcards\n\u{feff}Q::A\n");
     assert_eq!(note.cards.len(), 1);

@@ -124,10 +124,11 @@ const VARIANTS: &[(&str, Option<&str>)] = &[
             "flashcardTagsToIgnore": ["#skip"]}"##,
         None,
     ),
-    // 9: comments on the card's line, SM-2, no load balancing, odd numbers.
+    // 9: comments on the card's line, SM-2, no load balancing, the edges of the numbers the
+    // plugin accepts (below them the settings are reported and fall back to the defaults).
     (
         r##"{"cardCommentOnSameLine": true, "loadBalance": false, "baseEase": 130,
-            "maximumInterval": 1, "easyBonus": 0, "lapsesIntervalChange": 0}"##,
+            "maximumInterval": 1, "easyBonus": 1, "lapsesIntervalChange": 0.01}"##,
         None,
     ),
     // 10 (last: the grade check leaves it out): a bare `answer` pattern makes every character

@@ -1,13 +1,13 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
+use super::output::Output;
 use crate::features::lint::{Diagnostic, Severity, lint, rendered_as_code};
 use crate::note::Note;
+use crate::plugin::lines::BOM;
 use crate::text::Document;
 use crate::text::position::{LineCol, LineIndex};
 use crate::workspace::vault::Vault;
 use serde_json::json;
-use std::io::Write;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// The note's diagnostics as the server publishes them: the lint and `rendered-as-code` (from
@@ -31,8 +31,7 @@ fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
 
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
     let failed = super::each_note(paths, |t, text, note, vault| {
         let index = LineIndex::new(text);
@@ -42,15 +41,15 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                 Severity::Warning => n_warn += 1,
                 _ => {}
             }
-            let LineCol { line: l, col: c } = index.line_col(d.start);
-            let r = if json_out {
-                let LineCol { line: el, col: ec } = index.line_col(d.end);
+            let LineCol { line: l, col: c } = shown_at(&index, text, d.start);
+            if json_out {
+                let LineCol { line: el, col: ec } = shown_at(&index, text, d.end);
                 writeln!(
                     out,
                     "{}",
                     json!({"file": t.display, "line": l, "column": c, "end_line": el, "end_column": ec,
                            "severity": d.severity.as_str(), "code": d.code, "message": d.message})
-                )
+                );
             } else {
                 writeln!(
                     out,
@@ -59,16 +58,16 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
                     d.severity.as_str(),
                     d.code,
                     d.message
-                )
-            };
-            if r.is_err() {
-                return ControlFlow::Break(());
+                );
+            }
+            if !out.ok() {
+                break;
             }
         }
-        ControlFlow::Continue(())
+        super::keep_going(&out)
     });
     if !json_out {
-        let _ = writeln!(
+        writeln!(
             out,
             "{} error{}, {} warning{}",
             n_err,
@@ -77,12 +76,21 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
             if n_warn == 1 { "" } else { "s" }
         );
     }
-    let _ = out.flush();
-    if failed {
+    out.finish(if failed {
         2
     } else if n_err > 0 {
         1
     } else {
         0
+    })
+}
+
+/// The 1-based line and column of a byte offset as an editor shows them: a leading byte order
+/// mark takes no column.
+fn shown_at(index: &LineIndex, text: &str, offset: usize) -> LineCol {
+    let mut lc = index.line_col(offset);
+    if lc.line == 1 && offset >= BOM.len() && text.starts_with(BOM) {
+        lc.col -= 1;
     }
+    lc
 }

@@ -1,12 +1,15 @@
 //! `srls due`: what is due and new, where, grouped by deck, with a 7-day forecast.
 
+use super::output::Output;
 use crate::features::due::{Counts, SideState, in_deck, sibling_dues};
 use crate::features::report::schedule_json;
-use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::note::Card;
+use crate::workspace::clock::Clock;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Arguments of `srls due`.
 pub struct DueArgs {
     pub paths: Vec<PathBuf>,
     pub deck: Option<String>,
@@ -28,22 +31,82 @@ struct Row {
     schedule: Vec<Value>,
 }
 
+/// The due and new cards, and how many sides fall due on each of the next 7 days.
+struct Found {
+    rows: Vec<Row>,
+    forecast: [usize; 7],
+    /// Due and new sides (the plugin's cards), in all and per deck.
+    total: Counts,
+    decks: BTreeMap<String, Counts>,
+}
+
+impl Found {
+    /// Counts a card's sides into the forecast and lists it when due or new.
+    fn add(&mut self, file: &str, c: &Card, clk: &Clock) {
+        let dues = sibling_dues(c);
+        self.total.add_card(&dues, clk.today, clk.now);
+        for d in &c.decks {
+            let key = d.trim_start_matches('#').to_string();
+            self.decks
+                .entry(key)
+                .or_default()
+                .add_card(&dues, clk.today, clk.now);
+        }
+        for d in &dues {
+            if let Some(k) = d.day_key(clk.today, clk.now) {
+                let slot = if d.is_due(clk.today, clk.now) {
+                    0
+                } else {
+                    k.max(0) as usize
+                };
+                if slot < 7 {
+                    self.forecast[slot] += 1;
+                }
+            }
+        }
+        let states: Vec<SideState> = dues.iter().map(|d| d.state(clk.today, clk.now)).collect();
+        let is_due = states.contains(&SideState::Due);
+        let is_new = !is_due && states.contains(&SideState::New);
+        if !is_due && !is_new {
+            return;
+        }
+        let label = dues
+            .iter()
+            .map(|d| crate::features::hints::due_label(d, clk.today, clk.now))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.rows.push(Row {
+            file: file.to_string(),
+            line: c.start_line() + 1,
+            first_line: c.first_line,
+            decks: c
+                .decks
+                .iter()
+                .map(|d| d.trim_start_matches('#').to_string())
+                .collect(),
+            question: crate::features::report::one_line(c.question(), 70),
+            kind: c.kind.as_str(),
+            due: is_due,
+            label,
+            schedule: c.schedule.iter().map(schedule_json).collect(),
+        });
+    }
+
+    /// The rows by deck (a card with several decks is listed under each).
+    fn by_deck(&self) -> BTreeMap<&str, Vec<&Row>> {
+        let mut by_deck: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        for r in &self.rows {
+            for d in &r.decks {
+                by_deck.entry(d).or_default().push(r);
+            }
+        }
+        by_deck
+    }
+}
+
+/// Runs the command; returns the exit code.
 pub fn run(a: &DueArgs) -> i32 {
-    let today = match a.today.as_deref().map(parse_today).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: --today: {e}");
-            return 2;
-        }
-    };
-    let now = match a.now.as_deref().map(parse_now).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: --now: {e}");
-            return 2;
-        }
-    };
-    let clk = match Clock::resolve(today, now) {
+    let clk = match super::clock(a.today.as_deref(), a.now.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -55,114 +118,76 @@ pub fn run(a: &DueArgs) -> i32 {
     } else {
         a.paths.clone()
     };
-    let mut rows = Vec::new();
-    let mut total = Counts::default();
-    let mut deck_counts: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut forecast = [0usize; 7];
+    let mut found = Found {
+        rows: Vec::new(),
+        forecast: [0; 7],
+        total: Counts::default(),
+        decks: BTreeMap::new(),
+    };
     let failed = super::each_note(&paths, |t, _, note, _| {
         for c in &note.cards {
-            if a.deck.as_deref().is_some_and(|d| !in_deck(&c.decks, d)) {
-                continue;
+            if a.deck.as_deref().is_none_or(|d| in_deck(&c.decks, d)) {
+                found.add(&t.display, c, &clk);
             }
-            let dues = sibling_dues(c);
-            total.add_card(&dues, clk.today, clk.now);
-            for d in &c.decks {
-                let key = d.trim_start_matches('#').to_string();
-                deck_counts
-                    .entry(key)
-                    .or_default()
-                    .add_card(&dues, clk.today, clk.now);
-            }
-            for d in &dues {
-                if let Some(k) = d.day_key(clk.today, clk.now) {
-                    let slot = if d.is_due(clk.today, clk.now) {
-                        0
-                    } else {
-                        k.max(0) as usize
-                    };
-                    if slot < 7 {
-                        forecast[slot] += 1;
-                    }
-                }
-            }
-            let states: Vec<SideState> = dues.iter().map(|d| d.state(clk.today, clk.now)).collect();
-            let is_due = states.contains(&SideState::Due);
-            let is_new = !is_due && states.contains(&SideState::New);
-            if !is_due && !is_new {
-                continue;
-            }
-            let label = dues
-                .iter()
-                .map(|d| crate::features::hints::due_label(d, clk.today, clk.now))
-                .collect::<Vec<_>>()
-                .join(", ");
-            rows.push(Row {
-                file: t.display.clone(),
-                line: c.start_line() + 1,
-                first_line: c.first_line,
-                decks: c
-                    .decks
-                    .iter()
-                    .map(|d| d.trim_start_matches('#').to_string())
-                    .collect(),
-                question: crate::features::report::one_line(c.question(), 70),
-                kind: c.kind.as_str(),
-                due: is_due,
-                label,
-                schedule: c.schedule.iter().map(schedule_json).collect(),
-            });
         }
         std::ops::ControlFlow::Continue(())
     });
-    let code = if failed { 2 } else { 0 };
-    let (due_n, new_n) = (total.due, total.new);
-    let mut by_deck: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
-    for r in &rows {
-        for d in &r.decks {
-            by_deck.entry(d.clone()).or_default().push(r);
-        }
-    }
+    let mut out = Output::new();
     if a.json {
-        let v = json!({
-            "today": clk.today.format("%Y-%m-%d").to_string(),
-            "total": {"due": due_n, "new": new_n},
-            "decks": by_deck.keys().map(|d| json!({
-                "deck": d,
-                "due": deck_counts[d].due,
-                "new": deck_counts[d].new,
-            })).collect::<Vec<_>>(),
-            "cards": rows.iter().map(|r| json!({
-                "file": r.file, "line": r.line, "first_line": r.first_line, "decks": r.decks, "type": r.kind,
-                "question": r.question, "state": if r.due { "due" } else { "new" },
-                "due": r.label, "schedule": r.schedule,
-            })).collect::<Vec<_>>(),
-            "forecast": if a.forecast {
-                Value::Array(forecast.iter().enumerate().map(|(i, n)| json!({
-                    "date": (clk.today + chrono::Days::new(i as u64)).format("%Y-%m-%d").to_string(),
-                    "due": n,
-                })).collect())
-            } else { Value::Null },
-        });
-        println!("{v}");
-        return code;
+        writeln!(out, "{}", as_json(&found, &clk, a.forecast));
+    } else {
+        as_text(&mut out, &found, &clk, a.forecast);
     }
-    for (deck, rs) in &by_deck {
-        let counts = deck_counts[deck];
-        println!("{deck}  ({} due, {} new)", counts.due, counts.new);
+    out.finish(if failed { 2 } else { 0 })
+}
+
+fn as_json(found: &Found, clk: &Clock, forecast: bool) -> Value {
+    let rows = &found.rows;
+    json!({
+        "today": clk.today.format("%Y-%m-%d").to_string(),
+        "total": found.total,
+        "decks": found.by_deck().keys().map(|d| json!({
+            "deck": d,
+            "due": found.decks[*d].due,
+            "new": found.decks[*d].new,
+        })).collect::<Vec<_>>(),
+        "cards": rows.iter().map(|r| json!({
+            "file": r.file, "line": r.line, "first_line": r.first_line, "decks": r.decks, "type": r.kind,
+            "question": r.question, "state": if r.due { "due" } else { "new" },
+            "due": r.label, "schedule": r.schedule,
+        })).collect::<Vec<_>>(),
+        "forecast": if forecast {
+            Value::Array(found.forecast.iter().enumerate().map(|(i, n)| json!({
+                "date": (clk.today + chrono::Days::new(i as u64)).format("%Y-%m-%d").to_string(),
+                "due": n,
+            })).collect())
+        } else { Value::Null },
+    })
+}
+
+fn as_text(out: &mut Output, found: &Found, clk: &Clock, forecast: bool) {
+    for (deck, rs) in &found.by_deck() {
+        let counts = found.decks[*deck];
+        writeln!(out, "{deck}  ({} due, {} new)", counts.due, counts.new);
         for r in rs {
-            println!("  {}:{}  {}  {}", r.file, r.line, r.label, r.question);
+            writeln!(out, "  {}:{}  {}  {}", r.file, r.line, r.label, r.question);
+        }
+        if !out.ok() {
+            return;
         }
     }
-    println!(
-        "{due_n} due, {new_n} new ({})",
+    writeln!(
+        out,
+        "{} due, {} new ({})",
+        found.total.due,
+        found.total.new,
         clk.today.format("%Y-%m-%d")
     );
-    if a.forecast {
-        println!("forecast:");
-        for (i, n) in forecast.iter().enumerate() {
+    if forecast {
+        writeln!(out, "forecast:");
+        for (i, n) in found.forecast.iter().enumerate() {
             let day = clk.today + chrono::Days::new(i as u64);
-            println!("  {}  {n}", day.format("%Y-%m-%d %a"));
+            writeln!(out, "  {}  {n}", day.format("%Y-%m-%d %a"));
         }
     }
-    code
 }

@@ -1,12 +1,13 @@
 //! `srls grade FILE:LINE RESPONSE`: grade a card in place, exactly as the plugin would.
 
 use super::files::read_note;
+use super::output::Output;
 use crate::features::grade::{GradeRequest, apply_edits, grade};
+use crate::note::Note;
 use crate::plugin::schedule::{Histogram, Response};
-use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::workspace::clock::Clock;
 use crate::workspace::vault::Vault;
-pub use crate::workspace::write::write_atomic;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `srls grade`.
 pub struct GradeArgs {
@@ -23,145 +24,200 @@ fn fail(msg: impl std::fmt::Display) -> i32 {
     2
 }
 
+/// A graded note: the file as the user named it, its text before and after, the new comment.
+struct Graded {
+    file: String,
+    original: String,
+    updated: String,
+    comment: String,
+}
+
 /// Runs the command; returns the exit code (2 on any error, file untouched).
 pub fn run(a: &GradeArgs) -> i32 {
-    let Some((file, line)) = a.target.rsplit_once(':') else {
-        return fail(format!(
-            "`{}`: expected FILE:LINE, e.g. notes/geo.md:12",
-            a.target
-        ));
-    };
-    let line: usize = match line.parse() {
-        Ok(n) if n >= 1 => n,
-        _ => {
-            return fail(format!(
-                "`{line}` is not a line number (lines count from 1)"
-            ));
-        }
-    };
-    let response: Response = match a.response.parse() {
-        Ok(r) => r,
-        Err(_) => {
-            return fail(format!(
-                "unknown response `{}`: use easy, good, hard, again or reset",
-                a.response
-            ));
-        }
-    };
-    let today = match a.today.as_deref().map(parse_today).transpose() {
-        Ok(t) => t,
-        Err(e) => return fail(format!("--today: {e}")),
-    };
-    let now = match a.now.as_deref().map(parse_now).transpose() {
-        Ok(t) => t,
-        Err(e) => return fail(format!("--now: {e}")),
-    };
-    let clock = match Clock::resolve(today, now) {
-        Ok(c) => c,
+    let g = match compute(a) {
+        Ok(g) => g,
         Err(e) => return fail(e),
     };
-    let path = PathBuf::from(file);
-    let original = match read_note(&path) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
+    let mut out = Output::new();
+    if a.dry_run {
+        let diff = similar::TextDiff::from_lines(&g.original, &g.updated);
+        let header = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&g.file, &g.file)
+            .to_string();
+        write!(out, "{header}");
+        return out.finish(0);
+    }
+    if let Err(e) = save(&g) {
+        return fail(e);
+    }
+    writeln!(out, "{}", g.comment);
+    out.finish_noting(0, "; the note was written")
+}
+
+/// Reads the note and its vault and grades the card; nothing is written.
+fn compute(a: &GradeArgs) -> Result<Graded, String> {
+    let (file, line) = parse_location(&a.target)?;
+    let response: Response = a.response.parse().map_err(|_| {
+        format!(
+            "unknown response `{}`: use easy, good, hard, again or reset",
+            a.response
+        )
+    })?;
+    let clock = super::clock(a.today.as_deref(), a.now.as_deref())?;
+    let path = PathBuf::from(&file);
+    let original = read_note(&path)?;
     let vault = Vault::of(&path, &Default::default());
     for w in &vault.warnings {
         eprintln!("warning: {w}");
     }
-    let settings = &vault.settings;
     let note = vault.parse(&original, Some(&path));
-    if !note.is_flashcard_note {
-        return fail(format!(
-            "{file}: the plugin does not read cards from this note: {}",
-            note.gate_reason.as_deref().unwrap_or("no flashcard tag")
-        ));
-    }
-    let Some(ci) = note.card_at_line(line - 1) else {
-        return fail(format!("{file}:{line}: no card on this line"));
-    };
-    let card = &note.cards[ci];
-    let sibling = a.sibling.unwrap_or(1);
-    if sibling == 0 || sibling > card.siblings() {
-        return fail(format!(
-            "--sibling {sibling}: this card has {} side{} (count from 1)",
-            card.siblings(),
-            if card.siblings() == 1 { "" } else { "s" }
-        ));
-    }
-    let histogram: Histogram = if settings.load_balance {
-        match &vault.root {
-            Some(_) => vault.histogram(clock.today, clock.now),
-            None => {
-                let mut h = Histogram::new();
-                crate::features::due::add_note(&mut h, &note, clock.today, clock.now);
-                h
-            }
-        }
-    } else {
-        Histogram::new()
-    };
+    let (ci, sibling) = pick_card(&note, &file, line, a.sibling)?;
+    let histogram = histogram(&vault, &note, &clock);
     let req = GradeRequest {
-        sibling: sibling - 1,
+        sibling,
         response,
         today: clock.today,
         now: clock.now,
         tz: clock.tz,
         histogram: &histogram,
     };
-    let graded = match grade(&original, &note, ci, settings, &req) {
-        Ok(g) => g,
-        Err(e) => return fail(format!("{file}:{line}: {e}")),
-    };
+    let graded = grade(&original, &note, ci, &vault.settings, &req)
+        .map_err(|e| format!("{file}:{line}: {e}"))?;
     let updated = apply_edits(&original, &graded.edits);
-    if a.dry_run {
-        let diff = similar::TextDiff::from_lines(&original, &updated);
-        print!(
-            "{}",
-            diff.unified_diff().context_radius(2).header(file, file)
-        );
-        return 0;
+    Ok(Graded {
+        file,
+        original,
+        updated,
+        comment: graded.comment,
+    })
+}
+
+/// The card on the 1-based `line` and the 0-based side to grade.
+fn pick_card(
+    note: &Note,
+    file: &str,
+    line: usize,
+    sibling: Option<usize>,
+) -> Result<(usize, usize), String> {
+    if !note.is_flashcard_note {
+        return Err(format!(
+            "{file}: the plugin does not read cards from this note: {}",
+            note.gate_reason.as_deref().unwrap_or("no flashcard tag")
+        ));
     }
-    // Refuse if the file changed while we computed.
-    match std::fs::read(&path) {
-        Ok(now_bytes) if now_bytes == original.as_bytes() => {}
+    let ci = note
+        .card_at_line(line - 1)
+        .ok_or_else(|| format!("{file}:{line}: no card on this line"))?;
+    let n = note.cards[ci].siblings();
+    let sibling = sibling.unwrap_or(1);
+    if sibling == 0 || sibling > n {
+        return Err(format!(
+            "--sibling {sibling}: this card has {n} side{} (count from 1)",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    Ok((ci, sibling - 1))
+}
+
+/// The due dates to load balance over: the vault's, or the note's alone outside a vault.
+fn histogram(vault: &Vault, note: &Note, clock: &Clock) -> Histogram {
+    if !vault.settings.load_balance {
+        return Histogram::new();
+    }
+    if vault.root.is_some() {
+        return vault.histogram(clock.today, clock.now);
+    }
+    let mut h = Histogram::new();
+    crate::features::due::add_note(&mut h, note, clock.today, clock.now);
+    h
+}
+
+/// Writes the graded note, unless it changed on disk since it was read.
+fn save(g: &Graded) -> Result<(), String> {
+    let file = &g.file;
+    let path = Path::new(file);
+    match std::fs::read(path) {
+        Ok(now_bytes) if now_bytes == g.original.as_bytes() => {}
         Ok(_) => {
-            return fail(format!(
+            return Err(format!(
                 "{file}: the file changed on disk; nothing was written"
             ));
         }
-        Err(e) => return fail(format!("{file}: cannot re-read: {e}")),
+        Err(e) => return Err(format!("{file}: cannot re-read: {e}")),
     }
-    if let Err(e) = write_atomic(&path, updated.as_bytes()) {
-        return fail(format!("{file}: cannot write: {e}; the file is unchanged"));
+    crate::workspace::write::write_note(path, g.updated.as_bytes())
+        .map_err(|e| format!("{file}: cannot write: {e}; the file is unchanged"))
+}
+
+/// Splits a card location as srls prints it: `FILE:LINE` (`srls due`), `FILE:LINE:COLUMN`
+/// (`srls check`; the column is ignored) or `FILE:FIRST-LAST` (`srls cards`; the first line).
+/// Lines count from 1. A file name may hold `:`: of the readings, the first that names an
+/// existing file wins (`a.md:4:9` is line 4 of `a.md` unless only `a.md:4` exists).
+pub fn parse_location(target: &str) -> Result<(String, usize), String> {
+    let Some((rest, last)) = target.rsplit_once(':') else {
+        return Err(format!(
+            "`{target}`: expected FILE:LINE, e.g. notes/geo.md:12"
+        ));
+    };
+    let mut readings = Vec::new();
+    if !last.is_empty()
+        && last.bytes().all(|b| b.is_ascii_digit())
+        && let Some((file, mid)) = rest.rsplit_once(':')
+        && let Some(l) = first_line(mid)
+    {
+        readings.push((file, l));
     }
-    println!("{}", graded.comment);
-    0
+    if let Some(l) = first_line(last) {
+        readings.push((rest, l));
+    }
+    let pick = readings
+        .iter()
+        .find(|(f, _)| Path::new(f).is_file())
+        .or(readings.first());
+    match pick {
+        Some(&(file, line)) if line >= 1 => Ok((file.to_string(), line)),
+        Some(&(_, line)) => Err(format!(
+            "`{line}` is not a line number (lines count from 1)"
+        )),
+        None => Err(format!(
+            "`{last}` is not a line number (lines count from 1)"
+        )),
+    }
+}
+
+/// `N` or `N-M` (a line range): `N`.
+fn first_line(s: &str) -> Option<usize> {
+    let first = s.split_once('-').map_or(s, |(a, b)| {
+        if b.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() {
+            a
+        } else {
+            ""
+        }
+    });
+    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    first.parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::write_atomic;
+    use super::*;
 
-    #[cfg(unix)]
     #[test]
-    fn a_symlinked_note_stays_a_symlink_and_keeps_its_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.md");
-        let link = dir.path().join("link.md");
-        std::fs::write(&real, "old").unwrap();
-        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        write_atomic(&link, b"new").unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
-        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o640);
+    fn locations() {
+        let ok = |t: &str| parse_location(t).unwrap();
+        assert_eq!(ok("a.md:12"), ("a.md".into(), 12));
+        assert_eq!(ok("va/a.md:4:9"), ("va/a.md".into(), 4));
+        assert_eq!(ok("a.md:3-4"), ("a.md".into(), 3));
+        assert_eq!(ok("we:ird.md:3"), ("we:ird.md".into(), 3));
+        assert_eq!(ok("/abs/a b.md:7"), ("/abs/a b.md".into(), 7));
+        assert!(parse_location("a.md").is_err());
+        assert!(parse_location("a.md:x").is_err());
+        assert!(parse_location("a.md:0").is_err());
+        assert!(parse_location("a.md:3-").is_err());
+        assert!(parse_location("a.md:-3").is_err());
     }
 }

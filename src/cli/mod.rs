@@ -5,12 +5,15 @@ pub mod check;
 pub mod due;
 pub mod files;
 pub mod grade;
+pub mod output;
 pub mod review;
 pub mod stats;
 
 use crate::note::Note;
+use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::{Vault, Vaults};
 use files::Target;
+use output::Output;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -66,4 +69,27 @@ pub fn each_read(
         }
     }
     failed
+}
+
+/// Whether to go on with the next note: not once the output can no longer be written.
+pub fn keep_going(out: &Output) -> ControlFlow<()> {
+    if out.ok() {
+        ControlFlow::Continue(())
+    } else {
+        ControlFlow::Break(())
+    }
+}
+
+/// The clock of a command: `--today`/`--now` when given, then `SRLS_TODAY`/`SRLS_NOW`, then the
+/// system clock; the time zone from `SRLS_TZ`/`TZ`, where an unknown zone is an error.
+pub fn clock(today: Option<&str>, now: Option<&str>) -> Result<Clock, String> {
+    let today = today
+        .map(parse_today)
+        .transpose()
+        .map_err(|e| format!("--today: {e}"))?;
+    let now = now
+        .map(parse_now)
+        .transpose()
+        .map_err(|e| format!("--now: {e}"))?;
+    Clock::strict(today, now)
 }

@@ -129,10 +129,10 @@ pub fn schedule_sibling(
         });
     }
     let group = card.schedule[req.sibling].as_ref();
-    if let Some(Group::Invalid { reason, .. }) = group {
+    if let Some(Group::Invalid { reasons, .. }) = group {
         return Err(GradeError::InvalidGroup {
             sibling: req.sibling + 1,
-            reason: reason.clone(),
+            reason: reasons.join("; "),
         });
     }
     let sm2_prev = match group {
@@ -246,10 +246,10 @@ fn comment_for(
                 ease: *ease as f64,
             })),
             Some(Group::Fsrs(c)) => out.push_str(&c.to_segment()),
-            Some(Group::Invalid { reason, .. }) => {
+            Some(Group::Invalid { reasons, .. }) => {
                 return Err(GradeError::InvalidGroup {
                     sibling: i + 1,
-                    reason: reason.clone(),
+                    reason: reasons.join("; "),
                 });
             }
         }
@@ -336,9 +336,9 @@ pub fn check_card(card: &Card) -> Result<(), GradeError> {
         .position(|g| matches!(g, Some(Group::Invalid { .. })))
     {
         Some(k) => match &card.schedule[k] {
-            Some(Group::Invalid { reason, .. }) => Err(GradeError::InvalidGroup {
+            Some(Group::Invalid { reasons, .. }) => Err(GradeError::InvalidGroup {
                 sibling: k + 1,
-                reason: reason.clone(),
+                reason: reasons.join("; "),
             }),
             _ => Ok(()),
         },

@@ -1,7 +1,8 @@
 //! Hover text for a card: type, deck, each side's schedule, and what each answer would do.
 
+use crate::features::actions::interval_label;
 use crate::features::due::Due;
-use crate::features::grade::{GradeRequest, Outcome, schedule_sibling};
+use crate::features::grade::{GradeRequest, schedule_sibling};
 use crate::features::hints::{due_label, learning_step};
 use crate::note::{Card, Note};
 use crate::plugin::js::number::js_number;
@@ -35,17 +36,6 @@ fn kind_name(k: CardType) -> &'static str {
     }
 }
 
-/// A duration from now, for FSRS previews: `10m`, `3h`, `8d`.
-fn span_label(secs: i64) -> String {
-    if secs < 3600 {
-        format!("{}m", (secs.max(0) + 59) / 60)
-    } else if secs < 86_400 {
-        format!("{}h", (secs + 3599) / 3600)
-    } else {
-        format!("{}d", (secs + 86_399) / 86_400)
-    }
-}
-
 /// What each answer would do to side `side`: `Again today · Hard 3d · ...` (SM-2) or the time
 /// until due (FSRS).
 fn preview(note: &Note, card: &Card, side: usize, ctx: &HoverContext<'_>) -> Option<String> {
@@ -65,16 +55,7 @@ fn preview(note: &Note, card: &Card, side: usize, ctx: &HoverContext<'_>) -> Opt
             histogram: ctx.histogram,
         };
         let (o, _) = schedule_sibling(note, card, ctx.settings, &req).ok()?;
-        let label = match o {
-            Outcome::Sm2(o) => {
-                if o.interval == 0.0 {
-                    "today".to_string()
-                } else {
-                    format!("{}d", js_number(o.interval))
-                }
-            }
-            Outcome::Fsrs(c) => span_label((c.due - ctx.now).num_seconds()),
-        };
+        let label = interval_label(&o, ctx.now);
         parts.push(format!("{} {label}", r.as_str_title()));
     }
     Some(parts.join(" · "))
@@ -209,6 +190,8 @@ fn schedule_line(group: &Option<Group>, ctx: &HoverContext<'_>) -> String {
             }
             line
         }
-        Some(Group::Invalid { reason, .. }) => format!("schedule unreadable: {reason}"),
+        Some(Group::Invalid { reasons, .. }) => {
+            format!("schedule unreadable: {}", reasons.join("; "))
+        }
     }
 }

@@ -442,11 +442,7 @@ fn cards_touching(note: &Note, a: usize, b: usize) -> Span {
 /// without a deck.
 fn head_diagnostics(note: &Note) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = &note.lines;
-    let line_range = |i: usize| {
-        let l = lines.get(i.min(lines.len() - 1));
-        (l.start, l.end)
-    };
+    let line_range = |i: usize| line_span(note, i);
     for (p, err) in &note.cloze_errors {
         out.push(diag(
             "settings",
@@ -498,6 +494,32 @@ fn card_diagnostics(text: &str, note: &Note, settings: &Settings, span: &Span) -
     out
 }
 
+/// The byte range of line `i` (the last line when `i` is past the end).
+fn line_span(note: &Note, i: usize) -> (usize, usize) {
+    let l = note.lines.get(i.min(note.lines.len() - 1));
+    (l.start, l.end)
+}
+
+/// An edit that deletes `start..end`.
+fn deletion(start: usize, end: usize) -> Edit {
+    Edit {
+        start,
+        end,
+        text: String::new(),
+    }
+}
+
+/// A fix titled `title` that removes the indentation of line `i`; `None` when it has none.
+fn remove_indentation(text: &str, note: &Note, i: usize, title: &str) -> Option<Fix> {
+    let l = note.lines.text(text, i);
+    let ind = l.len() - l.trim_start().len();
+    let start = note.lines.get(i).start;
+    (ind > 0).then(|| Fix {
+        title: title.into(),
+        edits: vec![deletion(start, start + ind)],
+    })
+}
+
 /// One diagnostic per scanner event that surprises: swallowing constructs and hijacks.
 fn event_diagnostics(
     text: &str,
@@ -506,116 +528,166 @@ fn event_diagnostics(
     engine: &ClozeEngine,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = &note.lines;
-    let line_range = |i: usize| {
-        let l = lines.get(i.min(lines.len() - 1));
-        (l.start, l.end)
-    };
     for ev in &note.events {
         match *ev {
             ScanEvent::CommentHidesRest { line } => {
-                let (s, e) = line_range(line);
-                let hidden = cards_in(text, lines.get(line).next, settings, engine);
-                out.push(diag(
-                    "html-comment-hides",
-                    s,
-                    e,
-                    format!(
-                        "the plugin skips everything after this HTML comment (its `-->` is on a later line), hiding {}; put `<!--` and `-->` on one line",
-                        plural(hidden, "card")
-                    ),
-                ));
+                out.push(comment_hides_rest(text, note, settings, engine, line));
             }
             ScanEvent::CommentSkipsNextLine { line } => {
-                let next = line + 1;
-                if next < lines.len() && !js::text::is_blank(lines.text(text, next)) {
-                    let (s, e) = line_range(line);
-                    out.push(diag(
-                        "html-comment-next-line",
-                        s,
-                        e,
-                        "the plugin also skips the line after this HTML comment; leave a blank line below it".into(),
-                    ));
-                }
+                out.extend(comment_skips_next_line(text, note, line));
             }
             ScanEvent::Fence { open, close } => {
-                let (s, e) = line_range(open);
                 let editor_close = editor_fence_close(text, note, open);
                 match close {
-                    None => {
-                        let hidden = cards_in(text, lines.get(open).next, settings, engine);
-                        let fence = fence_of(lines.text(text, open));
-                        let mut d = diag(
-                            "unclosed-fence",
-                            s,
-                            e,
-                            if hidden > 0 {
-                                format!(
-                                    "the plugin sees this code fence open to the end of the note, hiding {}; close it with a line that starts with {fence} at column 0",
-                                    plural(hidden, "card")
-                                )
-                            } else {
-                                format!(
-                                    "the plugin sees this code fence open to the end of the note; close it with a line that starts with {fence} at column 0"
-                                )
-                            },
-                        );
-                        if hidden == 0 {
-                            d.severity = Severity::Warning;
-                        }
-                        if let Some(ec) = editor_close {
-                            let l = lines.get(ec);
-                            let ind = lines.text(text, ec).len()
-                                - lines.text(text, ec).trim_start().len();
-                            if ind > 0 {
-                                d.fixes.push(Fix {
-                                    title: "Move the closing fence to column 0".into(),
-                                    edits: vec![Edit {
-                                        start: l.start,
-                                        end: l.start + ind,
-                                        text: String::new(),
-                                    }],
-                                });
-                            }
-                        }
-                        out.push(d);
-                    }
+                    None => out.push(unclosed_fence(
+                        text,
+                        note,
+                        settings,
+                        engine,
+                        open,
+                        editor_close,
+                    )),
                     Some(c) if editor_close != Some(c) => {
-                        out.push(diag(
-                            "fence-mismatch",
-                            s,
-                            e,
-                            format!(
-                                "the plugin ends this code block at line {}, the editor {}; cards around it may differ from what you see",
-                                c + 1,
-                                editor_close.map_or("does not end it there".to_string(), |x| format!("at line {}", x + 1))
-                            ),
-                        ));
+                        out.push(fence_mismatch(note, open, c, editor_close));
                     }
                     _ => {}
                 }
             }
             ScanEvent::Hijacked { kind, start, line } => {
-                let (s, e) = line_range(line);
-                out.push(diag(
-                    "hijacked-card",
-                    s,
-                    e,
-                    format!(
-                        "this line's `{}` makes it a single-line card and the plugin discards the {} card started on line {}; separate them with a blank line or put the `::` in backticks",
-                        settings.single_line_card_separator,
-                        match kind {
-                            CardType::Cloze => "cloze",
-                            _ => "multi-line",
-                        },
-                        start + 1
-                    ),
-                ));
+                out.push(hijacked_card(note, settings, kind, start, line));
             }
         }
     }
     out.sort_by_key(|d| (d.start, d.end));
     out
+}
+
+/// An HTML comment at column 0 whose `-->` is on a later line: the plugin skips the rest of
+/// the note (the message counts the cards it hides).
+fn comment_hides_rest(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+    line: usize,
+) -> Diagnostic {
+    let (s, e) = line_span(note, line);
+    let hidden = cards_in(text, note.lines.get(line).next, settings, engine);
+    diag(
+        "html-comment-hides",
+        s,
+        e,
+        format!(
+            "the plugin skips everything after this HTML comment (its `-->` is on a later line), hiding {}; put `<!--` and `-->` on one line",
+            plural(hidden, "card")
+        ),
+    )
+}
+
+/// A one-line HTML comment at column 0 that makes the plugin skip the next line, when that
+/// line is not blank.
+fn comment_skips_next_line(text: &str, note: &Note, line: usize) -> Option<Diagnostic> {
+    let next = line + 1;
+    if next >= note.lines.len() || js::text::is_blank(note.lines.text(text, next)) {
+        return None;
+    }
+    let (s, e) = line_span(note, line);
+    Some(diag(
+        "html-comment-next-line",
+        s,
+        e,
+        "the plugin also skips the line after this HTML comment; leave a blank line below it"
+            .into(),
+    ))
+}
+
+/// A code fence the plugin never closes: an error when it hides cards, a warning otherwise,
+/// with a fix when an editor closes it with an indented fence.
+fn unclosed_fence(
+    text: &str,
+    note: &Note,
+    settings: &Settings,
+    engine: &ClozeEngine,
+    open: usize,
+    editor_close: Option<usize>,
+) -> Diagnostic {
+    let (s, e) = line_span(note, open);
+    let hidden = cards_in(text, note.lines.get(open).next, settings, engine);
+    let fence = fence_of(note.lines.text(text, open));
+    let hiding = if hidden > 0 {
+        format!(", hiding {}", plural(hidden, "card"))
+    } else {
+        String::new()
+    };
+    let mut d = diag(
+        "unclosed-fence",
+        s,
+        e,
+        format!(
+            "the plugin sees this code fence open to the end of the note{hiding}; close it with a line that starts with {fence} at column 0"
+        ),
+    );
+    if hidden == 0 {
+        d.severity = Severity::Warning;
+    }
+    if let Some(ec) = editor_close {
+        d.fixes.extend(remove_indentation(
+            text,
+            note,
+            ec,
+            "Move the closing fence to column 0",
+        ));
+    }
+    d
+}
+
+/// A code fence the plugin closes on line `close` where an editor closes it elsewhere (or
+/// not at all).
+fn fence_mismatch(
+    note: &Note,
+    open: usize,
+    close: usize,
+    editor_close: Option<usize>,
+) -> Diagnostic {
+    let (s, e) = line_span(note, open);
+    diag(
+        "fence-mismatch",
+        s,
+        e,
+        format!(
+            "the plugin ends this code block at line {}, the editor {}; cards around it may differ from what you see",
+            close + 1,
+            editor_close.map_or("does not end it there".to_string(), |x| format!(
+                "at line {}",
+                x + 1
+            ))
+        ),
+    )
+}
+
+/// A `::` line that cut short the multi-line or cloze card started on line `start`.
+fn hijacked_card(
+    note: &Note,
+    settings: &Settings,
+    kind: CardType,
+    start: usize,
+    line: usize,
+) -> Diagnostic {
+    let (s, e) = line_span(note, line);
+    diag(
+        "hijacked-card",
+        s,
+        e,
+        format!(
+            "this line's `{}` makes it a single-line card and the plugin discards the {} card started on line {}; separate them with a blank line or put the `::` in backticks",
+            settings.single_line_card_separator,
+            match kind {
+                CardType::Cloze => "cloze",
+                _ => "multi-line",
+            },
+            start + 1
+        ),
+    )
 }
 
 /// The per-line diagnostics of lines `range`: separator lookalikes, comments on separators and
@@ -628,25 +700,65 @@ fn line_diagnostics(
     span: &Span,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = &note.lines;
-    let fm_end = note.front_matter.as_ref().map(|f| f.close_line);
-    let in_fm = |i: usize| fm_end.is_some_and(|e| i <= e);
     if range.is_empty() {
         return out;
     }
-    let mut owned_comments: Vec<(usize, usize)> = Vec::new();
-    for c in span.cards(note) {
-        if let Some(cm) = &c.comment {
-            owned_comments.push((cm.start, cm.end));
+    let seps = Separators::of(settings);
+    let sr_lines = sr_comment_lines(text, note, &range);
+    // Only short lines and lines holding an SR comment can be a separator lookalike, so long
+    // lines are skipped without being read.
+    let short = seps.short_line_limit();
+    let mut next_sr = sr_lines.iter().peekable();
+    for i in range {
+        let line = note.lines.get(i);
+        let has_sr = next_sr.next_if(|&&l| l == i).is_some();
+        if (!has_sr && line.end - line.start > short) || in_front_matter(note, i) {
+            continue;
         }
-        owned_comments.extend(c.extra_comments.iter().copied());
+        out.extend(separator_problem(text, note, i, has_sr, seps));
     }
-    owned_comments.sort_unstable();
+    let owned = owned_comment_spans(note, span);
+    orphan_comments(text, note, &sr_lines, &owned, seps, &mut out);
+    out.sort_by_key(|d| (d.start, d.end));
+    out
+}
 
-    // Lines that look like separators but are not. Only short lines and lines holding an SR
-    // comment can be one, so long lines are skipped without being read.
-    let ml = settings.multiline_card_separator.as_str();
-    let mlr = settings.multiline_reversed_card_separator.as_str();
+/// The two multi-line separators (`?` and `??` by default).
+#[derive(Clone, Copy)]
+struct Separators<'a> {
+    basic: &'a str,
+    reversed: &'a str,
+}
+
+impl<'a> Separators<'a> {
+    fn of(settings: &'a Settings) -> Self {
+        Separators {
+            basic: settings.multiline_card_separator.as_str(),
+            reversed: settings.multiline_reversed_card_separator.as_str(),
+        }
+    }
+
+    /// Whether `t` is one of the separators.
+    fn matches(self, t: &str) -> bool {
+        t == self.basic || t == self.reversed
+    }
+
+    /// Lines longer than this (in bytes) cannot look like a separator.
+    fn short_line_limit(self) -> usize {
+        (self.basic.len().max(self.reversed.len()) + 48).max(64)
+    }
+}
+
+/// Whether line `i` is in the note's front matter (its closing line included).
+fn in_front_matter(note: &Note, i: usize) -> bool {
+    note.front_matter
+        .as_ref()
+        .is_some_and(|f| i <= f.close_line)
+}
+
+/// The lines of `range` that hold `<!--SR:`, ascending, each once.
+fn sr_comment_lines(text: &str, note: &Note, range: &Range<usize>) -> Vec<usize> {
+    let lines = &note.lines;
     let from = lines.get(range.start).start;
     let to = if range.end < lines.len() {
         lines.get(range.end).start
@@ -658,156 +770,296 @@ fn line_diagnostics(
             .map(|o| lines.line_of(from + o))
             .collect();
     sr_lines.dedup();
-    let short = (ml.len().max(mlr.len()) + 48).max(64);
-    let mut next_sr = sr_lines.iter().peekable();
-    for i in range {
-        let line = lines.get(i);
-        let has_sr = next_sr.next_if(|&&l| l == i).is_some();
-        if (!has_sr && line.end - line.start > short) || in_fm(i) {
-            continue;
-        }
-        let l = lines.text(text, i);
-        let t = js::text::trim(l);
-        if t == ml || t == mlr || t.is_empty() {
-            continue;
-        }
-        // An SR comment on the separator line.
-        if let Some(p) = has_sr.then(|| l.find("<!--SR:")).flatten() {
-            let before = js::text::trim(&l[..p]);
-            if !before.is_empty() && (before == ml || before == mlr) {
-                let mut d = diag(
-                    "comment-on-separator",
-                    line.start,
-                    line.end,
-                    format!(
-                        "a scheduling comment on the `{before}` line: the line is no longer a separator and the card vanishes; move the comment to the card's last line"
-                    ),
-                );
-                if let Some(fix) = move_comment_off_separator(text, note, i, p) {
-                    d.fixes.push(fix);
-                }
-                out.push(d);
-                continue;
-            }
-        }
-        let visible: String = if t.is_ascii() {
-            t.to_string()
-        } else {
-            t.chars().filter(|&c| !is_invisible(c)).collect()
-        };
-        if visible != t && (visible == ml || visible == mlr) {
-            let mut d = diag(
-                "separator-lookalike",
-                line.start,
-                line.end,
-                format!(
-                    "this line holds invisible characters around `{visible}`, so the plugin does not see a card separator"
-                ),
-            );
-            d.fixes.push(Fix {
-                title: "Remove the invisible characters".into(),
-                edits: vec![Edit {
-                    start: line.start,
-                    end: line.end,
-                    text: visible,
-                }],
-            });
-            out.push(d);
-        } else if t.starts_with('>') && {
-            let inner = js::text::trim(t.trim_start_matches('>'));
-            inner == ml || inner == mlr
-        } {
-            out.push(diag(
-                "separator-lookalike",
-                line.start,
-                line.end,
-                "the plugin does not find multi-line cards inside block quotes or callouts: `> ?` is not a separator".into(),
-            ));
-        }
-    }
+    sr_lines
+}
 
-    // Orphan comments: SR comments no card owns.
-    let owned = |s: usize, e: usize| {
-        let k = owned_comments.partition_point(|&(os, _)| os <= s);
-        owned_comments[..k]
-            .iter()
-            .rev()
-            .take(4)
-            .any(|&(os, oe)| os <= s && e <= oe)
-    };
-    for &i in &sr_lines {
-        if in_fm(i) {
+/// The byte ranges of the comments the cards of `span` own (first and extra ones), sorted.
+fn owned_comment_spans(note: &Note, span: &Span) -> Vec<(usize, usize)> {
+    let mut owned = Vec::new();
+    for c in span.cards(note) {
+        if let Some(cm) = &c.comment {
+            owned.push((cm.start, cm.end));
+        }
+        owned.extend(c.extra_comments.iter().copied());
+    }
+    owned.sort_unstable();
+    owned
+}
+
+/// Whether a card owns the comment `s..e`, given `owned` from [`owned_comment_spans`].
+fn is_owned(owned: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let k = owned.partition_point(|&(os, _)| os <= s);
+    owned[..k]
+        .iter()
+        .rev()
+        .take(4)
+        .any(|&(os, oe)| os <= s && e <= oe)
+}
+
+/// Line `i` as a would-be separator: an SR comment on it, invisible characters around it, or
+/// a `>` quote before it.
+fn separator_problem(
+    text: &str,
+    note: &Note,
+    i: usize,
+    has_sr: bool,
+    seps: Separators,
+) -> Option<Diagnostic> {
+    let l = note.lines.text(text, i);
+    let t = js::text::trim(l);
+    if seps.matches(t) || t.is_empty() {
+        return None;
+    }
+    if has_sr && let Some(d) = comment_on_separator(text, note, i, seps) {
+        return Some(d);
+    }
+    invisible_separator(note, i, t, seps).or_else(|| quoted_separator(note, i, t, seps))
+}
+
+/// An SR comment on a separator line: the line is no longer a separator and the card vanishes.
+fn comment_on_separator(text: &str, note: &Note, i: usize, seps: Separators) -> Option<Diagnostic> {
+    let l = note.lines.text(text, i);
+    let p = l.find("<!--SR:")?;
+    let before = js::text::trim(&l[..p]);
+    if before.is_empty() || !seps.matches(before) {
+        return None;
+    }
+    let line = note.lines.get(i);
+    let mut d = diag(
+        "comment-on-separator",
+        line.start,
+        line.end,
+        format!(
+            "a scheduling comment on the `{before}` line: the line is no longer a separator and the card vanishes; move the comment to the card's last line"
+        ),
+    );
+    d.fixes.extend(move_comment_off_separator(text, note, i, p));
+    Some(d)
+}
+
+/// A separator with invisible characters around it (`t` is line `i` trimmed), with a fix that
+/// removes them.
+fn invisible_separator(note: &Note, i: usize, t: &str, seps: Separators) -> Option<Diagnostic> {
+    if !t.contains(is_invisible) {
+        return None; // the visible text is `t` itself
+    }
+    let visible: String = t.chars().filter(|&c| !is_invisible(c)).collect();
+    if !seps.matches(&visible) {
+        return None;
+    }
+    let line = note.lines.get(i);
+    let mut d = diag(
+        "separator-lookalike",
+        line.start,
+        line.end,
+        format!(
+            "this line holds invisible characters around `{visible}`, so the plugin does not see a card separator"
+        ),
+    );
+    d.fixes.push(Fix {
+        title: "Remove the invisible characters".into(),
+        edits: vec![Edit {
+            start: line.start,
+            end: line.end,
+            text: visible,
+        }],
+    });
+    Some(d)
+}
+
+/// A separator in a block quote or callout (`> ?`; `t` is line `i` trimmed).
+fn quoted_separator(note: &Note, i: usize, t: &str, seps: Separators) -> Option<Diagnostic> {
+    let quoted = t.starts_with('>') && seps.matches(js::text::trim(t.trim_start_matches('>')));
+    let line = note.lines.get(i);
+    quoted.then(|| {
+        diag(
+            "separator-lookalike",
+            line.start,
+            line.end,
+            "the plugin does not find multi-line cards inside block quotes or callouts: `> ?` is not a separator".into(),
+        )
+    })
+}
+
+/// The SR comments on `sr_lines` (outside the front matter and off separator lines) that no
+/// card owns.
+fn orphan_comments(
+    text: &str,
+    note: &Note,
+    sr_lines: &[usize],
+    owned: &[(usize, usize)],
+    seps: Separators,
+    out: &mut Vec<Diagnostic>,
+) {
+    for &i in sr_lines {
+        if in_front_matter(note, i) {
             continue;
         }
-        let line = lines.get(i);
+        let line = note.lines.get(i);
         for (s, e) in sr_comment::find_all_lines(text, line.start, line.end) {
-            if owned(s, e) {
-                continue;
+            if !is_owned(owned, s, e) {
+                out.extend(orphan_comment(text, note, i, (s, e), seps));
             }
-            let l = lines.text(text, i);
-            let indented = l.starts_with([' ', '\t']);
-            let before_blank = i > 0 && js::text::is_blank(lines.text(text, i - 1));
-            let on_sep = {
-                let b = js::text::trim(&l[..s - line.start]);
-                b == ml || b == mlr
-            };
-            if on_sep {
-                continue; // reported as comment-on-separator
-            }
-            let alone = js::text::trim(l) == &text[s..e];
-            let why = if alone && indented {
-                "it is indented"
-            } else if alone && before_blank {
-                "a blank line separates it from the card above"
-            } else if alone {
-                "no card ends on the line above it"
-            } else {
-                "its paragraph is not a card the plugin recognises"
-            };
-            let mut d = diag(
-                "orphan-comment",
-                s,
-                e,
-                format!(
-                    "this scheduling comment belongs to no card ({why}); the plugin ignores it and the schedule is lost"
-                ),
-            );
-            if indented && alone {
-                let ind = l.len() - l.trim_start().len();
-                d.fixes.push(Fix {
-                    title: "Re-attach the comment (remove the indentation)".into(),
-                    edits: vec![Edit {
-                        start: line.start,
-                        end: line.start + ind,
-                        text: String::new(),
-                    }],
-                });
-            } else if before_blank && alone {
-                // Remove the blank lines between the card above and the comment.
-                let mut j = i;
-                while j > 0 && js::text::is_blank(lines.text(text, j - 1)) {
-                    j -= 1;
-                }
-                if j > 0 {
-                    d.fixes.push(Fix {
-                        title: "Re-attach the comment to the card above".into(),
-                        edits: vec![Edit {
-                            start: lines.get(j - 1).next,
-                            end: line.start,
-                            text: String::new(),
-                        }],
-                    });
-                }
-            }
-            d.fixes.push(Fix {
-                title: "Remove the orphan comment".into(),
-                edits: vec![remove_comment_edit(text, note, s, e)],
-            });
-            out.push(d);
         }
     }
-    out.sort_by_key(|d| (d.start, d.end));
-    out
+}
+
+/// The comment `s..e` on line `i`, which no card owns, with the reason and fixes; `None` on a
+/// separator line (reported as comment-on-separator).
+fn orphan_comment(
+    text: &str,
+    note: &Note,
+    i: usize,
+    (s, e): (usize, usize),
+    seps: Separators,
+) -> Option<Diagnostic> {
+    let lines = &note.lines;
+    let l = lines.text(text, i);
+    if seps.matches(js::text::trim(&l[..s - lines.get(i).start])) {
+        return None;
+    }
+    let indented = l.starts_with([' ', '\t']);
+    let before_blank = i > 0 && js::text::is_blank(lines.text(text, i - 1));
+    let alone = js::text::trim(l) == &text[s..e];
+    let why = if alone && indented {
+        "it is indented"
+    } else if alone && before_blank {
+        "a blank line separates it from the card above"
+    } else if alone {
+        "no card ends on the line above it"
+    } else {
+        "its paragraph is not a card the plugin recognises"
+    };
+    let mut d = diag(
+        "orphan-comment",
+        s,
+        e,
+        format!(
+            "this scheduling comment belongs to no card ({why}); the plugin ignores it and the schedule is lost"
+        ),
+    );
+    if alone && indented {
+        let title = "Re-attach the comment (remove the indentation)";
+        d.fixes.extend(remove_indentation(text, note, i, title));
+    } else if alone && before_blank {
+        d.fixes.extend(remove_blank_lines_above(text, note, i));
+    }
+    d.fixes.push(Fix {
+        title: "Remove the orphan comment".into(),
+        edits: vec![remove_comment_edit(text, note, s, e)],
+    });
+    Some(d)
+}
+
+/// Re-attaches line `i` to the card above by removing the blank lines between them; `None`
+/// when only blank lines are above.
+fn remove_blank_lines_above(text: &str, note: &Note, i: usize) -> Option<Fix> {
+    let lines = &note.lines;
+    let mut j = i;
+    while j > 0 && js::text::is_blank(lines.text(text, j - 1)) {
+        j -= 1;
+    }
+    (j > 0).then(|| Fix {
+        title: "Re-attach the comment to the card above".into(),
+        edits: vec![deletion(lines.get(j - 1).next, lines.get(i).start)],
+    })
+}
+
+/// The problems of one schedule group (side `side`): a `legacy-date` for an old date format,
+/// and one `invalid-comment` naming every problem (what the reader could not parse, values no
+/// review writes), so none hides behind another.
+fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
+    let (due, interval, ease, legacy, reasons) = match &g.group {
+        Group::Invalid {
+            reasons,
+            due,
+            interval,
+            ease,
+        } => (*due, *interval, *ease, false, reasons.as_slice()),
+        Group::Sm2 {
+            due,
+            interval,
+            ease,
+            legacy_date,
+        } => (
+            Some(*due),
+            Some(*interval),
+            Some(*ease),
+            *legacy_date,
+            &[][..],
+        ),
+        _ => return,
+    };
+    // (what is wrong, what it means)
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let cannot = "the plugin cannot schedule this side";
+    if let Some(due) = due {
+        let date_text = g.text.split(',').next().unwrap_or("").trim();
+        if is_unreal_date(date_text) {
+            problems.push((
+                format!("`{date_text}` is not a real date"),
+                format!("the plugin reads it as {}", due.format("%Y-%m-%d")),
+            ));
+        } else if legacy {
+            out.push(diag("legacy-date", g.start, g.end, format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
+        }
+    }
+    problems.extend(reasons.iter().map(|r| (r.clone(), cannot.to_string())));
+    if let Some(ease) = ease.filter(|&e| e < 130) {
+        problems.push((
+            format!("ease {ease} is below the minimum of 130"),
+            "the plugin never writes it".into(),
+        ));
+    }
+    if let Some(interval) = interval.filter(|&i| i < 0) {
+        problems.push((
+            format!("the interval {interval} is negative"),
+            String::new(),
+        ));
+    }
+    if !problems.is_empty() {
+        out.push(diag(
+            "invalid-comment",
+            g.start,
+            g.end,
+            problem_message(side, &problems),
+        ));
+    }
+}
+
+/// A `YYYY-MM-DD` date that is not in the calendar (moment reads it as another day).
+fn is_unreal_date(s: &str) -> bool {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
+}
+
+/// `side 1: what; means` for one problem, `side 1: 2 problems: what (means); what` for more.
+fn problem_message(side: usize, problems: &[(String, String)]) -> String {
+    let part = |(what, means): &(String, String), sep: (&str, &str)| {
+        if means.is_empty() {
+            what.clone()
+        } else {
+            format!("{what}{}{means}{}", sep.0, sep.1)
+        }
+    };
+    match problems {
+        [one] => format!("side {side}: {}", part(one, ("; ", ""))),
+        _ => {
+            let parts: Vec<String> = problems.iter().map(|p| part(p, (" (", ")"))).collect();
+            format!(
+                "side {side}: {} problems: {}",
+                problems.len(),
+                parts.join("; ")
+            )
+        }
+    }
 }
 
 /// The diagnostics that depend only on one card (its text, comment and lines): the server
@@ -861,60 +1113,6 @@ fn comment_diagnostics(cm: &SrComment, c: &crate::note::Card, out: &mut Vec<Diag
         group_diagnostics(g, gi + 1, out);
     }
     out.extend(sibling_count(cm, c));
-}
-
-/// One schedule group's problems, each reported on its own.
-fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
-    let at = |code, message| diag(code, g.start, g.end, message);
-    match &g.group {
-        Group::Invalid { reason, .. } => out.push(at(
-            "invalid-comment",
-            format!("side {side}: {reason}; the plugin cannot schedule this side"),
-        )),
-        Group::Sm2 {
-            due,
-            interval,
-            ease,
-            legacy_date,
-        } => {
-            let date_text = g.text.split(',').next().unwrap_or("").trim();
-            if date_shaped(date_text)
-                && chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").is_err()
-            {
-                out.push(at(
-                    "invalid-comment",
-                    format!(
-                        "side {side}: `{date_text}` is not a real date; the plugin reads it as {}",
-                        due.format("%Y-%m-%d")
-                    ),
-                ));
-            } else if *legacy_date {
-                out.push(at("legacy-date", format!("side {side}: the date `{date_text}` is in an old format; the plugin reads it as {} and writes YYYY-MM-DD on the next review", due.format("%Y-%m-%d"))));
-            }
-            if *ease < 130 {
-                out.push(at("invalid-comment", format!("side {side}: ease {ease} is below the minimum of 130; the plugin never writes it")));
-            }
-            if *interval < 0 {
-                out.push(at(
-                    "invalid-comment",
-                    format!("side {side}: the interval {interval} is negative"),
-                ));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `YYYY-MM-DD` by its shape (digits and dashes), whether or not it is a real date.
-fn date_shaped(t: &str) -> bool {
-    t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
 }
 
 /// More schedule groups than sides (the plugin drops the extra ones: a fix drops them too), or

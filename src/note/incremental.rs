@@ -269,6 +269,13 @@ fn fitting_edit(
     {
         return None;
     }
+    // An edit in the first bytes may type or delete a leading byte order mark, which moves
+    // where line 0 starts: reparse the whole note.
+    if e.start < lines::BOM.len()
+        && (old.lines.get(0).start > 0 || new_text.starts_with(lines::BOM))
+    {
+        return None;
+    }
     Some(e)
 }
 

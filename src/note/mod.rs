@@ -469,6 +469,8 @@ fn block_id(s: &str) -> Option<usize> {
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(caret)
 }
 
+/// Makes a [`Card`] of a scanned card: its scheduling comments, its question (leading tag and
+/// block id cut off), its sides and its schedule; decks come later.
 pub(crate) fn build_card(
     text: &str,
     lines: &Lines,
@@ -478,110 +480,17 @@ pub(crate) fn build_card(
 ) -> Card {
     let start = lines.get(rc.first_line.min(lines.len() - 1)).start;
     let end = lines.get(rc.last_line.min(lines.len() - 1)).end;
-
-    // The first SR comment in the card's own lines, and any further ones.
-    let mut comment: Option<SrComment> = None;
-    let mut extra_comments = Vec::new();
-    let card_lines = &rc.src_lines;
-    for &li in card_lines {
-        let l = lines.get(li);
-        if comment.is_none()
-            && let Some(c) = sr_comment::find_first(text, l.start, l.end)
-        {
-            for (s, e) in sr_comment::find_all_lines(text, l.start, l.end) {
-                if s != c.start {
-                    extra_comments.push((s, e));
-                }
-            }
-            comment = Some(c);
-            continue;
-        }
-        if comment.is_some() {
-            extra_comments.extend(sr_comment::find_all_lines(text, l.start, l.end));
-        }
-    }
-
-    if comment.is_none() {
-        comment = sr_comment::find_loose(text, lines, card_lines);
-    }
-
+    let (comment, extra_comments) = card_comments(text, lines, &rc.src_lines);
     let stripped = strip_sr_comments(&rc.text);
-    let (q, tag) = match leading_tag(&stripped) {
-        Some((tag, consumed)) => (stripped[consumed..].to_string(), Some(tag.to_string())),
-        None => (js::text::trim_end(&stripped).to_string(), None),
+    let (q, tag) = split_leading_tag(&stripped);
+    let (q, bid) = split_block_id(q);
+    let (sides, cloze_kind) = card_sides(&q, rc.kind, settings, engine);
+    let kind = if sides.is_empty() {
+        CardType::Cloze
+    } else {
+        rc.kind
     };
-    let (q, bid) = match block_id(&q) {
-        Some(c) => (
-            js::text::trim_end(&q[..c]).to_string(),
-            Some(q[c + 2..].to_string()),
-        ),
-        None => (q, None),
-    };
-
-    let mut kind = rc.kind;
-    let mut cloze_kind = None;
-    let sides: Vec<(String, String)> = match kind {
-        CardType::SingleLineBasic | CardType::SingleLineReversed => {
-            let sep = if kind == CardType::SingleLineBasic {
-                &settings.single_line_card_separator
-            } else {
-                &settings.single_line_reversed_card_separator
-            };
-            let (f, b) = match q.find(sep.as_str()) {
-                Some(p) => (q[..p].to_string(), q[p + sep.len()..].to_string()),
-                // `indexOf` gave −1: JavaScript's `substring(0, -1)` is empty and the back
-                // starts `sep.length − 1` units in (a damaged comment can cause this).
-                None => (
-                    String::new(),
-                    utf16_suffix(&q, sep.encode_utf16().count() - 1),
-                ),
-            };
-            if kind == CardType::SingleLineReversed {
-                vec![(f.clone(), b.clone()), (b, f)]
-            } else {
-                vec![(f, b)]
-            }
-        }
-        CardType::MultiLineBasic | CardType::MultiLineReversed => {
-            let sep = if kind == CardType::MultiLineBasic {
-                &settings.multiline_card_separator
-            } else {
-                &settings.multiline_reversed_card_separator
-            };
-            let ls: Vec<&str> = q.split('\n').collect();
-            let (f, b) = match ls.iter().position(|l| js::text::trim(l) == sep.as_str()) {
-                Some(p) => (ls[..p].join("\n"), ls[p + 1..].join("\n")),
-                None => (q.clone(), String::new()),
-            };
-            if kind == CardType::MultiLineReversed {
-                vec![(f.clone(), b.clone()), (b, f)]
-            } else {
-                vec![(f, b)]
-            }
-        }
-        CardType::Cloze => {
-            let (ck, dels, n) = engine.siblings(&q);
-            cloze_kind = Some(ck);
-            (0..n).map(|k| engine.render(&q, ck, &dels, k)).collect()
-        }
-    };
-    if sides.is_empty() {
-        kind = CardType::Cloze;
-    }
-
-    let groups: Vec<Group> = comment
-        .as_ref()
-        .map(|c| c.groups.iter().map(|g| g.group.clone()).collect())
-        .unwrap_or_default();
-    let n = sides.len();
-    let extra_groups = groups.len().saturating_sub(n);
-    let schedule = (0..n)
-        .map(|i| match groups.get(i) {
-            None | Some(Group::New { .. }) => None,
-            Some(g) => Some(g.clone()),
-        })
-        .collect();
-
+    let (schedule, extra_groups) = schedule_of(comment.as_ref(), sides.len());
     Card {
         kind,
         first_line: rc.first_line,
@@ -602,6 +511,136 @@ pub(crate) fn build_card(
         block_id: bid,
         cloze_kind,
     }
+}
+
+/// The first SR comment in a card's own lines (or, failing that, a damaged one the plugin
+/// still reads), and the byte ranges of any further ones.
+fn card_comments(
+    text: &str,
+    lines: &Lines,
+    card_lines: &[usize],
+) -> (Option<SrComment>, Vec<(usize, usize)>) {
+    let mut comment: Option<SrComment> = None;
+    let mut extra_comments = Vec::new();
+    for &li in card_lines {
+        let l = lines.get(li);
+        if comment.is_none()
+            && let Some(c) = sr_comment::find_first(text, l.start, l.end)
+        {
+            for (s, e) in sr_comment::find_all_lines(text, l.start, l.end) {
+                if s != c.start {
+                    extra_comments.push((s, e));
+                }
+            }
+            comment = Some(c);
+            continue;
+        }
+        if comment.is_some() {
+            extra_comments.extend(sr_comment::find_all_lines(text, l.start, l.end));
+        }
+    }
+    if comment.is_none() {
+        comment = sr_comment::find_loose(text, lines, card_lines);
+    }
+    (comment, extra_comments)
+}
+
+/// The question without its leading tag (the text trimmed at the end when it has none), and
+/// the tag.
+fn split_leading_tag(stripped: &str) -> (String, Option<String>) {
+    match leading_tag(stripped) {
+        Some((tag, consumed)) => (stripped[consumed..].to_string(), Some(tag.to_string())),
+        None => (js::text::trim_end(stripped).to_string(), None),
+    }
+}
+
+/// The question without a ` ^block-id` at its end, and the id.
+fn split_block_id(q: String) -> (String, Option<String>) {
+    match block_id(&q) {
+        Some(c) => (
+            js::text::trim_end(&q[..c]).to_string(),
+            Some(q[c + 2..].to_string()),
+        ),
+        None => (q, None),
+    }
+}
+
+/// Front and back of each sibling of a card of `kind` with question `q`, and the cloze kind of
+/// a cloze card.
+fn card_sides(
+    q: &str,
+    kind: CardType,
+    settings: &Settings,
+    engine: &ClozeEngine,
+) -> (Vec<(String, String)>, Option<ClozeKind>) {
+    match kind {
+        CardType::SingleLineBasic => {
+            let sides = single_line_sides(q, &settings.single_line_card_separator);
+            (with_reverse(sides, false), None)
+        }
+        CardType::SingleLineReversed => {
+            let sides = single_line_sides(q, &settings.single_line_reversed_card_separator);
+            (with_reverse(sides, true), None)
+        }
+        CardType::MultiLineBasic => {
+            let sides = multi_line_sides(q, &settings.multiline_card_separator);
+            (with_reverse(sides, false), None)
+        }
+        CardType::MultiLineReversed => {
+            let sides = multi_line_sides(q, &settings.multiline_reversed_card_separator);
+            (with_reverse(sides, true), None)
+        }
+        CardType::Cloze => {
+            let (ck, dels, n) = engine.siblings(q);
+            let sides = (0..n).map(|k| engine.render(q, ck, &dels, k)).collect();
+            (sides, Some(ck))
+        }
+    }
+}
+
+/// The one sibling `(front, back)`, or, for a reversed card, it and `(back, front)`.
+fn with_reverse((f, b): (String, String), reversed: bool) -> Vec<(String, String)> {
+    if reversed {
+        vec![(f.clone(), b.clone()), (b, f)]
+    } else {
+        vec![(f, b)]
+    }
+}
+
+/// Front and back of a single-line card: the text around the first `sep`.
+fn single_line_sides(q: &str, sep: &str) -> (String, String) {
+    match q.find(sep) {
+        Some(p) => (q[..p].to_string(), q[p + sep.len()..].to_string()),
+        // `indexOf` gave −1: JavaScript's `substring(0, -1)` is empty and the back
+        // starts `sep.length − 1` units in (a damaged comment can cause this).
+        None => (
+            String::new(),
+            utf16_suffix(q, sep.encode_utf16().count() - 1),
+        ),
+    }
+}
+
+/// Front and back of a multi-line card: the lines before and after the first line that is
+/// `sep` once trimmed (all of `q` and nothing without one).
+fn multi_line_sides(q: &str, sep: &str) -> (String, String) {
+    let ls: Vec<&str> = q.split('\n').collect();
+    match ls.iter().position(|l| js::text::trim(l) == sep) {
+        Some(p) => (ls[..p].join("\n"), ls[p + 1..].join("\n")),
+        None => (q.to_string(), String::new()),
+    }
+}
+
+/// The schedule of each of `n` siblings from the comment's groups (`None` for a new one), and
+/// how many groups there are beyond `n`.
+fn schedule_of(comment: Option<&SrComment>, n: usize) -> (Vec<Option<Group>>, usize) {
+    let groups = comment.map_or(&[][..], |c| &c.groups[..]);
+    let schedule = (0..n)
+        .map(|i| match groups.get(i).map(|g| &g.group) {
+            None | Some(Group::New { .. }) => None,
+            Some(g) => Some(g.clone()),
+        })
+        .collect();
+    (schedule, groups.len().saturating_sub(n))
 }
 
 /// Deck assignment (spec §1.2). Deck names borrow from the tags when a tag is its own deck

@@ -3,6 +3,14 @@
 //! `\n`, `\r\n` and a lone `\r` end a line, for the plugin (its line numbers in mutated notes
 //! with lone `\r` prove it) as for LSP. Each line keeps the byte range of its content in the
 //! original text, without its terminator.
+//!
+//! A byte order mark at the very start is not part of the first line: the plugin's patterns
+//! see past it (JavaScript's `\s` and `\b` treat U+FEFF as white space), so for every reader of
+//! the lines it is invisible, while offsets stay offsets into the real text (line 0 starts at
+//! byte 3) and writers keep it.
+
+/// The UTF-8 byte order mark, invisible at the start of a note.
+pub const BOM: &str = "\u{feff}";
 
 /// One line: content bytes `start..end`; `next` is where the following line starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,11 +27,12 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// The lines of `text`, the first one after a leading byte order mark.
     pub fn new(text: &str) -> Lines {
         let b = text.as_bytes();
         let mut lines = Vec::with_capacity(b.len() / 40 + 1);
-        let mut start = 0;
-        let mut i = 0;
+        let mut start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut i = start;
         while i < b.len() {
             match b[i] {
                 b'\n' => {
@@ -148,5 +157,20 @@ mod tests {
         assert!(l.crlf(t));
         assert_eq!(l.line_of(3), 1);
         assert_eq!(l.line_of(5), 2);
+    }
+
+    #[test]
+    fn a_leading_bom_is_not_in_the_first_line() {
+        let t = "\u{feff}#flashcards\r\nQ::A";
+        let l = Lines::new(t);
+        assert_eq!(l.len(), 2);
+        assert_eq!(l.text(t, 0), "#flashcards");
+        assert_eq!(l.get(0).start, 3);
+        assert_eq!(l.line_of(0), 0);
+        assert!(l.crlf(t));
+        // Only at the very start.
+        let t = "a\n\u{feff}b";
+        assert_eq!(Lines::new(t).text(t, 1), "\u{feff}b");
+        assert_eq!(Lines::new("\u{feff}").text("\u{feff}", 0), "");
     }
 }

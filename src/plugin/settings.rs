@@ -3,7 +3,9 @@
 //! The plugin stores its settings under the `settings` key of
 //! `.obsidian/plugins/obsidian-spaced-repetition/data.json` and merges them over its defaults.
 //! We do the same, one key at a time: an unknown key is ignored, and a key with the wrong type
-//! keeps its default and produces a warning, so one bad value never resets the whole vault.
+//! or a number out of the range the plugin's settings tab accepts keeps its default and
+//! produces a warning, so one bad value never resets the whole vault and srls never writes a
+//! schedule it would itself report as invalid.
 
 use serde_json::Value;
 
@@ -152,6 +154,15 @@ impl Settings {
             map,
             warnings: &mut w,
         };
+        self.merge_cards(&mut m);
+        self.merge_clozes(&mut m);
+        self.merge_scheduling(&mut m);
+        self.merge_review_screen(&mut m);
+        w
+    }
+
+    /// Tags, folders and separators: which notes and lines hold cards.
+    fn merge_cards(&mut self, m: &mut Merger<'_>) {
         m.strings("flashcardTags", &mut self.flashcard_tags);
         m.strings("flashcardTagsToIgnore", &mut self.flashcard_tags_to_ignore);
         m.boolean("convertFoldersToDecks", &mut self.convert_folders_to_decks);
@@ -172,6 +183,12 @@ impl Settings {
             "multilineCardEndMarker",
             &mut self.multiline_card_end_marker,
         );
+        m.strings("noteFoldersToIgnore", &mut self.note_folders_to_ignore);
+        m.strings("tagsToReview", &mut self.tags_to_review);
+    }
+
+    /// The cloze toggles and patterns (older files have only the toggles).
+    fn merge_clozes(&mut self, m: &mut Merger<'_>) {
         let had_h = m.boolean(
             "convertHighlightsToClozes",
             &mut self.convert_highlights_to_clozes,
@@ -199,14 +216,16 @@ impl Settings {
             }
             self.cloze_patterns = p;
         }
+    }
+
+    /// Where comments go, the algorithm and its numbers (each within the plugin's range).
+    fn merge_scheduling(&mut self, m: &mut Merger<'_>) {
         m.boolean("cardCommentOnSameLine", &mut self.card_comment_on_same_line);
         m.boolean(
             "useCalloutsForSchedulingComments",
             &mut self.use_callouts_for_scheduling_comments,
         );
         m.boolean("burySiblingCards", &mut self.bury_sibling_cards);
-        m.strings("noteFoldersToIgnore", &mut self.note_folders_to_ignore);
-        m.strings("tagsToReview", &mut self.tags_to_review);
         let mut alg = String::new();
         if m.string("algorithm", &mut alg) {
             match alg.as_str() {
@@ -218,14 +237,26 @@ impl Settings {
                 }),
             }
         }
-        m.number("baseEase", &mut self.base_ease);
-        m.number("lapsesIntervalChange", &mut self.lapses_interval_change);
-        m.number("easyBonus", &mut self.easy_bonus);
+        m.number("baseEase", &mut self.base_ease, AT_LEAST_130);
+        m.number(
+            "lapsesIntervalChange",
+            &mut self.lapses_interval_change,
+            HARD_FACTOR,
+        );
+        m.number("easyBonus", &mut self.easy_bonus, AT_LEAST_1);
         m.boolean("loadBalance", &mut self.load_balance);
-        m.number("maximumInterval", &mut self.maximum_interval);
-        m.number("maxLinkFactor", &mut self.max_link_factor);
-        m.number("fsrsDesiredRetention", &mut self.fsrs_desired_retention);
+        m.number("maximumInterval", &mut self.maximum_interval, AT_LEAST_1);
+        m.number("maxLinkFactor", &mut self.max_link_factor, FRACTION);
+        m.number(
+            "fsrsDesiredRetention",
+            &mut self.fsrs_desired_retention,
+            RETENTION,
+        );
         m.string("startOfDay", &mut self.start_of_day);
+    }
+
+    /// What the review screen does and shows.
+    fn merge_review_screen(&mut self, m: &mut Merger<'_>) {
         m.string("flashcardCardOrder", &mut self.flashcard_card_order);
         m.string("flashcardDeckOrder", &mut self.flashcard_deck_order);
         m.boolean("showContextInCards", &mut self.show_context_in_cards);
@@ -237,7 +268,6 @@ impl Settings {
         m.string("flashcardHardText", &mut self.flashcard_hard_text);
         m.string("flashcardGoodText", &mut self.flashcard_good_text);
         m.string("flashcardEasyText", &mut self.flashcard_easy_text);
-        w
     }
 
     /// The inline separators in the order the scanner tests them: longest first, the basic one
@@ -252,6 +282,55 @@ impl Settings {
         v
     }
 }
+
+/// The values the plugin's settings tab accepts for a number (spec §4.1, fsrs.md): outside
+/// them the plugin computes schedules it would never write (a negative maximum interval gives
+/// negative intervals, an ease below 130 is one no review produces).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    min: f64,
+    /// Whether `min` itself is out of range.
+    min_open: bool,
+    max: f64,
+    text: &'static str,
+}
+
+impl Limits {
+    fn allows(&self, x: f64) -> bool {
+        (x > self.min || (!self.min_open && x == self.min)) && x <= self.max
+    }
+}
+
+const AT_LEAST_130: Limits = Limits {
+    min: 130.0,
+    min_open: false,
+    max: f64::INFINITY,
+    text: "at least 130",
+};
+const AT_LEAST_1: Limits = Limits {
+    min: 1.0,
+    min_open: false,
+    max: f64::INFINITY,
+    text: "at least 1",
+};
+const HARD_FACTOR: Limits = Limits {
+    min: 0.01,
+    min_open: false,
+    max: 0.99,
+    text: "from 0.01 to 0.99",
+};
+const FRACTION: Limits = Limits {
+    min: 0.0,
+    min_open: false,
+    max: 1.0,
+    text: "from 0 to 1",
+};
+const RETENTION: Limits = Limits {
+    min: 0.0,
+    min_open: true,
+    max: 1.0,
+    text: "above 0 and at most 1",
+};
 
 struct Merger<'a> {
     map: &'a serde_json::Map<String, Value>,
@@ -292,26 +371,35 @@ impl Merger<'_> {
             }
         }
     }
-    fn number(&mut self, key: &str, out: &mut f64) -> bool {
-        match self.map.get(key) {
-            None | Some(Value::Null) => false,
+    /// A number (or a numeric string, as the settings UI stores some) within `limits`; out of
+    /// them it keeps its current value with a warning.
+    fn number(&mut self, key: &str, out: &mut f64, limits: Limits) -> bool {
+        let x = match self.map.get(key) {
+            None | Some(Value::Null) => return false,
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(f) if f.is_finite() => {
-                    *out = f;
-                    true
-                }
-                _ => false,
+                Some(f) if f.is_finite() => f,
+                _ => return false,
             },
-            // The settings UI stores some numbers as text.
             Some(Value::String(s)) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
-                *out = s.trim().parse().unwrap_or(*out);
-                true
+                s.trim().parse().unwrap_or(*out)
             }
             Some(v) => {
                 self.bad(key, "a number", v);
-                false
+                return false;
             }
+        };
+        if !limits.allows(x) {
+            self.warnings.push(SettingWarning {
+                key: key.into(),
+                message: format!(
+                    "{x} is out of range (the plugin accepts {}); using {}",
+                    limits.text, *out
+                ),
+            });
+            return false;
         }
+        *out = x;
+        true
     }
     fn strings(&mut self, key: &str, out: &mut Vec<String>) -> bool {
         match self.map.get(key) {
@@ -364,6 +452,47 @@ mod tests {
         assert!(s.load_balance);
         assert_eq!(w.len(), 2);
         assert!(w[0].to_string().contains("baseEase"));
+    }
+
+    #[test]
+    fn out_of_range_numbers_keep_their_default() {
+        let (s, w) = Settings::from_data_json(
+            r#"{"settings": {"maximumInterval": -5, "baseEase": 100, "easyBonus": "0.5",
+                "lapsesIntervalChange": 0, "maxLinkFactor": 1.5, "fsrsDesiredRetention": 0}}"#,
+        )
+        .unwrap();
+        let d = Settings::default();
+        assert_eq!(
+            (s.maximum_interval, s.base_ease, s.easy_bonus),
+            (d.maximum_interval, d.base_ease, d.easy_bonus)
+        );
+        assert_eq!(s.lapses_interval_change, d.lapses_interval_change);
+        assert_eq!(s.max_link_factor, d.max_link_factor);
+        assert_eq!(s.fsrs_desired_retention, d.fsrs_desired_retention);
+        let keys: Vec<&str> = w.iter().map(|w| w.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "baseEase",
+                "lapsesIntervalChange",
+                "easyBonus",
+                "maximumInterval",
+                "maxLinkFactor",
+                "fsrsDesiredRetention"
+            ]
+        );
+        assert_eq!(
+            w[3].to_string(),
+            "setting `maximumInterval`: -5 is out of range (the plugin accepts at least 1); using 36525"
+        );
+        // The edges are in range.
+        let (s, w) = Settings::from_data_json(
+            r#"{"maximumInterval": 1, "baseEase": 130, "easyBonus": 1, "lapsesIntervalChange": 0.99,
+                "maxLinkFactor": 0, "fsrsDesiredRetention": 1}"#,
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((s.maximum_interval, s.base_ease), (1.0, 130.0));
     }
 
     #[test]

@@ -29,10 +29,10 @@ pub enum Group {
     },
     /// An FSRS group (`fsrs,...`).
     Fsrs(Box<FsrsCard>),
-    /// A group the plugin cannot read; the parts it did read (`None`: moment's "Invalid date"
-    /// or JavaScript's `NaN`).
+    /// A group the plugin cannot read: every reason (at least one), and the parts it did read
+    /// (`None`: moment's "Invalid date" or JavaScript's `NaN`).
     Invalid {
-        reason: String,
+        reasons: Vec<String>,
         due: Option<NaiveDate>,
         interval: Option<i64>,
         ease: Option<i64>,
@@ -202,7 +202,7 @@ pub fn parse_group(g: &str) -> Group {
         return match FsrsCard::parse_segment(g) {
             Ok(c) => Group::Fsrs(Box::new(c)),
             Err(e) => Group::Invalid {
-                reason: format!("FSRS group: {e}"),
+                reasons: vec![format!("FSRS group: {e}")],
                 due: None,
                 interval: None,
                 ease: None,
@@ -217,34 +217,40 @@ pub fn parse_group(g: &str) -> Group {
     if due == Some(PLACEHOLDER_DATE) {
         return Group::New { ease };
     }
-    let invalid = |reason: String| Group::Invalid {
-        reason,
+    let invalid = |reasons: Vec<String>| Group::Invalid {
+        reasons,
         due,
         interval,
         ease,
     };
     if fields.len() < 3 {
-        return invalid(format!(
+        return invalid(vec![format!(
             "`{g}` has {} field{}; expected `date,interval,ease`",
             fields.len(),
             if fields.len() == 1 { "" } else { "s" }
-        ));
+        )]);
     }
-    let Some((due, legacy)) = date else {
-        return invalid(format!(
+    let mut reasons = Vec::new();
+    if date.is_none() {
+        reasons.push(format!(
             "`{}` is not a valid date (expected YYYY-MM-DD)",
             fields[0].trim()
         ));
-    };
-    match (interval, ease) {
-        (Some(interval), Some(ease)) => Group::Sm2 {
+    }
+    if interval.is_none() {
+        reasons.push(format!("interval `{}` is not a number", fields[1].trim()));
+    }
+    if ease.is_none() {
+        reasons.push(format!("ease `{}` is not a number", fields[2].trim()));
+    }
+    match (date, interval, ease) {
+        (Some((due, legacy)), Some(interval), Some(ease)) => Group::Sm2 {
             due,
             interval,
             ease,
             legacy_date: legacy || !is_canonical_date(fields[0]),
         },
-        (None, _) => invalid(format!("interval `{}` is not a number", fields[1].trim())),
-        (_, None) => invalid(format!("ease `{}` is not a number", fields[2].trim())),
+        _ => invalid(reasons),
     }
 }
 
@@ -316,6 +322,17 @@ mod tests {
         ));
 
         assert!(groups("<!--SR:-->").is_empty());
+    }
+
+    #[test]
+    fn every_problem_of_a_group() {
+        let Group::Invalid { reasons, .. } = parse_group("x-y-z,x,y") else {
+            panic!("invalid")
+        };
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[0].contains("`x-y-z` is not a valid date"));
+        assert!(reasons[1].contains("interval `x`"));
+        assert!(reasons[2].contains("ease `y`"));
     }
 
     #[test]

@@ -17,16 +17,47 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("`{s}` is not an instant such as 2025-03-01T09:30:00Z"))
 }
 
-/// The vault's time zone: `SRLS_TZ`, then `TZ` (IANA names), else UTC.
-pub fn time_zone() -> Tz {
-    for var in ["SRLS_TZ", "TZ"] {
-        if let Ok(v) = std::env::var(var)
-            && let Ok(tz) = v.trim_start_matches(':').parse::<Tz>()
-        {
-            return tz;
-        }
+/// The vault's time zone: `SRLS_TZ`, then `TZ`, else UTC. `SRLS_TZ` must be an IANA name
+/// (`Asia/Tokyo`); so must `TZ`, except in its file forms (`:/etc/localtime`,
+/// `/usr/share/zoneinfo/Asia/Tokyo`), where the name after `zoneinfo/` is used when there is one
+/// and UTC otherwise. An unknown name is an error naming the variable, so a typo never moves FSRS
+/// times to another zone.
+pub fn time_zone() -> Result<Tz, String> {
+    if let Some(v) = env_value("SRLS_TZ") {
+        return zone_named("SRLS_TZ", &v);
     }
-    Tz::UTC
+    match env_value("TZ") {
+        Some(v) if v.starts_with([':', '/']) => Ok(zone_of_file(&v)),
+        Some(v) => zone_named("TZ", &v),
+        None => Ok(Tz::UTC),
+    }
+}
+
+/// A variable's value, `None` when unset or blank.
+fn env_value(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn zone_named(var: &str, name: &str) -> Result<Tz, String> {
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!("{var}: unknown time zone `{name}` (expected an IANA name such as Europe/Paris)")
+    })
+}
+
+/// The zone of a file form of `TZ`: the name after `zoneinfo/` in the path or where the link
+/// points, else UTC (`:Europe/Paris` is the name itself).
+fn zone_of_file(v: &str) -> Tz {
+    let v = v.trim_start_matches(':');
+    if let Ok(tz) = v.parse::<Tz>() {
+        return tz;
+    }
+    let path = std::path::Path::new(v);
+    let target = std::fs::read_link(path).unwrap_or_else(|_| path.to_path_buf());
+    let target = target.to_string_lossy();
+    target
+        .rsplit_once("zoneinfo/")
+        .and_then(|(_, name)| name.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC)
 }
 
 /// A resolved clock: explicit values win, then the environment, then the system clock.
@@ -39,9 +70,27 @@ pub struct Clock {
 
 impl Clock {
     /// `today`/`now` from arguments or settings (already parsed), else `SRLS_TODAY`/`SRLS_NOW`,
-    /// else the system clock. When only one of the two is given, the other follows it.
+    /// else the system clock. When only one of the two is given, the other follows it. An
+    /// unknown time zone is logged and UTC used (the server's clock; see [`Clock::strict`]).
     pub fn resolve(today: Option<NaiveDate>, now: Option<DateTime<Utc>>) -> Result<Clock, String> {
-        let tz = time_zone();
+        let tz = time_zone().unwrap_or_else(|e| {
+            tracing::warn!("{e}; using UTC");
+            Tz::UTC
+        });
+        Clock::resolve_in(today, now, tz)
+    }
+
+    /// Like [`Clock::resolve`], but an unknown time zone is an error (the command line's clock).
+    pub fn strict(today: Option<NaiveDate>, now: Option<DateTime<Utc>>) -> Result<Clock, String> {
+        Clock::resolve_in(today, now, time_zone()?)
+    }
+
+    /// Like [`Clock::resolve`] in the zone `tz`.
+    pub fn resolve_in(
+        today: Option<NaiveDate>,
+        now: Option<DateTime<Utc>>,
+        tz: Tz,
+    ) -> Result<Clock, String> {
         let env_today = match std::env::var("SRLS_TODAY") {
             Ok(v) if !v.trim().is_empty() => {
                 Some(parse_today(&v).map_err(|e| format!("SRLS_TODAY: {e}"))?)

@@ -1,5 +1,5 @@
 //! The vault on disk: its root and settings, the folder walk, the index of its cards with the
-//! due-date histogram, and the injected clock.
+//! due-date histogram, the injected clock, and writing notes back.
 pub mod clock;
 pub mod index;
 pub mod review;

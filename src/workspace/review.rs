@@ -9,7 +9,7 @@ use crate::plugin::schedule::Histogram;
 use crate::plugin::settings::Settings;
 use crate::workspace::clock::Clock;
 use crate::workspace::vault::Vault;
-use crate::workspace::write::write_atomic;
+use crate::workspace::write::write_note;
 use std::path::{Path, PathBuf};
 
 /// The settings a session uses and its notes, parsed with them. `single` is the plugin's
@@ -70,7 +70,7 @@ pub fn write_if_unchanged(e: &NoteEdit) -> Result<(), String> {
         }
         Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
     }
-    write_atomic(path, e.new_text.as_bytes()).map_err(|err| {
+    write_note(path, e.new_text.as_bytes()).map_err(|err| {
         format!(
             "cannot write {}: {err}; the file is unchanged",
             path.display()

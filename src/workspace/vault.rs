@@ -141,20 +141,39 @@ impl Vaults {
     }
 }
 
-/// The nearest folder at or above `path`'s folder holding `.obsidian/`.
+/// The nearest folder at or above `path`'s folder holding `.obsidian/`, canonical. A bare file
+/// name (`note.md`) lies in the current folder, like `./note.md`.
 pub fn find_vault_root(path: &Path) -> Option<PathBuf> {
-    let start = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent()?.to_path_buf()
-    };
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
-    start
+    let start = if path.is_dir() { path } else { folder_of(path) };
+    canonical(start)
         .ancestors()
         .find(|d| d.join(".obsidian").is_dir())
         .map(Path::to_path_buf)
 }
 
+/// The folder holding `path` (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// `path` resolved (links included), or made absolute when it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Where a note is, absolute: its canonical folder joined with its own name, so `note.md`,
+/// `./note.md` and `/vault/note.md` agree, and a note that is a symbolic link stays where its
+/// link is (as Obsidian sees it). A folder is canonical.
+pub fn note_location(path: &Path) -> PathBuf {
+    match path.file_name() {
+        Some(name) if !path.is_dir() => canonical(folder_of(path)).join(name),
+        _ => canonical(path),
+    }
+}
 /// Settings from a vault root (defaults when there is no settings file), with warnings naming
 /// the file.
 fn load_settings(root: Option<&Path>) -> (Settings, Vec<String>) {
@@ -198,11 +217,14 @@ fn load_settings(root: Option<&Path>) -> (Settings, Vec<String>) {
     (settings, warnings)
 }
 
-/// The note's path relative to its vault root, `/`-separated.
+/// The note's path relative to its vault root, `/`-separated (see [`note_location`]).
 pub fn vault_relative(root: Option<&Path>, file: &Path) -> Option<String> {
     let root = root?;
-    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let rel = file.strip_prefix(root).ok()?;
+    let file = note_location(file);
+    let rel = match file.strip_prefix(root) {
+        Ok(rel) => rel,
+        Err(_) => file.strip_prefix(canonical(root)).ok()?,
+    };
     Some(
         rel.components()
             .map(|c| c.as_os_str().to_string_lossy())

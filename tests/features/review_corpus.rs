@@ -58,14 +58,20 @@ fn graded_text(
     v: &Vaultful,
     i: usize,
     line: usize,
+    card: usize,
     sibling: usize,
     r: Response,
     clock: (NaiveDate, chrono::DateTime<Utc>),
 ) -> Option<String> {
     let (_, text, note) = &v.notes[i];
-    let ci = note
-        .card_at_line(line)
-        .expect("srls grade finds the card at the item's line");
+    // `srls grade FILE:LINE` finds a card at the item's line; where two cards share it (a `::`
+    // line in a callout opening a cloze paragraph, one comment for both) the item's own card is
+    // the one to compare: the writer `srls grade` uses, on the same card.
+    assert!(
+        note.card_at_line(line).is_some(),
+        "srls grade finds a card at the item's line"
+    );
+    let ci = card;
     let h = histogram(v, clock.0, clock.1);
     let req = GradeRequest {
         sibling,
@@ -120,7 +126,15 @@ fn session(root: &Path, overrides: &Map<String, Value>) -> (usize, Vec<String>) 
         };
         let i = v.notes.iter().position(|n| n.0 == item.path).unwrap();
         let r = RESPONSES[k % 4];
-        let want = graded_text(&v, i, item.line, item.sibling, r, (today, s.now()));
+        let want = graded_text(
+            &v,
+            i,
+            item.line,
+            item.card,
+            item.sibling,
+            r,
+            (today, s.now()),
+        );
         let Ok(eff) = s.answer(item.id, r) else {
             assert!(
                 want.is_none(),

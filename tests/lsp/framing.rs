@@ -118,3 +118,54 @@ async fn bad_frames_are_answered_and_the_session_goes_on() {
     let mut rest = Vec::new();
     let _ = read.read_to_end(&mut rest).await;
 }
+
+/// `srls lsp` run with an unknown `SRLS_TZ`: the client is told, naming the variable.
+#[test]
+fn an_unknown_time_zone_is_shown_to_the_user() {
+    use std::io::{BufRead, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_srls"))
+        .arg("lsp")
+        .env("SRLS_TZ", "Asia/Tokio")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": null, "capabilities": {}}})
+    .to_string();
+    stdin.write_all(&frame(&init, "Content-Length")).unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut shown = None;
+    for _ in 0..10 {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(v) = line.trim().strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        out.read_exact(&mut body).unwrap();
+        let m: Value = serde_json::from_slice(&body).unwrap();
+        if m["method"] == "window/showMessage" {
+            shown = Some(m);
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let m = shown.expect("a window/showMessage");
+    let text = m["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("SRLS_TZ") && text.contains("Asia/Tokio"),
+        "{text}"
+    );
+}

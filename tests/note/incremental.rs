@@ -376,6 +376,11 @@ fn edits_that_fall_back_or_resume_far_away() {
             13,
             "```\n",
         ),
+        // A byte order mark typed, deleted, and an edit right after it.
+        ("#flashcards\nQ::A\n", 0, 0, "\u{feff}"),
+        ("\u{feff}#flashcards\nQ::A\n", 0, 3, ""),
+        ("\u{feff}#flashcards\nQ::A\n", 3, 3, "x"),
+        ("\u{feff}x\nQ::A #flashcards\n", 3, 4, ""),
         // An empty note and an edit to nothing.
         ("", 0, 0, "Q::A #flashcards"),
         ("Q::A #flashcards", 0, 16, ""),

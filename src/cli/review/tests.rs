@@ -150,13 +150,10 @@ fn a_vanished_note_leaves_the_session() {
 
 #[test]
 fn a_note_that_cannot_be_written_is_an_error_and_the_session_goes_on() {
-    let (dir, path, mut app) = setup(NOTE);
-    // The temporary file `srls grade`'s writer makes beside the note cannot be created (a
-    // folder has its name), which fails even for root, unlike permissions.
-    let blocker = dir
-        .path()
-        .join(format!(".geo.md.srls-{}.tmp", std::process::id()));
-    std::fs::create_dir(&blocker).unwrap();
+    let (_dir, path, mut app) = setup(NOTE);
+    // A read-only note: the writer refuses what an editor could not save, root included.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     press(&mut app, ' ');
     press(&mut app, '3');
     assert_eq!(std::fs::read_to_string(&path).unwrap(), NOTE);
@@ -172,7 +169,7 @@ fn a_note_that_cannot_be_written_is_an_error_and_the_session_goes_on() {
         app.session.current().unwrap().question,
         "What is the capital of **France**?"
     );
-    std::fs::remove_dir(&blocker).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     press(&mut app, ' ');
     press(&mut app, '3');
     assert!(

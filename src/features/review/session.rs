@@ -264,7 +264,9 @@ pub fn single_note_settings(s: &Settings) -> Settings {
 pub(super) fn is_new(g: &Option<Group>) -> bool {
     match g {
         None | Some(Group::New { .. }) => true,
-        Some(Group::Invalid { reason, .. }) => reason.starts_with("FSRS"),
+        Some(Group::Invalid { reasons, .. }) => {
+            reasons.first().is_some_and(|r| r.starts_with("FSRS"))
+        }
         _ => false,
     }
 }

@@ -24,7 +24,13 @@ pub async fn initialize(
 ) -> InitializeResult {
     let encoding = negotiate(&params.capabilities);
     let init = params.initialization_options.clone().unwrap_or(Value::Null);
-    let (config, warnings) = Config::from_json(&init);
+    let (config, mut warnings) = Config::from_json(&init);
+    // A time zone that does not exist (`SRLS_TZ=Asia/Tokio`) is said, not silently UTC.
+    if let Err(e) = crate::workspace::clock::time_zone() {
+        warnings.push(format!(
+            "srls: {e}; FSRS times are in UTC until it is fixed"
+        ));
+    }
     {
         let mut s = lock(state);
         s.encoding = encoding;
