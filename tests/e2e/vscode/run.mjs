@@ -18,6 +18,8 @@ const URL = env.SRLS_E2E_URL;
 const VAULT = env.SRLS_E2E_VAULT;
 const SHOTS = env.SRLS_E2E_SHOTS ?? 'target/vscode-e2e';
 const TIMEOUT = Number(env.SRLS_E2E_TIMEOUT_MS ?? 30000);
+/** full: every check (the .vsix with srls bundled); setting: the plain .vsix finds srls through srls.server.path. */
+const MODE = env.SRLS_E2E_MODE ?? 'full';
 if (!URL || !VAULT) throw new Error('run by scripts/vscode-e2e (SRLS_E2E_URL and SRLS_E2E_VAULT are needed)');
 
 const TODAY = '2025-01-03';
@@ -29,6 +31,9 @@ const ORIGINAL = {
 };
 /** What `srls grade geo.md:5 good --today 2025-01-03` writes for Paris (load balanced over the vault). */
 const PARIS_GOOD = '<!--SR:!2025-01-11,8,250-->';
+
+/** Ends a shorter run early, with its checks passed. */
+class Done extends Error {}
 
 let passed = 0;
 let failed = 0;
@@ -235,13 +240,33 @@ try {
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60000 });
   });
 
-  await check(page, 'the status bar shows the vault\'s due count from the bundled server', async () => {
+  await check(page, 'the status bar shows the vault\'s due count', async () => {
     const text = await until('"4 due" in the status bar', async () => {
       const t = await statusBarText(page);
       return /\b4 due\b/.test(t) ? t : undefined;
     }, 60000);
     assert.match(text, /4 due/);
   });
+
+  await check(page, `the server was started ${MODE === 'setting' ? 'from srls.server.path' : 'from the .vsix'}`, async () => {
+    const logs = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/srls\.log$/.test(e.name)) logs.push(fs.readFileSync(p, 'utf8'));
+      }
+    };
+    await until('the srls output log', async () => {
+      logs.length = 0;
+      walk(env.SRLS_E2E_LOGS);
+      return logs.some((l) => /srls: starting /.test(l));
+    });
+    const line = logs.join('\n').split('\n').find((l) => l.startsWith('srls: starting '));
+    assert.match(line, MODE === 'setting' ? /\(from setting\)$/ : /\/server\/srls \(from bundled\)$/);
+  });
+
+  if (MODE === 'setting') throw new Done();
 
   await check(page, 'inlay hints on screen after each card', async () => {
     await openFile(page, 'geo.md');
@@ -373,8 +398,17 @@ try {
     await until('the image to load', async () => img.evaluate((el) => el.complete && el.naturalWidth === 16));
   });
 
+  await check(page, 'the panel survives being hidden and shown (code.md opened over it)', async () => {
+    await openFile(page, 'code.md');
+    await page.locator('.tabs-container .tab', { hasText: 'srls: Review' }).first().click();
+    frame = await reviewFrame(page);
+    const s = await waitPanel(frame, 'the same card', (x) => x.phase === 'question');
+    assert.match(s.question, /colour/);
+    assert.equal(s.counts, '2 due · 0 new · 1 reviewed');
+  });
+
   let interval2 = '';
-  await check(page, 'Show answer and the Good button grade by mouse', async () => {
+  await check(page, 'Show answer and Good by mouse: an open clean note is edited and saved', async () => {
     await frame.locator('button[data-action="reveal"]').click();
     await waitPanel(frame, 'the answer', (x) => x.phase === 'answer');
     interval2 = await buttonInterval(frame, 'good');
@@ -383,6 +417,7 @@ try {
     assert.equal(s.counts, '1 due · 0 new · 2 reviewed');
     assert.equal(s.deck, '#flashcards/geo');
     assertScheduled(commentAfter(read('code.md'), 'Which colour'), interval2, 'code.md card 2');
+    assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'code.md was saved after the edit');
   });
 
   await check(page, 'u undoes the last answer: the note on disk is restored, its card asked again', async () => {
@@ -398,35 +433,55 @@ try {
     assertScheduled(commentAfter(read('code.md'), 'Which colour'), interval2, 'code.md card 2, graded again');
   });
 
-  await check(page, 'the panel survives being hidden and shown', async () => {
-    await openFile(page, 'code.md');
+  let berlinInterval = '';
+  await check(page, 'a note with unsaved changes is graded through a versioned edit, its changes kept', async () => {
+    // Type into geo.md without saving, then grade its Berlin card in the panel.
+    await page.locator('.tabs-container .tab', { hasText: 'geo.md' }).first().click();
+    await page.locator('.editor-instance .view-line', { hasText: '# Capitals' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' and more');
+    await until('geo.md dirty', async () => (await page.locator('.tabs-container .tab.dirty', { hasText: 'geo.md' }).count()) === 1);
     await page.locator('.tabs-container .tab', { hasText: 'srls: Review' }).first().click();
     frame = await reviewFrame(page);
-    const s = await waitPanel(frame, 'the same card', (x) => x.phase === 'question');
-    assert.match(s.question, /Berlin/);
-    assert.equal(s.counts, '1 due · 0 new · 2 reviewed');
-  });
-
-  let berlinInterval = '';
-  await check(page, 'grading a card of an open note edits the editor (versioned edit) and saves it', async () => {
+    await waitPanel(frame, 'Berlin', (x) => x.phase === 'question' && /Berlin/.test(x.question ?? ''));
     await frame.locator('button[data-action="reveal"]').click();
     await waitPanel(frame, 'the answer', (x) => x.phase === 'answer');
-    berlinInterval = await buttonInterval(frame, 'good');
     await frame.locator('button[data-response="good"]').click();
+    // The card was shown from the text before the edit: the server refuses, reads the note again,
+    // and the panel shows the card afresh (its context now has the edited heading).
+    const refused = await waitPanel(frame, 'the refusal', (x) => x.phase === 'question' && x.notice !== null);
+    assert.match(refused.notice, /^Not graded: .*geo\.md changed since this card was shown/);
+    assert.match(await frame.locator('.context').innerText(), /Capitals and more/);
+    assert.equal(refused.counts, '1 due · 0 new · 2 reviewed');
+    assert.equal(commentAfter(read('geo.md'), 'Berlin::Germany'), ORIGINAL.berlin);
+    await page.keyboard.press('Space');
+    await waitPanel(frame, 'the answer', (x) => x.phase === 'answer');
+    berlinInterval = await buttonInterval(frame, 'good');
+    await page.keyboard.press('3');
     const s = await waitPanel(frame, 'the end', (x) => x.phase === 'done');
     assert.match(s.done, /Done: 3 cards reviewed/);
     assert.equal(s.counts, '0 due · 0 new · 3 reviewed');
-    await until('geo.md saved with Berlin graded', async () => commentAfter(read('geo.md'), 'Berlin::Germany') !== ORIGINAL.berlin);
+    await page.locator('.tabs-container .tab', { hasText: 'geo.md' }).first().click();
+    const text = await until('the graded comment in the editor', async () => {
+      const t = await editorText(page);
+      return /Berlin::Germany\s*\n<!--SR:!2025-01-\d\d,\d+,250-->/.test(t) && !t.includes(ORIGINAL.berlin) ? t : undefined;
+    });
+    assert.match(text, /# Capitals and more/, 'the unsaved text is still there');
+    assert.equal(await page.locator('.tabs-container .tab.dirty', { hasText: 'geo.md' }).count(), 1, 'still unsaved: the user saves');
+    assert.equal(commentAfter(read('geo.md'), 'Berlin::Germany'), ORIGINAL.berlin, 'nothing written over the file');
+    await page.keyboard.press('Control+S');
+    await until('geo.md saved', async () => commentAfter(read('geo.md'), 'Berlin::Germany') !== ORIGINAL.berlin);
     assertScheduled(commentAfter(read('geo.md'), 'Berlin::Germany'), berlinInterval, 'geo.md Berlin');
+    assert.match(read('geo.md'), /# Capitals and more/);
     assert.equal(commentAfter(read('geo.md'), 'Paris::France'), PARIS_GOOD);
-    const dirty = await page.locator('.tabs-container .tab.dirty').count();
-    assert.equal(dirty, 0, 'no editor left with unsaved changes');
+    await page.locator('.tabs-container .tab', { hasText: 'srls: Review' }).first().click();
+    frame = await reviewFrame(page);
   });
 
   await check(page, 'the panel takes its colours from the VS Code theme', async () => {
     const r = await frame.evaluate(() => {
       const css = getComputedStyle(document.documentElement);
-      const button = document.querySelector('button[data-action="close"]:not(.tool)') ?? document.querySelector('button');
+      const button = document.querySelector('button.reveal, button.grade-good, button[data-action="close"]:not(.tool)');
       return {
         themeClass: [...document.body.classList].find((c) => /^vscode-(light|dark|high-contrast)/.test(c)) ?? null,
         buttonVar: css.getPropertyValue('--vscode-button-background').trim(),
@@ -480,6 +535,8 @@ try {
     assert.deepEqual(ours, []);
     assert.deepEqual(cspViolations, []);
   });
+} catch (err) {
+  if (!(err instanceof Done)) throw err;
 } finally {
   await browser.close().catch(() => {});
 }
