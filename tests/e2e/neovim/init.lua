@@ -369,10 +369,16 @@ local function run()
     vim.api.nvim_feedkeys(vim.keycode(k), 'mx', false)
   end
   local function idle(what, pred)
-    wait_for(what, function()
+    local ok, err = pcall(wait_for, what, function()
       local s = rv.session
       return s ~= nil and not s.busy and pred(s)
     end)
+    if not ok then
+      local s = rv.session
+      local state = s and vim.inspect({ notice = s.notice, busy = s.busy, revealed = s.revealed,
+        question = s.item and s.item.question, counts = s.counts }) or 'no session'
+      fail(((type(err) == 'table' and err.msg) or tostring(err)) .. '; the session: ' .. state)
+    end
     return rv.session
   end
   local function text(chunks)
@@ -425,6 +431,19 @@ local function run()
     assert(footer:find('1 Again', 1, true) and footer:find('2 Hard', 1, true) and footer:find('4 Easy', 1, true), 'footer: ' .. footer)
     france_days = good_days()
     assert(s.item ~= nil)
+  end)
+
+  check('e jumps to the card in the window the review started from; :SrlsReview goes back', function()
+    local s = rv.session
+    local line = s.item.line
+    keys('e')
+    assert(vim.api.nvim_get_current_win() ~= s.win, 'the focus left the float')
+    assert(vim.api.nvim_buf_get_name(0):sub(-#'review.md') == 'review.md', 'the note: ' .. vim.api.nvim_buf_get_name(0))
+    assert(vim.api.nvim_win_get_cursor(0)[1] == line + 1, ('the cursor on line %d, got %d'):format(line + 1, vim.api.nvim_win_get_cursor(0)[1]))
+    assert(vim.api.nvim_win_is_valid(s.win), 'the float stays')
+    vim.cmd('SrlsReview')
+    assert(vim.api.nvim_get_current_win() == s.win, 'back in the float')
+    assert(rv.session == s and s.revealed, 'the same session, the answer still shown')
   end)
 
   check('3 grades Good: the closed note is written on disk, the next card shown', function()

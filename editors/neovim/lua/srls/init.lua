@@ -30,11 +30,14 @@ function M.execute(command, arg, cb)
     return
   end
   local params = { command = command, arguments = arg ~= nil and { arg } or {} }
+  -- No buffer: the client then sends every buffer's pending didChange first (Neovim delays them
+  -- by debounce_text_changes), so the server never answers from a note's older text (an undo
+  -- right after an answer that edited an open note would be refused as "changed in the editor").
   client:request('workspace/executeCommand', params, function(err, result)
     vim.schedule(function()
       cb(err, result)
     end)
-  end, 0)
+  end)
 end
 
 local function notify_error(err)
