@@ -286,6 +286,19 @@ try {
     assert.match(lens, /2 due · 0 new/);
   });
 
+  await check(page, '"Review this note\'s cards" on the lens reviews that note', async () => {
+    await page.locator('.editor-instance .contentWidgets .codelens-decoration a', { hasText: 'Review this note' }).first().click();
+    const f = await reviewFrame(page);
+    const s = await waitPanel(f, "the note's first card", (x) => x.phase === 'question');
+    assert.equal(s.deck, '#flashcards/geo');
+    assert.equal(s.counts, '2 due · 0 new · 0 reviewed', 'only this note');
+    assert.match(s.question, /Paris/);
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'srls: Review geo.md' }).count(), 1);
+    await f.locator('button.tool[data-action="close"]').click();
+    await until('the panel to close', async () => (await page.locator('.tabs-container .tab', { hasText: 'srls: Review' }).count()) === 0);
+    await page.locator('.tabs-container .tab', { hasText: 'geo.md' }).first().click();
+  });
+
   await check(page, 'hover on a card shows its schedule', async () => {
     const card = page.locator('.editor-instance .view-line', { hasText: 'Paris::France' }).first();
     await card.hover({ position: { x: 20, y: 5 } });
