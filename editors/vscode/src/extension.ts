@@ -31,7 +31,9 @@ import {
   STATUS_LINK_COMMANDS,
   statusText,
   statusTooltipMarkdown,
+  withAllDecks,
 } from './summary';
+import { parseStats } from './stats/view';
 
 /** Server commands that this extension registers itself, to add UI around their results. */
 const WRAPPED_COMMANDS: ReadonlySet<string> = new Set(['srls.nextDue', 'srls.dueSummary']);
@@ -285,7 +287,17 @@ async function pickDeck(mode: Mode): Promise<void> {
     void vscode.window.showErrorMessage('srls: the decks are not known (is the server running?).');
     return;
   }
-  const picks = reviewDeckPicks(summary, mode);
+  let decks = summary;
+  if (mode === 'cram') {
+    // The summary lists only decks with something due; the statistics name every deck.
+    try {
+      const stats = parseStats(await executeServerCommand('srls.stats', [{ period: 'month' }]));
+      if (stats !== undefined) decks = withAllDecks(summary, stats.decks);
+    } catch (err) {
+      output.appendLine(`srls: srls.stats failed, offering the decks with due cards only: ${String(err)}`);
+    }
+  }
+  const picks = reviewDeckPicks(decks, mode);
   if (picks.length === 0) {
     void vscode.window.showInformationMessage(mode === 'cram' ? 'srls: no deck has cards.' : 'srls: nothing due in any deck.');
     return;

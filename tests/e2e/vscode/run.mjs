@@ -526,6 +526,27 @@ try {
     }, 10000);
   });
 
+  await check(page, 'Cram Deck… offers every deck with its counts and crams the one picked', async () => {
+    await runCommand(page, 'srls: Cram Deck…');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await until('the decks', async () => (await rows.filter({ hasText: '#flashcards/geo' }).count()) === 1);
+    const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ''));
+    // Nothing is due any more, and every deck is still offered (from srls.stats).
+    for (const d of ['#flashcards/code0due,0new', '#flashcards/geo0due,0new']) assert.ok(texts.includes(d), `${d} in ${JSON.stringify(texts)}`);
+    await rows.filter({ hasText: '#flashcards/geo' }).first().click();
+    frame = await reviewFrame(page);
+    const s = await waitPanel(frame, 'a cram card', (x) => x.phase === 'question');
+    assert.equal(s.deck, '#flashcards/geo');
+    assert.equal(s.counts, '2 left · 0 reviewed');
+    await page.keyboard.press('Space');
+    const a = await waitPanel(frame, 'the answer', (x) => x.phase === 'answer');
+    assert.ok(a.buttons.every((b) => !/\d+d$/.test(b)), `no intervals in cram: ${a.buttons}`);
+    const before = read('geo.md');
+    await page.keyboard.press('Escape');
+    await until('the panel to close', async () => (await page.locator('.tabs-container .tab', { hasText: 'srls: Cram' }).count()) === 0);
+    assert.equal(read('geo.md'), before, 'cramming writes nothing');
+  });
+
   await check(page, 'Show Statistics draws the charts', async () => {
     await runCommand(page, 'srls: Show Statistics');
     const f = await until('the statistics panel', async () => {
