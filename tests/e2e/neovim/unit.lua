@@ -44,6 +44,10 @@ test('the footer lists the grade keys with labels and intervals', function()
   eq(fmt.footer({ item = ITEM, revealed = false }), ' space show answer · s skip · u undo · e edit · q quit ')
   assert(fmt.footer({ item = ITEM, revealed = true }):find('3 Good 1.5mo', 1, true))
   eq(fmt.footer({ item = vim.NIL }), ' u undo · q quit ')
+  local revealed = { item = ITEM, revealed = true }
+  eq(fmt.footer(revealed, 50), ' 1 Again 1 min  2 Hard 2d  3 Good 1.5mo  4 Easy ', 'narrow: the grades only')
+  eq(fmt.footer(revealed, 200), ' 1 Again 1 min  2 Hard 2d  3 Good 1.5mo  4 Easy  · u undo · e edit · q quit ')
+  eq(fmt.footer({ item = ITEM }, 40), ' space show answer · q quit ')
 end)
 
 test('counts and title', function()

@@ -116,16 +116,24 @@ function M.title(state)
   return (' %s · %s '):format(deck, M.counts(state.counts, state.mode))
 end
 
---- The window's footer: the keys that work now.
-function M.footer(state)
+--- The window's footer: the keys that work now, cut to the grades when `width` is too narrow.
+function M.footer(state, width)
   local item = state.item
   if item == nil or item == vim.NIL then
     return ' u undo · q quit '
   end
+  local full, short
   if state.revealed then
-    return ' ' .. M.buttons_footer(item.buttons) .. '  · u undo · e edit · q quit '
+    short = ' ' .. M.buttons_footer(item.buttons) .. ' '
+    full = short .. ' · u undo · e edit · q quit '
+  else
+    full = ' space show answer · s skip · u undo · e edit · q quit '
+    short = ' space show answer · q quit '
   end
-  return ' space show answer · s skip · u undo · e edit · q quit '
+  if width ~= nil and vim.fn.strdisplaywidth(full) > width - 2 then
+    return short
+  end
+  return full
 end
 
 --- What a key does in a state: `reveal`, `answer` (with the response), `skip`, `undo`, `edit`,

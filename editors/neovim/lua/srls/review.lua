@@ -22,18 +22,18 @@ end
 
 local function win_config(s)
   local cfg = srls().config
-  local width = math.max(40, math.floor(vim.o.columns * cfg.width))
+  local width = math.min(math.max(40, math.floor(vim.o.columns * cfg.width)), vim.o.columns - 2)
   local height = math.max(8, math.floor(vim.o.lines * cfg.height))
   return {
     relative = 'editor',
-    width = math.min(width, vim.o.columns - 2),
+    width = width,
     height = math.min(height, vim.o.lines - 4),
     row = math.floor((vim.o.lines - height) / 2) - 1,
     col = math.floor((vim.o.columns - width) / 2),
     border = cfg.border,
     title = fmt.title(s),
     title_pos = 'center',
-    footer = fmt.footer(s),
+    footer = fmt.footer(s, width),
     footer_pos = 'center',
   }
 end
@@ -265,6 +265,7 @@ local function open_window(s)
   vim.wo[s.win].relativenumber = false
   vim.wo[s.win].signcolumn = 'no'
   vim.wo[s.win].cursorline = false
+  vim.wo[s.win].fillchars = 'eob: '
   vim.api.nvim_create_autocmd('WinClosed', {
     pattern = tostring(s.win),
     once = true,
