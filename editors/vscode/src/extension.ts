@@ -31,7 +31,9 @@ import {
   STATUS_LINK_COMMANDS,
   statusText,
   statusTooltipMarkdown,
+  withAllDecks,
 } from './summary';
+import { parseStats } from './stats/view';
 
 /** Server commands that this extension registers itself, to add UI around their results. */
 const WRAPPED_COMMANDS: ReadonlySet<string> = new Set(['srls.nextDue', 'srls.dueSummary']);
@@ -95,8 +97,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const message = notFoundMessage(resolved);
     output.appendLine(message);
     setStatus('$(warning) srls', message, 'srls.restartServer');
-    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'srls.server.path');
+    // `@id:` shows exactly this setting; its scope (window) lets it be set in User settings, which
+    // also apply in remote windows (Remote-SSH, code-server), and in Remote settings, which win there.
+    const choices = vscode.env.remoteName !== undefined ? ['Open Settings', 'Open Remote Settings'] : ['Open Settings'];
+    void vscode.window.showErrorMessage(message, ...choices).then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', '@id:srls.server.path');
+      if (choice === 'Open Remote Settings') void vscode.commands.executeCommand('workbench.action.openRemoteSettings', '@id:srls.server.path');
     });
     return;
   }
@@ -281,7 +287,17 @@ async function pickDeck(mode: Mode): Promise<void> {
     void vscode.window.showErrorMessage('srls: the decks are not known (is the server running?).');
     return;
   }
-  const picks = reviewDeckPicks(summary, mode);
+  let decks = summary;
+  if (mode === 'cram') {
+    // The summary lists only decks with something due; the statistics name every deck.
+    try {
+      const stats = parseStats(await executeServerCommand('srls.stats', [{ period: 'month' }]));
+      if (stats !== undefined) decks = withAllDecks(summary, stats.decks);
+    } catch (err) {
+      output.appendLine(`srls: srls.stats failed, offering the decks with due cards only: ${String(err)}`);
+    }
+  }
+  const picks = reviewDeckPicks(decks, mode);
   if (picks.length === 0) {
     void vscode.window.showInformationMessage(mode === 'cram' ? 'srls: no deck has cards.' : 'srls: nothing due in any deck.');
     return;

@@ -116,8 +116,9 @@ export function notFoundMessage(r: ResolvedServer): string {
       return `srls: the server named by SRLS_PATH was not found: ${r.command}`;
     default:
       return (
-        'srls: no server found. Install it (cargo install --path . in the srls repository) ' +
-        'so that "srls" is on PATH, or set "srls.server.path".'
+        'srls: no server found. Install the linux-x64 build of the extension (it carries srls), ' +
+        'install srls (cargo install --path . in the srls repository) so that "srls" is on PATH, ' +
+        'or set "srls.server.path" (in a remote window: the path on the remote machine).'
       );
   }
 }

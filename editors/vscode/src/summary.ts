@@ -124,6 +124,20 @@ export interface ReviewPick {
 }
 
 /**
+ * The due summary's decks (those with due or new cards) plus every other deck of the vault by
+ * name (from `srls.stats`, without their `#`), with nothing due: cramming goes through decks
+ * that have nothing due too.
+ */
+export function withAllDecks(s: DueSummary, names: readonly string[]): DueSummary {
+  const known = new Set(s.decks.map((d) => d.deck));
+  const extra = names
+    .map((n) => (n.startsWith('#') ? n : `#${n}`))
+    .filter((n) => !known.has(n) && (known.add(n), true))
+    .map((deck) => ({ deck, due: 0, new: 0 }));
+  return { ...s, decks: [...s.decks, ...extra] };
+}
+
+/**
  * The decks to offer for *Review Deck…* (those with due or new cards, most due first) or
  * *Cram Deck…* (every deck: cramming goes through all cards, due or not), by name.
  */

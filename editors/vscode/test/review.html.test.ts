@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, makeNonce, REVIEW_CSS, shellHtml } from '../src/review/html';
-import { buttonText, countsText, emptyView, escapeHtml, viewHtml, type View } from '../src/review/view';
+import { buttonText, countsText, emptyView, escapeHtml, labelBase, shortInterval, viewHtml, type View } from '../src/review/view';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 
@@ -53,9 +53,9 @@ describe('webview shell', () => {
 
 describe('review view', () => {
   const BUTTONS = [
-    { response: 'again' as const, label: 'Again', interval: '1d' },
-    { response: 'hard' as const, label: 'Hard', interval: '8d' },
-    { response: 'good' as const, label: 'Good', interval: '44d' },
+    { response: 'again' as const, label: 'Again - 10 min', interval: '10 min' },
+    { response: 'hard' as const, label: 'Hard - 8 day(s)', interval: '8 day(s)' },
+    { response: 'good' as const, label: 'Good', interval: '44 day(s)' },
     { response: 'easy' as const, label: 'Easy', interval: null },
   ];
 
@@ -76,7 +76,7 @@ describe('review view', () => {
     assert.match(html, /data-role="answer"><p>France<\/p>/);
     const grades = [...html.matchAll(/data-response="(\w+)"[^>]*><kbd>(\d)<\/kbd><span class="label">(\w+)<\/span>(?:<span class="interval">([^<]*)<\/span>)?/g)].map((m) => m.slice(1));
     assert.deepEqual(grades, [
-      ['again', '1', 'Again', '1d'],
+      ['again', '1', 'Again', '10 min'],
       ['hard', '2', 'Hard', '8d'],
       ['good', '3', 'Good', '44d'],
       ['easy', '4', 'Easy', undefined],
@@ -110,7 +110,19 @@ describe('review view', () => {
   it('counts: due and new left, cram counts what is left', () => {
     assert.equal(countsText({ due: 1, new: 0, reviewed: 4, waiting: 2 }, 'review'), '1 due · 0 new · 4 reviewed · 2 waiting');
     assert.equal(countsText({ due: 3, new: 2, reviewed: 0, waiting: 0 }, 'cram'), '5 left · 0 reviewed');
-    assert.equal(buttonText({ response: 'good', label: 'Good', interval: '44d' }), 'Good 44d');
+    assert.equal(buttonText({ response: 'good', label: 'Good - 44 day(s)', interval: '44 day(s)' }), 'Good 44d');
+    assert.equal(buttonText({ response: 'good', label: 'Gut', interval: '1.5 month(s)' }), 'Gut 1.5mo');
     assert.equal(buttonText({ response: 'good', label: 'Good', interval: null }), 'Good');
+  });
+
+  it('button labels: the plugin\'s text without its interval, which is shown compactly apart', () => {
+    assert.equal(labelBase({ response: 'hard', label: 'Schwer - 2 day(s)', interval: '2 day(s)' }), 'Schwer');
+    assert.equal(labelBase({ response: 'hard', label: 'Hard - x', interval: '2 day(s)' }), 'Hard - x');
+    assert.equal(shortInterval('2 year(s)'), '2y');
+    assert.equal(shortInterval('3 hour(s)'), '3h');
+    assert.equal(shortInterval('10 min'), '10 min');
+    assert.equal(shortInterval('1 day(s)'), '1d');
+    const html = viewHtml(view({ phase: 'answer', buttons: [{ response: 'good', label: 'Good', interval: '3 day(s)' }] }));
+    assert.match(html, /title="Good - 3 day\(s\) \(key 3\)"/);
   });
 });

@@ -11,6 +11,7 @@ import {
   STATUS_LINK_COMMANDS,
   statusText,
   statusTooltipMarkdown,
+  withAllDecks,
 } from '../src/summary';
 
 const SUMMARY = {
@@ -99,6 +100,15 @@ describe('review decks and the status tooltip', () => {
     assert.deepEqual(
       reviewDeckPicks(s, 'cram').map((p) => p.deck),
       ['#flashcards/a', '#flashcards/b', '#flashcards/empty'],
+    );
+  });
+
+  it('adds the decks with nothing due for cramming, once each', () => {
+    assert.ok(s);
+    const all = withAllDecks(s, ['flashcards/a', 'flashcards/quiet', '#flashcards/quiet', 'flashcards']);
+    assert.deepEqual(
+      reviewDeckPicks(all, 'cram').map((p) => `${p.label} ${p.description}`),
+      ['#flashcards 0 due, 0 new', '#flashcards/a 4 due, 0 new', '#flashcards/b 1 due, 2 new', '#flashcards/empty 0 due, 0 new', '#flashcards/quiet 0 due, 0 new'],
     );
   });
 

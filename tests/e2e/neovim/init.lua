@@ -327,6 +327,210 @@ local function run()
     end)
     assert_graded()
   end)
+
+  -- The Lua plugin (editors/neovim/lua/srls): a review session driven by keys.
+  local rv
+  check("require('srls').setup{} defines :SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext", function()
+    require('srls').setup({})
+    rv = require('srls.review')
+    for _, c in ipairs({ 'SrlsReview', 'SrlsCram', 'SrlsDue', 'SrlsNext', 'SrlsReviewNote' }) do
+      assert(vim.fn.exists(':' .. c) == 2, c .. ' is not defined')
+    end
+  end)
+
+  local review_note = vault .. '/review.md'
+  local original = vim.fn.readfile(review_note)
+  --- The SR comment below the card whose line starts with `front`, as on disk.
+  local function on_disk(front)
+    local file = vim.fn.readfile(review_note)
+    for i, l in ipairs(file) do
+      if vim.startswith(l, front) then
+        for j = i + 1, #file do
+          if vim.startswith(file[j], '<!--SR:') then
+            return file[j]
+          end
+        end
+      end
+    end
+    fail('no card ' .. front .. ' in ' .. review_note)
+  end
+  local function plus_days(n)
+    local y, m, d = TODAY:match('(%d+)-(%d+)-(%d+)')
+    return os.date('!%Y-%m-%d', os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12 }) + n * 86400)
+  end
+  --- A comment graded with the interval the footer showed (`3 Good 7d`).
+  local function assert_scheduled(comment, days, what)
+    local date, interval = comment:match('^<!%-%-SR:!(%d+%-%d+%-%d+),(%d+),%d+%-%->$')
+    assert(date, what .. ': not a plugin comment: ' .. comment)
+    assert(tonumber(interval) == days, ('%s: interval %s, the footer said %dd'):format(what, interval, days))
+    assert(date == plus_days(days), ('%s: due %s, expected today + %d = %s'):format(what, date, days, plus_days(days)))
+  end
+  local function keys(k)
+    vim.api.nvim_feedkeys(vim.keycode(k), 'mx', false)
+  end
+  local function idle(what, pred)
+    local ok, err = pcall(wait_for, what, function()
+      local s = rv.session
+      return s ~= nil and not s.busy and pred(s)
+    end)
+    if not ok then
+      local s = rv.session
+      local state = s and vim.inspect({ notice = s.notice, busy = s.busy, revealed = s.revealed,
+        question = s.item and s.item.question, counts = s.counts }) or 'no session'
+      fail(((type(err) == 'table' and err.msg) or tostring(err)) .. '; the session: ' .. state)
+    end
+    return rv.session
+  end
+  local function text(chunks)
+    if type(chunks) == 'string' then
+      return chunks
+    end
+    local t = {}
+    for _, c in ipairs(chunks or {}) do
+      t[#t + 1] = type(c) == 'table' and c[1] or tostring(c)
+    end
+    return table.concat(t)
+  end
+  local function window_text()
+    local s = rv.session
+    local cfg = vim.api.nvim_win_get_config(s.win)
+    return table.concat(vim.api.nvim_buf_get_lines(s.buf, 0, -1, false), '\n'), text(cfg.title), text(cfg.footer)
+  end
+  local function good_days()
+    local _, _, footer = window_text()
+    local d = footer:match('3 Good (%d+)d')
+    assert(d, 'no "3 Good <n>d" in the footer: ' .. footer)
+    return tonumber(d)
+  end
+
+  check(':SrlsReview 🃏/review opens a markdown float on the first card', function()
+    vim.cmd('SrlsReview 🃏/review')
+    local s = idle('the review window', function(x)
+      return x.win ~= nil and vim.api.nvim_win_is_valid(x.win) and x.item ~= nil
+    end)
+    assert(vim.api.nvim_get_current_win() == s.win, 'the float has the focus')
+    assert(vim.api.nvim_win_get_config(s.win).relative == 'editor', 'a floating window')
+    assert(vim.bo[s.buf].filetype == 'markdown', 'filetype ' .. vim.bo[s.buf].filetype)
+    local body, title, footer = window_text()
+    out('# review window: ' .. title .. ' | ' .. body:gsub('\n', ' | ') .. ' | ' .. footer)
+    assert(body:find('Capital of France', 1, true), 'the question: ' .. body)
+    assert(not body:find('Paris', 1, true), 'the answer is hidden')
+    assert(title:find('#🃏/review · 2 due · 0 new · 0 reviewed', 1, true), 'title: ' .. title)
+    assert(footer:find('space show answer', 1, true), 'footer: ' .. footer)
+    assert(#vim.lsp.get_clients({ bufnr = s.buf }) == 0, 'no language server attached to the review buffer')
+  end)
+
+  local france_days
+  check('space reveals the answer; the footer has the grades with their intervals', function()
+    keys('<Space>')
+    local s = idle('the answer', function(x)
+      return x.revealed
+    end)
+    local body, _, footer = window_text()
+    assert(body:find('Paris', 1, true), 'the answer: ' .. body)
+    assert(footer:find('1 Again', 1, true) and footer:find('2 Hard', 1, true) and footer:find('4 Easy', 1, true), 'footer: ' .. footer)
+    france_days = good_days()
+    assert(s.item ~= nil)
+  end)
+
+  check('e jumps to the card in the window the review started from; :SrlsReview goes back', function()
+    local s = rv.session
+    local line = s.item.line
+    keys('e')
+    assert(vim.api.nvim_get_current_win() ~= s.win, 'the focus left the float')
+    assert(vim.api.nvim_buf_get_name(0):sub(-#'review.md') == 'review.md', 'the note: ' .. vim.api.nvim_buf_get_name(0))
+    assert(vim.api.nvim_win_get_cursor(0)[1] == line + 1, ('the cursor on line %d, got %d'):format(line + 1, vim.api.nvim_win_get_cursor(0)[1]))
+    assert(vim.api.nvim_win_is_valid(s.win), 'the float stays')
+    vim.cmd('SrlsReview')
+    assert(vim.api.nvim_get_current_win() == s.win, 'back in the float')
+    assert(rv.session == s and s.revealed, 'the same session, the answer still shown')
+  end)
+
+  check('3 grades Good: the closed note is written on disk, the next card shown', function()
+    keys('3')
+    idle('the second card', function(x)
+      return x.item ~= nil and x.item.question:find('Italy', 1, true) ~= nil
+    end)
+    assert_scheduled(on_disk('Capital of France'), france_days, 'France')
+    assert(on_disk('Capital of Italy') == '<!--SR:!2025-01-02,3,250-->', 'Italy untouched')
+    local _, title = window_text()
+    assert(title:find('1 due · 0 new · 1 reviewed', 1, true), 'title: ' .. title)
+  end)
+
+  check('u undoes it: the note on disk is restored, the card asked again', function()
+    keys('u')
+    idle('France again', function(x)
+      return x.item ~= nil and x.item.question:find('France', 1, true) ~= nil
+    end)
+    assert(vim.deep_equal(vim.fn.readfile(review_note), original), 'review.md restored')
+    keys('<CR>')
+    idle('the answer', function(x)
+      return x.revealed
+    end)
+    keys('3')
+    idle('Italy', function(x)
+      return x.item ~= nil and x.item.question:find('Italy', 1, true) ~= nil
+    end)
+    assert_scheduled(on_disk('Capital of France'), france_days, 'France again')
+  end)
+
+  check('the second card: reveal, grade, the session is done', function()
+    keys('<Space>')
+    idle('the answer', function(x)
+      return x.revealed
+    end)
+    local italy_days = good_days()
+    keys('3')
+    idle('the end', function(x)
+      return x.item == nil
+    end)
+    assert_scheduled(on_disk('Capital of Italy'), italy_days, 'Italy')
+    local body, title, footer = window_text()
+    assert(body == 'Done: 2 cards reviewed.', 'body: ' .. body)
+    assert(title:find('0 due · 0 new · 2 reviewed', 1, true), 'title: ' .. title)
+    assert(footer:find('q quit', 1, true), 'footer: ' .. footer)
+  end)
+
+  check('q quits with a summary and closes the window', function()
+    local notes = {}
+    local notify = vim.notify
+    vim.notify = function(msg)
+      notes[#notes + 1] = msg
+    end
+    local win = rv.session.win
+    keys('q')
+    wait_for('the summary', function()
+      return #notes > 0
+    end)
+    vim.notify = notify
+    assert(rv.session == nil, 'the session ended')
+    assert(not vim.api.nvim_win_is_valid(win), 'the window closed')
+    assert(notes[1] == 'srls: review ended, 2 cards reviewed.', 'summary: ' .. tostring(notes[1]))
+  end)
+
+  check(':SrlsDue shows the counts per deck in a float', function()
+    local before_win = vim.api.nvim_get_current_win()
+    vim.cmd('SrlsDue')
+    wait_for('the due float', function()
+      return vim.api.nvim_get_current_win() ~= before_win
+    end)
+    local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    out('# :SrlsDue: ' .. table.concat(lines, ' | '))
+    assert(lines[1]:find('^srls — 2025%-01%-03: %d+ due'), 'first line: ' .. lines[1])
+    assert(not table.concat(lines, '\n'):find('🃏/review', 1, true), 'the reviewed deck has nothing due')
+    keys('q')
+    assert(vim.api.nvim_get_current_win() == before_win, 'q closes it')
+  end)
+
+  check(':checkhealth srls reports the binary, its version, the client and the vault root', function()
+    vim.cmd('checkhealth srls')
+    local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+    vim.cmd('tabclose')
+    for _, want in ipairs({ 'binary: ' .. vim.fn.exepath(server), 'version: srls ', 'client ', 'vault root', ':SrlsReview' }) do
+      assert(report:find(want, 1, true), ('no %q in the report:\n%s'):format(want, report))
+    end
+    assert(not report:find('ERROR', 1, true), 'errors in the report:\n' .. report)
+  end)
 end
 
 local function main()

@@ -73,9 +73,33 @@ export function countsText(c: Counts, mode: Mode): string {
   return parts.join(' · ');
 }
 
-/** A grade button's label: `Good 44d` (the label from the plugin's settings, then the interval). */
+/**
+ * An interval as the plugin's compact (mobile) buttons write it: `44 day(s)` → `44d`,
+ * `1.5 month(s)` → `1.5mo`, `2 year(s)` → `2y`, `3 hour(s)` → `3h`; `10 min` stays.
+ */
+export function shortInterval(interval: string): string {
+  const m = /^([\d.]+)\s*(day|month|year|hour)\(s\)$/.exec(interval.trim());
+  if (m === null) return interval.trim();
+  const unit = { day: 'd', month: 'mo', year: 'y', hour: 'h' }[m[2] as 'day' | 'month' | 'year' | 'hour'];
+  return `${m[1]}${unit}`;
+}
+
+/**
+ * The response's name on its button: the server's label is the plugin's button text (the
+ * `flashcardGoodText`… setting, followed by ` - <interval>` with `showIntervalInReviewButtons`);
+ * the interval is shown apart, so it is cut off here.
+ */
+export function labelBase(b: Button): string {
+  if (b.interval !== null && b.interval !== '' && b.label.endsWith(` - ${b.interval}`)) {
+    return b.label.slice(0, -(b.interval.length + 3));
+  }
+  return b.label;
+}
+
+/** A grade button's text: `Good 44d` (the plugin's label, then the interval it gives). */
 export function buttonText(b: Button): string {
-  return b.interval !== null && b.interval !== '' ? `${b.label} ${b.interval}` : b.label;
+  const base = labelBase(b);
+  return b.interval !== null && b.interval !== '' ? `${base} ${shortInterval(b.interval)}` : base;
 }
 
 function toolButton(action: string, label: string, title: string, enabled: boolean): string {
@@ -84,13 +108,14 @@ function toolButton(action: string, label: string, title: string, enabled: boole
 
 function gradeButton(b: Button, disabled: boolean): string {
   const key = gradeKey(b.response);
-  const title = key !== undefined ? `${b.label} (key ${key})` : b.label;
+  const full = b.interval !== null && b.interval !== '' && labelBase(b) === b.label ? `${b.label} - ${b.interval}` : b.label;
+  const title = key !== undefined ? `${full} (key ${key})` : full;
   const keyHint = key !== undefined ? `<kbd>${key}</kbd>` : '';
   return (
     `<button class="grade grade-${b.response}" data-action="answer" data-response="${b.response}" ` +
     `title="${escapeHtml(title)}"${disabled ? ' disabled' : ''}>${keyHint}` +
-    `<span class="label">${escapeHtml(b.label)}</span>` +
-    (b.interval !== null && b.interval !== '' ? `<span class="interval">${escapeHtml(b.interval)}</span>` : '') +
+    `<span class="label">${escapeHtml(labelBase(b))}</span>` +
+    (b.interval !== null && b.interval !== '' ? `<span class="interval">${escapeHtml(shortInterval(b.interval))}</span>` : '') +
     `</button>`
   );
 }

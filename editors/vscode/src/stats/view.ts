@@ -157,7 +157,7 @@ h1 { font-size: 1.3em; margin: .3em 0; } h2 { font-size: 1.1em; margin: 1.2em 0 
 .today, .note, .summary { color: var(--vscode-descriptionForeground); }
 select { font: inherit; color: var(--vscode-dropdown-foreground); background: var(--vscode-dropdown-background);
   border: 1px solid var(--vscode-dropdown-border, transparent); }
-svg { width: 100%; height: auto; }
+svg { width: 100%; height: auto; max-height: 200px; }
 .bar { fill: var(--vscode-charts-blue, var(--vscode-button-background)); }
 body.vscode-high-contrast .bar, body.vscode-high-contrast-light .bar { stroke: var(--vscode-contrastBorder); }
 .axis { stroke: var(--vscode-descriptionForeground); stroke-width: 1; }
