@@ -297,3 +297,15 @@ pub fn vault_notes(root: &Path, settings: &Settings) -> Vec<PathBuf> {
         })
     })
 }
+
+/// Reads a note as UTF-8, with a clear error.
+pub fn read_note(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

@@ -2,7 +2,7 @@
 //! hand-written SVG: axes, ticks, labels, a legend, the summary under each; light and dark
 //! colours follow `prefers-color-scheme`.
 
-use super::{Report, bin, plural};
+use crate::features::stats::report::{Report, bin, plural};
 use crate::features::stats::{Chart, Charts, DeckStats};
 use std::fmt::Write as _;
 

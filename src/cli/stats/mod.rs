@@ -2,15 +2,12 @@
 //! (`--json`) or as one self-contained HTML file with SVG charts (`--html FILE`).
 
 mod html;
-mod term;
 
-use crate::features::stats::{self, Charts, Period, Stats, StatsClock, StatsNote};
+use crate::features::stats::{self, Period, Report, StatsClock, StatsNote, Unreadable, text};
 use crate::note::Note;
 use crate::plugin::settings::Settings;
 use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::vault_relative;
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -28,30 +25,6 @@ pub struct StatsArgs {
     pub json: bool,
     /// Write the HTML report here.
     pub html: Option<PathBuf>,
-}
-
-/// A note that could not be read, for the footnote.
-#[derive(Debug, Clone, Serialize)]
-pub struct Unreadable {
-    pub file: String,
-    pub error: String,
-}
-
-/// What `--json` prints: the statistics with the bars of the chosen period, and where they
-/// come from.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// The vault's folder name (or the first path's, outside a vault).
-    pub vault: String,
-    pub today: String,
-    pub now: String,
-    pub period: String,
-    #[serde(flatten)]
-    pub stats: Stats,
-    /// Notes that could not be read, not counted.
-    pub unreadable: Vec<Unreadable>,
-    /// A sentence when there is nothing to chart.
-    pub message: Option<String>,
 }
 
 /// What was read: the notes (vault-relative path, parsed), the first vault's settings and name.
@@ -86,7 +59,20 @@ pub fn run(a: &StatsArgs) -> i32 {
         a.paths.clone()
     };
     let loaded = load(&paths);
-    let report = report(&loaded, &clock, period, a.deck.as_deref());
+    let notes: Vec<StatsNote> = loaded
+        .notes
+        .iter()
+        .map(|(path, note)| StatsNote { path, note })
+        .collect();
+    let report = Report::build(
+        &notes,
+        &loaded.settings,
+        &clock,
+        period,
+        a.deck.as_deref(),
+        loaded.vault.clone(),
+        loaded.unreadable.clone(),
+    );
     let code = if loaded.missing { 2 } else { 0 };
     if let Some(file) = &a.html
         && let Err(e) = std::fs::write(file, html::render(&report))
@@ -101,7 +87,7 @@ pub fn run(a: &StatsArgs) -> i32 {
         Ok(())
     } else {
         let colour = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        term::render(&mut out.lock(), &report, colour)
+        text::render(&mut out.lock(), &report, colour)
     };
     match result {
         Ok(()) => code,
@@ -198,77 +184,4 @@ fn vault_name(root: Option<&Path>, path: Option<&Path>) -> String {
         .as_deref()
         .and_then(Path::file_name)
         .map_or_else(|| "notes".to_owned(), |n| n.to_string_lossy().into_owned())
-}
-
-fn report(loaded: &Loaded, clock: &StatsClock, period: Period, deck: Option<&str>) -> Report {
-    let notes: Vec<StatsNote> = loaded
-        .notes
-        .iter()
-        .map(|(path, note)| StatsNote { path, note })
-        .collect();
-    let mut stats = stats::compute(&notes, &loaded.settings, clock, deck);
-    cut_to_period(&mut stats.charts, period);
-    for d in &mut stats.decks {
-        cut_to_period(&mut d.charts, period);
-    }
-    let message = stats.is_empty().then(|| match deck {
-        Some(d) => format!("No flashcards in deck {d}: the charts are empty."),
-        None => format!(
-            "No flashcards in the {} read: the charts are empty.",
-            plural(stats.notes_scanned, "note")
-        ),
-    });
-    Report {
-        vault: loaded.vault.clone(),
-        today: day(clock.today),
-        now: instant(clock.now),
-        period: period.to_string(),
-        stats,
-        unreadable: loaded.unreadable.clone(),
-        message,
-    }
-}
-
-/// `1 note`, `2 notes`.
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-fn cut_to_period(c: &mut Charts, period: Period) {
-    c.forecast = c.forecast.for_period(period);
-    c.intervals = c.intervals.for_period(period);
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn instant(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Sums consecutive bars so that at most `max` remain; each keeps its first label. Returns the
-/// bars and how many of the originals each one holds.
-pub(crate) fn bin(labels: &[String], counts: &[u64], max: usize) -> (Vec<String>, Vec<u64>, usize) {
-    let group = labels.len().div_ceil(max.max(1)).max(1);
-    let labels = labels.iter().step_by(group).cloned().collect();
-    let counts = counts.chunks(group).map(|c| c.iter().sum()).collect();
-    (labels, counts, group)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn binning_sums_neighbours() {
-        let labels: Vec<String> = (0..10).map(|i| i.to_string()).collect();
-        let counts: Vec<u64> = (0..10).collect();
-        let (l, c, g) = bin(&labels, &counts, 4);
-        assert_eq!(g, 3);
-        assert_eq!(l, ["0", "3", "6", "9"]);
-        assert_eq!(c, [3, 12, 21, 9]);
-        assert_eq!(bin(&labels, &counts, 64).2, 1);
-        assert_eq!(bin(&[], &[], 64).0.len(), 0);
-    }
 }

@@ -10,12 +10,15 @@ mod charts;
 mod decks;
 mod extra;
 mod notes;
+pub mod report;
 mod side;
 pub mod tally;
+pub mod text;
 
 pub use charts::{DEFAULT_BARS, MAX_FILLED_BARS};
 pub use decks::{in_deck, tree_order};
 pub use extra::{Backlog, FsrsStats};
+pub use report::{Report, Unreadable};
 pub use side::{Scheduled, Side, local_midnight, side};
 
 use crate::note::{Card, Note};

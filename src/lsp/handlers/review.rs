@@ -10,7 +10,7 @@ use crate::lsp::state::{Shared, State, lock};
 use crate::lsp::{publish, to_proto};
 use crate::plugin::schedule::Response;
 use crate::workspace::review::{OnDisk, SessionRequest, reread, start_session, write_if_unchanged};
-use crate::workspace::vault::{Vault, vault_notes};
+use crate::workspace::vault::{Vault, read_note, vault_notes};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -111,24 +111,33 @@ pub(crate) fn gather(state: &mut State, uri: Option<&Uri>) -> Result<Gathered> {
     })
 }
 
-/// Reads the notes (the editor's text for open ones); unreadable ones are left out. Walks the
-/// folder first: call it off the lock.
-pub(crate) fn read_all(g: &Gathered) -> Vec<(PathBuf, String)> {
+/// The notes of a request as read: `(path, text)`, and the ones that could not be read with why.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    pub notes: Vec<(PathBuf, String)>,
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// Reads the notes (the editor's text for open ones). Walks the folder first: call it off the
+/// lock.
+pub(crate) fn read_all(g: &Gathered) -> Read {
     let paths = if g.single {
         vec![g.from.clone()]
     } else {
         vault_notes(&g.from, &g.vault.settings)
     };
-    paths
-        .iter()
-        .filter_map(|p| match g.open.get(p) {
-            Some(t) => Some((p.clone(), t.clone())),
-            None => match reread(p) {
-                OnDisk::Text(t) => Some((p.clone(), t)),
-                _ => None,
-            },
-        })
-        .collect()
+    let mut read = Read::default();
+    for p in paths {
+        if let Some(t) = g.open.get(&p) {
+            read.notes.push((p, t.clone()));
+            continue;
+        }
+        match read_note(&p) {
+            Ok(t) => read.notes.push((p, t)),
+            Err(why) => read.unreadable.push((p, why)),
+        }
+    }
+    read
 }
 
 /// `srls.review.start` → `{"session", "counts", "item"}`.
@@ -145,7 +154,7 @@ pub async fn start(state: &Shared, args: &Value) -> Result<Value> {
             mode: req.mode,
             seed: req.seed,
         };
-        start_session(&gathered.vault, read_all(&gathered), request, &clock)
+        start_session(&gathered.vault, read_all(&gathered).notes, request, &clock)
     })
     .await
     .map_err(|e| failed(format!("the session could not start: {e}")))?

@@ -330,10 +330,10 @@ local function run()
 
   -- The Lua plugin (editors/neovim/lua/srls): a review session driven by keys.
   local rv
-  check("require('srls').setup{} defines :SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext", function()
+  check("require('srls').setup{} defines :SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext, :SrlsStats", function()
     require('srls').setup({})
     rv = require('srls.review')
-    for _, c in ipairs({ 'SrlsReview', 'SrlsCram', 'SrlsDue', 'SrlsNext', 'SrlsReviewNote' }) do
+    for _, c in ipairs({ 'SrlsReview', 'SrlsCram', 'SrlsDue', 'SrlsNext', 'SrlsReviewNote', 'SrlsStats' }) do
       assert(vim.fn.exists(':' .. c) == 2, c .. ' is not defined')
     end
   end)
@@ -518,6 +518,27 @@ local function run()
     out('# :SrlsDue: ' .. table.concat(lines, ' | '))
     assert(lines[1]:find('^srls — 2025%-01%-03: %d+ due'), 'first line: ' .. lines[1])
     assert(not table.concat(lines, '\n'):find('🃏/review', 1, true), 'the reviewed deck has nothing due')
+    keys('q')
+    assert(vim.api.nvim_get_current_win() == before_win, 'q closes it')
+  end)
+
+  check(':SrlsStats shows the statistics in a float, p the next period', function()
+    local before_win = vim.api.nvim_get_current_win()
+    vim.cmd('SrlsStats')
+    wait_for('the statistics float', function()
+      return vim.api.nvim_get_current_win() ~= before_win
+    end)
+    local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+    out('# :SrlsStats: ' .. (vim.split(text, '\n')[2] or ''))
+    for _, want in ipairs({ '2025-01-03, period month', 'Forecast', 'Average: ', 'Average interval: ', 'Card types' }) do
+      assert(text:find(want, 1, true), ('no %q in the float:\n%s'):format(want, text))
+    end
+    local first = vim.api.nvim_get_current_win()
+    keys('p')
+    wait_for('the next period', function()
+      local w = vim.api.nvim_get_current_win()
+      return w ~= first and w ~= before_win and vim.api.nvim_buf_get_lines(0, 1, 2, false)[1]:find('period quarter', 1, true) ~= nil
+    end)
     keys('q')
     assert(vim.api.nvim_get_current_win() == before_win, 'q closes it')
   end)

@@ -65,7 +65,7 @@ function M.check()
 
   health.start('srls: plugin')
   if vim.fn.exists(':SrlsReview') == 2 then
-    health.ok(':SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext are defined')
+    health.ok(':SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext, :SrlsStats are defined')
   else
     health.warn('the commands are not defined', { "Call require('srls').setup({})" })
   end

@@ -2,7 +2,8 @@
 -- server's commands (`workspace/executeCommand`). The server itself is configured by
 -- lsp/srls.lua next to this folder (vim.lsp.config/vim.lsp.enable, Neovim 0.11+).
 --
---   require('srls').setup({})   -- commands :SrlsReview [deck], :SrlsCram [deck], :SrlsDue, :SrlsNext [deck]
+--   require('srls').setup({})   -- commands :SrlsReview [deck], :SrlsCram [deck], :SrlsDue,
+--                                  :SrlsNext [deck], :SrlsStats [period] [deck]
 --
 -- Options (all optional):
 --   save = true        after an answer changes a note loaded in a buffer that had no unsaved
@@ -59,38 +60,88 @@ function M.review(opts)
   require('srls.review').start(opts)
 end
 
+--- A read-only float of `lines` in the middle of the editor; `q`/`<Esc>` close it.
+local function show_float(lines, title, footer)
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  local width = 0
+  for _, l in ipairs(lines) do
+    width = math.max(width, vim.fn.strdisplaywidth(l))
+  end
+  width = math.min(width + 2, vim.o.columns - 4)
+  local height = math.min(#lines, vim.o.lines - 4)
+  local win = vim.api.nvim_open_win(buf, true, {
+    relative = 'editor',
+    width = width,
+    height = height,
+    row = math.max(0, math.floor((vim.o.lines - height) / 2) - 1),
+    col = math.max(0, math.floor((vim.o.columns - width) / 2)),
+    style = 'minimal',
+    border = M.config.border,
+    title = title,
+    footer = footer,
+    footer_pos = 'center',
+  })
+  for _, key in ipairs({ 'q', '<Esc>' }) do
+    vim.keymap.set('n', key, function()
+      pcall(vim.api.nvim_win_close, win, true)
+    end, { buffer = buf, nowait = true })
+  end
+  return buf, win
+end
+
 --- :SrlsDue: counts per deck in a float.
 function M.due()
   M.execute('srls.dueSummary', nil, function(err, summary)
     if err then
       return notify_error(err)
     end
-    local lines = require('srls.format').due_lines(summary)
-    local buf = vim.api.nvim_create_buf(false, true)
-    vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-    vim.bo[buf].modifiable = false
-    vim.bo[buf].bufhidden = 'wipe'
-    local width = 0
-    for _, l in ipairs(lines) do
-      width = math.max(width, vim.fn.strdisplaywidth(l))
+    show_float(require('srls.format').due_lines(summary), ' srls: due cards ', ' q close ')
+  end)
+end
+
+local PERIODS = { 'month', 'quarter', 'year', 'lifetime' }
+
+--- Reads `:SrlsStats` arguments: a period name and/or a deck, in any order.
+function M.stats_args(s)
+  local out = {}
+  for _, word in ipairs(vim.split(vim.trim(s or ''), '%s+', { trimempty = true })) do
+    if vim.tbl_contains(PERIODS, word) then
+      out.period = word
+    else
+      out.deck = deck_arg(word)
     end
-    local win = vim.api.nvim_open_win(buf, true, {
-      relative = 'editor',
-      width = math.min(width + 2, vim.o.columns - 4),
-      height = math.min(#lines, vim.o.lines - 4),
-      row = math.floor((vim.o.lines - #lines) / 2) - 1,
-      col = math.floor((vim.o.columns - width) / 2),
-      style = 'minimal',
-      border = M.config.border,
-      title = ' srls: due cards ',
-      footer = ' q close ',
-      footer_pos = 'center',
-    })
-    for _, key in ipairs({ 'q', '<Esc>' }) do
-      vim.keymap.set('n', key, function()
-        pcall(vim.api.nvim_win_close, win, true)
-      end, { buffer = buf, nowait = true })
+  end
+  return out
+end
+
+--- :SrlsStats [period] [deck]: the statistics (the text `srls stats` prints) in a float; `p`
+--- shows the next period.
+function M.stats(opts)
+  opts = opts or {}
+  local arg = { format = 'text', period = opts.period, deck = opts.deck }
+  M.execute('srls.stats', arg, function(err, result)
+    if err then
+      return notify_error(err)
     end
+    local lines = vim.split(result.text or '', '\n', { plain = true })
+    if lines[#lines] == '' then
+      lines[#lines] = nil
+    end
+    local title = (' srls: statistics, %s%s '):format(result.period or 'month', opts.deck and (', ' .. opts.deck) or '')
+    local buf, win = show_float(lines, title, ' p next period · q close ')
+    vim.keymap.set('n', 'p', function()
+      local i = 1
+      for k, p in ipairs(PERIODS) do
+        if p == (result.period or 'month') then
+          i = k
+        end
+      end
+      pcall(vim.api.nvim_win_close, win, true)
+      M.stats({ period = PERIODS[i % #PERIODS + 1], deck = opts.deck })
+    end, { buffer = buf, nowait = true })
   end)
 end
 
@@ -135,6 +186,18 @@ function M.setup(opts)
     M.review({ uri = vim.uri_from_bufnr(0), mode = 'review' })
   end, { desc = "srls: review the current note's cards" })
   cmd('SrlsDue', M.due, { desc = 'srls: due and new cards per deck' })
+  cmd('SrlsStats', function(a)
+    M.stats(M.stats_args(a.args))
+  end, {
+    nargs = '*',
+    complete = function(lead)
+      local out = vim.tbl_filter(function(p)
+        return vim.startswith(p, lead)
+      end, PERIODS)
+      return vim.list_extend(out, deck_complete(lead))
+    end,
+    desc = 'srls: statistics of the vault (a period: month, quarter, year, lifetime; a deck)',
+  })
   cmd('SrlsNext', function(a)
     M.next(a.args)
   end, { nargs = '?', complete = deck_complete, desc = 'srls: open the next due card' })

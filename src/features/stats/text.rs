@@ -1,8 +1,8 @@
 //! The terminal view: bar charts drawn with block characters, 80 columns wide, with the
 //! plugin's summary lines under them; colour only when asked for.
 
-use super::{Report, bin, plural};
-use crate::features::stats::{Chart, Charts, DeckStats};
+use super::report::{Report, bin, plural};
+use super::{Chart, Charts, DeckStats};
 use std::io::{self, Write};
 
 /// Columns of the widest chart.
