@@ -1,6 +1,7 @@
 //! `srls`: the language server (no arguments, or `srls lsp`) and its command-line tools.
 
 use clap::{Parser, Subcommand};
+use srls::cli;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -35,88 +36,15 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// List due and new cards, grouped by deck, with totals (and a 7-day forecast).
-    Due {
-        /// Files or folders (default: the current folder).
-        paths: Vec<PathBuf>,
-        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
-        #[arg(long)]
-        deck: Option<String>,
-        /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
-        #[arg(long)]
-        today: Option<String>,
-        /// The instant for FSRS cards (default: SRLS_NOW, then now).
-        #[arg(long)]
-        now: Option<String>,
-        #[arg(long)]
-        json: bool,
-        /// Also print how many sides fall due on each of the next 7 days.
-        #[arg(long)]
-        forecast: bool,
-    },
+    Due(cli::due::DueArgs),
     /// Statistics of the cards, as the plugin's statistics page computes them: charts in the
-    /// terminal, `--json` for machines, `--html FILE` for a self-contained report.
-    Stats {
-        /// Files or folders (default: the current folder).
-        paths: Vec<PathBuf>,
-        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
-        #[arg(long)]
-        deck: Option<String>,
-        /// Bars of the forecast and intervals charts: month (31 days, default), quarter, year
-        /// or lifetime (all).
-        #[arg(long)]
-        period: Option<String>,
-        /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
-        #[arg(long)]
-        today: Option<String>,
-        /// The instant for FSRS cards (default: SRLS_NOW, else the start of --today, else now).
-        #[arg(long)]
-        now: Option<String>,
-        /// Print JSON instead of charts.
-        #[arg(long)]
-        json: bool,
-        /// Write a self-contained HTML report (SVG charts) to this file.
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-    },
+    /// terminal, `--json` for machines, `--html FILE` for a self-contained report. With only
+    /// `--today`, "now" is the start of that day, as on opening the plugin's page at midnight.
+    Stats(cli::stats::StatsArgs),
     /// Grade a card in place: FILE:LINE (1-based, any line of the card) and a response.
-    Grade {
-        /// FILE:LINE of any line of the card.
-        target: String,
-        /// easy, good, hard, again or reset.
-        response: String,
-        /// Which side of a reversed or cloze card (from 1).
-        #[arg(long)]
-        sibling: Option<usize>,
-        /// The review date, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
-        #[arg(long)]
-        today: Option<String>,
-        /// The review instant for FSRS, e.g. 2025-03-01T09:30:00Z (default: SRLS_NOW, then now).
-        #[arg(long)]
-        now: Option<String>,
-        /// Print a unified diff instead of writing the file.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Grade(cli::grade::GradeArgs),
     /// Review due and new cards full-screen in the terminal, in the plugin's order.
-    Review {
-        /// Files or folders (default: the current folder); one file reviews that note only.
-        paths: Vec<PathBuf>,
-        /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
-        #[arg(long)]
-        deck: Option<String>,
-        /// Cram: every card, due or not; nothing is written.
-        #[arg(long)]
-        cram: bool,
-        /// The review date, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
-        #[arg(long)]
-        today: Option<String>,
-        /// The review instant, e.g. 2025-03-01T09:30:00Z (default: SRLS_NOW, then now).
-        #[arg(long)]
-        now: Option<String>,
-        /// The seed of the random card orders (default: from the clock).
-        #[arg(long)]
-        seed: Option<u64>,
-    },
+    Review(cli::review::ReviewArgs),
 }
 
 /// Logs go to stderr (stdout carries the protocol); `RUST_LOG` picks the level.
@@ -133,70 +61,12 @@ fn init_logging() {
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
-        Some(Command::Cards { json, paths }) => srls::cli::cards::run(&paths, json),
+        Some(Command::Cards { json, paths }) => cli::cards::run(&paths, json),
         Some(Command::Check { format, paths }) => check(&format, &paths),
-        Some(Command::Due {
-            paths,
-            deck,
-            today,
-            now,
-            json,
-            forecast,
-        }) => srls::cli::due::run(&srls::cli::due::DueArgs {
-            paths,
-            deck,
-            today,
-            now,
-            json,
-            forecast,
-        }),
-        Some(Command::Stats {
-            paths,
-            deck,
-            period,
-            today,
-            now,
-            json,
-            html,
-        }) => srls::cli::stats::run(&srls::cli::stats::StatsArgs {
-            paths,
-            deck,
-            period,
-            today,
-            now,
-            json,
-            html,
-        }),
-        Some(Command::Grade {
-            target,
-            response,
-            sibling,
-            today,
-            now,
-            dry_run,
-        }) => srls::cli::grade::run(&srls::cli::grade::GradeArgs {
-            target,
-            response,
-            sibling,
-            today,
-            now,
-            dry_run,
-        }),
-        Some(Command::Review {
-            paths,
-            deck,
-            cram,
-            today,
-            now,
-            seed,
-        }) => srls::cli::review::run(&srls::cli::review::ReviewArgs {
-            paths,
-            deck,
-            cram,
-            today,
-            now,
-            seed,
-        }),
+        Some(Command::Due(a)) => cli::due::run(&a),
+        Some(Command::Stats(a)) => cli::stats::run(&a),
+        Some(Command::Grade(a)) => cli::grade::run(&a),
+        Some(Command::Review(a)) => cli::review::run(&a),
         None | Some(Command::Lsp) => serve(),
     };
     std::process::exit(code);
@@ -205,8 +75,8 @@ fn main() {
 /// `srls check --format text|json`.
 fn check(format: &str, paths: &[PathBuf]) -> i32 {
     match format {
-        "text" => srls::cli::check::run(paths, false),
-        "json" => srls::cli::check::run(paths, true),
+        "text" => cli::check::run(paths, false),
+        "json" => cli::check::run(paths, true),
         other => {
             eprintln!("error: unknown --format `{other}` (use text or json)");
             2

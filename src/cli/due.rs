@@ -10,12 +10,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Arguments of `srls due`.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct DueArgs {
+    /// Files or folders (default: the current folder).
     pub paths: Vec<PathBuf>,
+    /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+    #[arg(long)]
     pub deck: Option<String>,
-    pub today: Option<String>,
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub clock: super::ClockArgs,
+    #[arg(long)]
     pub json: bool,
+    /// Also print how many sides fall due on each of the next 7 days.
+    #[arg(long)]
     pub forecast: bool,
 }
 
@@ -106,18 +113,14 @@ impl Found {
 
 /// Runs the command; returns the exit code.
 pub fn run(a: &DueArgs) -> i32 {
-    let clk = match super::clock(a.today.as_deref(), a.now.as_deref()) {
+    let clk = match a.clock.clock() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
+    let paths = super::paths_or_here(&a.paths);
     let mut found = Found {
         rows: Vec::new(),
         forecast: [0; 7],

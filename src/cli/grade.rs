@@ -10,12 +10,19 @@ use crate::workspace::vault::Vault;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `srls grade`.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct GradeArgs {
+    /// FILE:LINE of any line of the card.
     pub target: String,
+    /// easy, good, hard, again or reset.
     pub response: String,
+    /// Which side of a reversed or cloze card (from 1).
+    #[arg(long)]
     pub sibling: Option<usize>,
-    pub today: Option<String>,
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub clock: super::ClockArgs,
+    /// Print a unified diff instead of writing the file.
+    #[arg(long)]
     pub dry_run: bool,
 }
 
@@ -65,7 +72,7 @@ fn compute(a: &GradeArgs) -> Result<Graded, String> {
             a.response
         )
     })?;
-    let clock = super::clock(a.today.as_deref(), a.now.as_deref())?;
+    let clock = a.clock.clock()?;
     let path = PathBuf::from(&file);
     let original = read_note(&path)?;
     let vault = Vault::of(&path, &Default::default());

@@ -12,6 +12,7 @@ pub mod stats;
 use crate::note::Note;
 use crate::workspace::clock::{Clock, parse_now, parse_today};
 use crate::workspace::vault::{Vault, Vaults};
+use chrono::{DateTime, NaiveDate, Utc};
 use files::Target;
 use output::Output;
 use std::ops::ControlFlow;
@@ -80,16 +81,57 @@ pub fn keep_going(out: &Output) -> ControlFlow<()> {
     }
 }
 
-/// The clock of a command: `--today`/`--now` when given, then `SRLS_TODAY`/`SRLS_NOW`, then the
-/// system clock; the time zone from `SRLS_TZ`/`TZ`, where an unknown zone is an error.
-pub fn clock(today: Option<&str>, now: Option<&str>) -> Result<Clock, String> {
-    let today = today
-        .map(parse_today)
-        .transpose()
-        .map_err(|e| format!("--today: {e}"))?;
-    let now = now
-        .map(parse_now)
-        .transpose()
-        .map_err(|e| format!("--now: {e}"))?;
-    Clock::strict(today, now)
+/// `--today` and `--now`, shared by the commands that need a clock.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ClockArgs {
+    /// The date to count from, YYYY-MM-DD (default: SRLS_TODAY, then the system date).
+    #[arg(long)]
+    pub today: Option<String>,
+    /// The instant, e.g. 2025-03-01T09:30:00Z, for FSRS cards (default: SRLS_NOW, then now).
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+impl ClockArgs {
+    /// The date and instant given, each error naming its flag.
+    pub fn parsed(&self) -> Result<(Option<NaiveDate>, Option<DateTime<Utc>>), String> {
+        let today = self
+            .today
+            .as_deref()
+            .map(parse_today)
+            .transpose()
+            .map_err(|e| format!("--today: {e}"))?;
+        let now = self
+            .now
+            .as_deref()
+            .map(parse_now)
+            .transpose()
+            .map_err(|e| format!("--now: {e}"))?;
+        Ok((today, now))
+    }
+
+    /// Whether the date and the instant are fixed, by the flags or `SRLS_TODAY`/`SRLS_NOW`.
+    pub fn fixed(&self) -> (bool, bool) {
+        let set = |var: &str| std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
+        (
+            self.today.is_some() || set("SRLS_TODAY"),
+            self.now.is_some() || set("SRLS_NOW"),
+        )
+    }
+
+    /// The clock of a command: the flags when given, then `SRLS_TODAY`/`SRLS_NOW`, then the
+    /// system clock; the time zone from `SRLS_TZ`/`TZ`, where an unknown zone is an error.
+    pub fn clock(&self) -> Result<Clock, String> {
+        let (today, now) = self.parsed()?;
+        Clock::strict(today, now)
+    }
+}
+
+/// The paths of a command, or the current folder when none is given.
+pub fn paths_or_here(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
 }

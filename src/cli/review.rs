@@ -13,7 +13,7 @@ pub use ui::draw;
 
 use super::files::{self, read_note};
 use crate::features::review::{Mode, Session};
-use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::workspace::clock::Clock;
 use crate::workspace::review::{SessionRequest, start_session};
 use crate::workspace::vault::{Vault, Vaults};
 use crossterm::event::{self, Event};
@@ -23,13 +23,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Arguments of `srls review`.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ReviewArgs {
+    /// Files or folders (default: the current folder); one file reviews that note only.
     pub paths: Vec<PathBuf>,
+    /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+    #[arg(long)]
     pub deck: Option<String>,
+    /// Cram: every card, due or not; nothing is written.
+    #[arg(long)]
     pub cram: bool,
-    pub today: Option<String>,
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub clock: super::ClockArgs,
     /// The seed of the random card orders (default: from the clock).
+    #[arg(long)]
     pub seed: Option<u64>,
 }
 
@@ -45,11 +52,7 @@ pub fn run(a: &ReviewArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
+    let paths = super::paths_or_here(&a.paths);
     let session = match start(a, &paths, &clock) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -75,22 +78,8 @@ pub fn run(a: &ReviewArgs) -> i32 {
 
 /// The clock, and whether it follows the wall clock (no `--today`, `--now` or environment).
 fn clock(a: &ReviewArgs) -> Result<(Clock, bool), String> {
-    let today = a
-        .today
-        .as_deref()
-        .map(parse_today)
-        .transpose()
-        .map_err(|e| format!("--today: {e}"))?;
-    let now = a
-        .now
-        .as_deref()
-        .map(parse_now)
-        .transpose()
-        .map_err(|e| format!("--now: {e}"))?;
-    let env_fixed = ["SRLS_TODAY", "SRLS_NOW"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.trim().is_empty()));
-    let live = today.is_none() && now.is_none() && !env_fixed;
+    let (today, now) = a.clock.parsed()?;
+    let live = a.clock.fixed() == (false, false);
     Ok((Clock::resolve(today, now)?, live))
 }
 

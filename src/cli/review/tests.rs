@@ -28,8 +28,10 @@ fn setup_with(note: &str, data_json: &str) -> (tempfile::TempDir, PathBuf, App) 
         paths: vec![dir.path().to_path_buf()],
         deck: None,
         cram: false,
-        today: None,
-        now: Some("2025-01-10T09:00:00Z".into()),
+        clock: crate::cli::ClockArgs {
+            today: None,
+            now: Some("2025-01-10T09:00:00Z".into()),
+        },
         seed: Some(1),
     };
     let (clock, live) = clock(&args).unwrap();
@@ -193,8 +195,10 @@ fn nothing_due_and_unknown_decks_are_plain_messages() {
         paths: vec![dir.path().to_path_buf()],
         deck: Some("nope".into()),
         cram: false,
-        today: Some("2025-01-10".into()),
-        now: None,
+        clock: crate::cli::ClockArgs {
+            today: Some("2025-01-10".into()),
+            now: None,
+        },
         seed: None,
     };
     let (clock, _) = clock(&args).unwrap();

@@ -6,24 +6,31 @@ mod html;
 use crate::features::stats::{self, Period, Report, StatsClock, StatsNote, Unreadable, text};
 use crate::note::Note;
 use crate::plugin::settings::Settings;
-use crate::workspace::clock::{Clock, parse_now, parse_today};
+use crate::workspace::clock::Clock;
 use crate::workspace::vault::vault_relative;
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The command line of `srls stats`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct StatsArgs {
     /// Files or folders (default: the current folder).
     pub paths: Vec<PathBuf>,
+    /// Only this deck and its sub-decks (e.g. `flashcards/geo`).
+    #[arg(long)]
     pub deck: Option<String>,
-    /// `month` (default), `quarter`, `year` or `lifetime`.
+    /// Bars of the forecast and intervals charts: month (31 days, default), quarter, year
+    /// or lifetime (all).
+    #[arg(long)]
     pub period: Option<String>,
-    pub today: Option<String>,
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub clock: super::ClockArgs,
+    /// Print JSON instead of charts.
+    #[arg(long)]
     pub json: bool,
-    /// Write the HTML report here.
+    /// Write a self-contained HTML report (SVG charts) to this file.
+    #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 }
 
@@ -46,18 +53,14 @@ pub fn run(a: &StatsArgs) -> i32 {
             return 2;
         }
     };
-    let clock = match stats_clock(a.today.as_deref(), a.now.as_deref()) {
+    let clock = match stats_clock(&a.clock) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
+    let paths = super::paths_or_here(&a.paths);
     let loaded = load(&paths);
     let notes: Vec<StatsNote> = loaded
         .notes
@@ -108,18 +111,9 @@ fn write_json(w: &mut impl Write, report: &Report) -> io::Result<()> {
 /// The plugin's clock. "now" defaults to the start of "today" when only a date is given
 /// (`--today` or `SRLS_TODAY`): the plugin's statistics are then as on opening the page at
 /// midnight, as `stats-cases.json` was made.
-fn stats_clock(today: Option<&str>, now: Option<&str>) -> Result<StatsClock, String> {
-    let today = today
-        .map(parse_today)
-        .transpose()
-        .map_err(|e| format!("--today: {e}"))?;
-    let now = now
-        .map(parse_now)
-        .transpose()
-        .map_err(|e| format!("--now: {e}"))?;
-    let set = |var: &str| std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
-    let now_given = now.is_some() || set("SRLS_NOW");
-    let today_given = today.is_some() || set("SRLS_TODAY");
+fn stats_clock(args: &super::ClockArgs) -> Result<StatsClock, String> {
+    let (today, now) = args.parsed()?;
+    let (today_given, now_given) = args.fixed();
     let clk = Clock::resolve(today, now)?;
     let now = if today_given && !now_given {
         stats::local_midnight(clk.today, clk.tz)
