@@ -43,12 +43,7 @@ th:first-child, td:first-child { text-align: left; }
 /// The whole page.
 pub fn render(r: &Report) -> String {
     let mut h = String::new();
-    let deck = r
-        .stats
-        .deck
-        .as_deref()
-        .map(|d| format!(", deck {d}"))
-        .unwrap_or_default();
+    let deck = r.deck_suffix();
     let title = format!("Spaced repetition statistics: {}{deck}", r.vault);
     let _ = write!(
         h,
@@ -84,28 +79,36 @@ struct Axes<'a> {
 }
 
 fn plugin_charts(h: &mut String, c: &Charts) {
-    let cards = "Number of cards";
-    let forecast = Axes {
-        title: "Forecast",
-        desc: "The number of cards due in the future (overdue cards on day 0)",
-        x: "Days",
-        legend: "Scheduled",
+    let axes = |title, desc, x, legend| Axes {
+        title,
+        desc,
+        x,
+        legend,
     };
-    bar_chart(h, &c.forecast, &forecast, cards);
-    let intervals = Axes {
-        title: "Intervals",
-        desc: "Delays until reviews are shown again",
-        x: "Days",
-        legend: "Count",
-    };
-    bar_chart(h, &c.intervals, &intervals, cards);
-    let eases = Axes {
-        title: "Eases",
-        desc: "",
-        x: "Eases",
-        legend: "Count",
-    };
-    bar_chart(h, &c.eases, &eases, cards);
+    let charts = [
+        (
+            &c.forecast,
+            axes(
+                "Forecast",
+                "The number of cards due in the future (overdue cards on day 0)",
+                "Days",
+                "Scheduled",
+            ),
+        ),
+        (
+            &c.intervals,
+            axes(
+                "Intervals",
+                "Delays until reviews are shown again",
+                "Days",
+                "Count",
+            ),
+        ),
+        (&c.eases, axes("Eases", "", "Eases", "Count")),
+    ];
+    for (chart, a) in charts {
+        bar_chart(h, chart, &a, "Number of cards");
+    }
     pie_chart(h, &c.card_types);
 }
 

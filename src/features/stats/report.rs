@@ -68,6 +68,17 @@ impl Report {
     }
 }
 
+impl Report {
+    /// `, deck NAME` when the report covers one deck, for titles.
+    pub fn deck_suffix(&self) -> String {
+        self.stats
+            .deck
+            .as_deref()
+            .map(|d| format!(", deck {d}"))
+            .unwrap_or_default()
+    }
+}
+
 /// `1 note`, `2 notes`.
 pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })

@@ -55,12 +55,7 @@ pub fn render(w: &mut impl Write, r: &Report, colour: bool) -> io::Result<()> {
 }
 
 fn header(w: &mut impl Write, r: &Report, st: Style) -> io::Result<()> {
-    let deck = r
-        .stats
-        .deck
-        .as_deref()
-        .map(|d| format!(", deck {d}"))
-        .unwrap_or_default();
+    let deck = r.deck_suffix();
     let title = format!("Statistics of {}{deck}", r.vault);
     writeln!(w, "{}", st.heading(&title))?;
     writeln!(

@@ -2,6 +2,7 @@
 //! the card under the cursor) and `codeAction/resolve` (the grade edit, computed when applied so
 //! "today" is the day it is applied, refused when the note changed since it was offered).
 
+use super::refused;
 use crate::features::actions::{PREFERRED, grade_actions, reset_broken_group};
 use crate::features::grade;
 use crate::lsp::capabilities::GRADE_KIND;
@@ -10,17 +11,8 @@ use crate::lsp::state::State;
 use crate::lsp::{from_proto, to_proto};
 use crate::plugin::schedule::Response;
 use serde_json::{Value, json};
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-
-/// A request error with a message for the user.
-fn refused(msg: impl Into<String>) -> Error {
-    Error {
-        code: ErrorCode::InvalidRequest,
-        message: msg.into().into(),
-        data: None,
-    }
-}
 
 /// The actions for a range: quick fixes first, then the grade actions.
 pub fn code_actions(state: &mut State, params: CodeActionParams) -> Option<CodeActionResponse> {
@@ -119,11 +111,11 @@ impl GradeData {
         let uri = data["uri"].as_str().and_then(|u| u.parse().ok());
         let response = data["response"].as_str().and_then(|r| r.parse().ok());
         Ok(GradeData {
-            uri: uri.ok_or_else(|| refused("srls: the action has no document"))?,
+            uri: uri.ok_or_else(|| refused("the action has no document"))?,
             version: data["version"].as_i64().unwrap_or(-1) as i32,
             line: data["line"].as_u64().unwrap_or(0) as usize,
             sibling: data["sibling"].as_u64().unwrap_or(0) as usize,
-            response: response.ok_or_else(|| refused("srls: unknown response"))?,
+            response: response.ok_or_else(|| refused("unknown response"))?,
         })
     }
 }
@@ -137,10 +129,10 @@ pub fn resolve(state: &State, mut action: CodeAction) -> Result<CodeAction> {
     let open = state
         .notes
         .get(&data.uri)
-        .ok_or_else(|| refused("srls: the note is no longer open"))?;
+        .ok_or_else(|| refused("the note is no longer open"))?;
     if data.version != open.version() {
         return Err(refused(format!(
-            "srls: the note changed since this action was offered (version {}, now {}); ask for the actions again",
+            "the note changed since this action was offered (version {}, now {}); ask for the actions again",
             data.version,
             open.version()
         )));
@@ -148,11 +140,11 @@ pub fn resolve(state: &State, mut action: CodeAction) -> Result<CodeAction> {
     let note = open.note();
     let ci = note
         .card_at_line(data.line)
-        .ok_or_else(|| refused("srls: the card is gone"))?;
+        .ok_or_else(|| refused("the card is gone"))?;
     let grading = state.grade_context(open.vault());
     let request = grading.request(data.sibling, data.response);
     let graded = grade::grade(open.text(), note, ci, &open.vault().settings, &request)
-        .map_err(|e| refused(format!("srls: {e}")))?;
+        .map_err(refused)?;
     action.edit = Some(edit(state, open, &data.uri, &graded.edits));
     Ok(action)
 }

@@ -13,3 +13,14 @@ pub mod review;
 pub mod stats;
 pub mod symbols;
 pub mod workspace;
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode};
+
+/// A request the server refuses, with a message for the user (prefixed `srls: `).
+pub(crate) fn refused(msg: impl std::fmt::Display) -> Error {
+    Error {
+        code: ErrorCode::InvalidRequest,
+        message: format!("srls: {msg}").into(),
+        data: None,
+    }
+}

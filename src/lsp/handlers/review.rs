@@ -4,6 +4,7 @@
 //! in the editor, so unsaved changes are never overwritten; atomically on disk, as `srls grade`
 //! does, for a closed one. An answer is written only over the text its card was shown from.
 
+use super::refused as failed;
 use crate::features::review::{Item, ItemId, Mode, NoteEdit, Session};
 use crate::lsp::indexing::reindex_file;
 use crate::lsp::state::{Shared, State, lock};
@@ -16,7 +17,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::Client;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 /// The running sessions, by id.
@@ -28,14 +29,6 @@ pub struct Sessions {
 
 /// At most this many sessions are kept (the oldest is dropped: a front end that never ended).
 const MAX_SESSIONS: usize = 16;
-
-fn failed(msg: impl std::fmt::Display) -> Error {
-    Error {
-        code: ErrorCode::InvalidRequest,
-        message: format!("srls: {msg}").into(),
-        data: None,
-    }
-}
 
 /// What `srls.review.start` asks for.
 struct StartRequest {

@@ -2,20 +2,13 @@
 //! JSON, the same report `srls stats --json` prints, for editor front ends to chart; with
 //! `"format": "text"` also the terminal view as plain text (Neovim's `:SrlsStats`).
 
+use super::refused as failed;
 use super::review::{gather, read_all};
 use crate::features::stats::{Period, Report, StatsClock, StatsNote, Unreadable, text};
 use crate::lsp::state::{Shared, lock};
 use crate::workspace::vault::vault_relative;
 use serde_json::{Value, json};
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-
-fn failed(msg: impl std::fmt::Display) -> Error {
-    Error {
-        code: ErrorCode::InvalidRequest,
-        message: format!("srls: {msg}").into(),
-        data: None,
-    }
-}
+use tower_lsp_server::jsonrpc::Result;
 
 /// What a request asks for.
 struct StatsRequest {
