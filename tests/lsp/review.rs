@@ -142,11 +142,12 @@ async fn a_session_over_the_protocol() {
     assert_eq!(next["question"], "Berlin");
     assert_eq!(r["result"]["counts"]["reviewed"], 2);
 
-    // The note opened and edited in the editor after the card was shown: the answer is refused,
-    // the session follows the editor's text, and the card is shown again from it.
+    // The note opened and its card edited in the editor after the card was shown: the answer is
+    // refused, the session follows the editor's text, and the card is shown again from it.
     let uri = file_uri(&a);
     c.open(&uri, &on_disk, 1);
-    let edited = format!("Capitals.\n{on_disk}");
+    let card_edited = on_disk.replace("Berlin::Germany", "Berlin::Germany (DE)");
+    let edited = format!("Capitals.\n{card_edited}");
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
@@ -176,7 +177,13 @@ async fn a_session_over_the_protocol() {
         (Some("Berlin"), Some(6))
     );
 
-    // Now the answer goes to the editor as a versioned edit; the file is not touched.
+    // An edit elsewhere in the note keeps the card on screen: the answer goes to the editor as a
+    // versioned edit of the newest text; the file is not touched.
+    let edited = format!("{edited}\nMore notes.\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": edited}]}),
+    );
     let r = command(
         &mut c,
         "srls.review.answer",
@@ -191,11 +198,14 @@ async fn a_session_over_the_protocol() {
     );
     let req = c.server_requests("workspace/applyEdit");
     let change = &req.last().expect("an applyEdit")["params"]["edit"]["documentChanges"][0];
-    assert_eq!(change["textDocument"], json!({"uri": uri, "version": 2}));
+    assert_eq!(change["textDocument"], json!({"uri": uri, "version": 3}));
     let after = apply(&edited, change["edits"].as_array().unwrap(), "utf-16");
     assert_eq!(
         after,
-        format!("Capitals.\n{}", srls_grade(&a, 5, "easy", &on_disk))
+        format!(
+            "Capitals.\n{}\nMore notes.\n",
+            srls_grade(&a, 5, "easy", &card_edited)
+        )
     );
     assert_eq!(r["result"]["item"], Value::Null, "nothing left: {r}");
     assert_eq!(

@@ -10,9 +10,10 @@ use std::path::Path;
 impl Session {
     /// Tells the session a note now holds `text` (changed on disk or in an editor). Its cards
     /// are found again by their text; cards that are gone, or (in review mode) no longer due or
-    /// new, leave the session. The card on screen, if it is in that note, gets a new id: an
-    /// answer with the old one is refused ([`super::ReviewError::NoteChanged`]). Undo history
-    /// is dropped. Returns whether the text differed from the session's.
+    /// new, leave the session. The card on screen, if it is in that note and its own lines
+    /// changed (or it is gone), gets a new id: an answer with the old one is refused
+    /// ([`super::ReviewError::NoteChanged`]); an edit elsewhere in the note keeps it. Undo
+    /// history is dropped. Returns whether the text differed from the session's.
     pub fn refresh_note(&mut self, path: &Path, text: &str) -> bool {
         let Some(i) = self.slot_of(path) else {
             return false;
@@ -20,6 +21,7 @@ impl Session {
         if self.notes[i].text == text {
             return false;
         }
+        let shown_before = self.shown_source(i);
         let slot = &self.notes[i];
         let parsed = parse_note_with(text, &self.settings, &slot.context, &self.engine);
         let slot = &mut self.notes[i];
@@ -33,8 +35,21 @@ impl Session {
                 .collect();
             self.drop_cards(&stale);
         }
-        self.after_outside_change(i, false);
+        let kept = shown_before.is_some() && self.shown_source(i) == shown_before;
+        self.after_outside_change(i, false, kept);
         true
+    }
+
+    /// The text of the card on screen when it is a live card of `note`: its own lines, schedule
+    /// comment included.
+    fn shown_source(&self, note: usize) -> Option<String> {
+        let e = &self.entries[self.shown?.card];
+        if e.note != note || !e.alive {
+            return None;
+        }
+        let slot = &self.notes[note];
+        let card = slot.note.cards.get(e.card)?;
+        slot.text.get(slot.note.card_span(card)).map(str::to_owned)
     }
 
     /// Tells the session a note is gone (deleted or unreadable): its cards leave the session.
@@ -47,13 +62,19 @@ impl Session {
             .collect();
         self.drop_cards(&cards);
         self.bump(i);
-        self.after_outside_change(i, true);
+        self.after_outside_change(i, true, false);
     }
 
-    /// Undo history is dropped, the shown card's id is retired when it was in `note`.
-    fn after_outside_change(&mut self, note: usize, removed: bool) {
+    /// Undo history is dropped, the shown card's id is retired when it was in `note` (unless
+    /// `kept`: the card is still there, byte for byte).
+    fn after_outside_change(&mut self, note: usize, removed: bool, kept: bool) {
         self.undo.clear();
+        if kept && let Some(sh) = &mut self.shown {
+            // The same card, read from the note's new version.
+            sh.version = self.notes[note].version;
+        }
         if let Some(sh) = self.shown
+            && !kept
             && self.entries[sh.card].note == note
         {
             self.invalidated = Some((sh.id, self.notes[note].path.clone(), removed));

@@ -137,10 +137,29 @@ fn fsrs_learning_steps_wait_then_come_back() {
 }
 
 #[test]
-fn an_answer_after_the_note_changed_is_refused_and_the_note_reread() {
+fn an_answer_after_an_edit_elsewhere_in_the_note_is_written_into_the_new_text() {
     let mut s = session(TWO_NEW, "DueFirstSequential");
     let old = s.current().unwrap();
     let changed = format!("# Added\n{TWO_NEW}");
+    assert!(s.refresh_note(Path::new("n.md"), &changed));
+    assert_eq!(
+        s.current().unwrap().id,
+        old.id,
+        "the card on screen is unchanged"
+    );
+    let edit = s.answer(old.id, Response::Good).unwrap().edit.unwrap();
+    assert_eq!(edit.old_text, changed);
+    assert!(
+        edit.new_text
+            .starts_with("# Added\n#flashcards\n\nA::1\n<!--SR:")
+    );
+}
+
+#[test]
+fn an_answer_after_its_card_changed_is_refused_and_the_note_reread() {
+    let mut s = session(TWO_NEW, "DueFirstSequential");
+    let old = s.current().unwrap();
+    let changed = format!("# Added\n{}", TWO_NEW.replace("A::1", "A::1 and more"));
     assert!(s.refresh_note(Path::new("n.md"), &changed));
     assert_eq!(
         s.answer(old.id, Response::Good),
@@ -153,7 +172,7 @@ fn an_answer_after_the_note_changed_is_refused_and_the_note_reread() {
     assert_eq!(edit.old_text, changed);
     assert!(
         edit.new_text
-            .starts_with("# Added\n#flashcards\n\nA::1\n<!--SR:")
+            .starts_with("# Added\n#flashcards\n\nA::1 and more\n<!--SR:")
     );
 }
 

@@ -143,8 +143,8 @@ pub fn resolve(state: &State, mut action: CodeAction) -> Result<CodeAction> {
         .ok_or_else(|| refused("the card is gone"))?;
     let grading = state.grade_context(open.vault());
     let request = grading.request(data.sibling, data.response);
-    let graded = grade::grade(open.text(), note, ci, &open.vault().settings, &request)
-        .map_err(refused)?;
+    let graded =
+        grade::grade(open.text(), note, ci, &open.vault().settings, &request).map_err(refused)?;
     action.edit = Some(edit(state, open, &data.uri, &graded.edits));
     Ok(action)
 }
