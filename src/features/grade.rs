@@ -176,15 +176,14 @@ fn schedule_sm2(
     if req.response == Response::Reset && sm2_prev.is_none() {
         return Err(GradeError::NothingToReset);
     }
-    let o = sm2::schedule(
-        &p,
-        sm2_prev.as_ref(),
-        ne,
-        req.response,
-        req.today,
-        req.histogram,
-    )
-    .map_err(|e| GradeError::Schedule(e.to_string()))?;
+    let answer = sm2::Sm2Answer {
+        prev: sm2_prev.as_ref(),
+        note_ease: ne,
+        response: req.response,
+        today: req.today,
+        histogram: req.histogram,
+    };
+    let o = sm2::schedule(&p, &answer).map_err(|e| GradeError::Schedule(e.to_string()))?;
     Ok((Outcome::Sm2(o), sm2_prev.map(|p| p.due)))
 }
 

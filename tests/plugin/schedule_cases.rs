@@ -56,7 +56,14 @@ fn every_schedule_case_matches() {
         }
 
         let failures_start = failures.len();
-        let got = sm2::schedule(&params, prev.as_ref(), note_ease, r, today, &h);
+        let answer = sm2::Sm2Answer {
+            prev: prev.as_ref(),
+            note_ease,
+            response: r,
+            today,
+            histogram: &h,
+        };
+        let got = sm2::schedule(&params, &answer);
         let want = (
             case["interval"].as_f64().unwrap(),
             case["ease"].as_f64().unwrap(),
@@ -79,7 +86,7 @@ fn every_schedule_case_matches() {
         }
 
         // `review` is `schedule` except for Reset on a new card, which writes nothing.
-        let reviewed = sm2::review(&params, prev.as_ref(), note_ease, r, today, &h);
+        let reviewed = sm2::review(&params, &answer);
         if r == Response::Reset && prev.is_none() {
             if reviewed.is_some() {
                 failures.push(format!(

@@ -338,18 +338,8 @@ fn decks(h: &mut String, decks: &[DeckStats]) {
          <th>Due</th><th>Overdue</th></tr>\n",
     );
     for d in decks {
-        let (s, o) = (&d.charts.stats, &d.charts.overdue);
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&d.deck),
-            s.total(),
-            s.new,
-            s.young,
-            s.mature,
-            o.due_today + o.overdue,
-            o.overdue
-        );
+        let cells: String = d.row().iter().map(|n| format!("<td>{n}</td>")).collect();
+        let _ = writeln!(h, "<tr><td>{}</td>{cells}</tr>", esc(&d.deck));
     }
     h.push_str("</table>\n");
 }

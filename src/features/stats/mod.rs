@@ -108,6 +108,22 @@ pub struct DeckStats {
     pub charts: Charts,
 }
 
+impl DeckStats {
+    /// The columns of the decks table: cards, new, young, mature, due (today and overdue),
+    /// overdue.
+    pub fn row(&self) -> [u64; 6] {
+        let (c, o) = (&self.charts.stats, &self.charts.overdue);
+        [
+            c.total(),
+            c.new,
+            c.young,
+            c.mature,
+            o.due_today + o.overdue,
+            o.overdue,
+        ]
+    }
+}
+
 /// The statistics of a scope: the notes given, optionally narrowed to one deck.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {

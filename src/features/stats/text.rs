@@ -212,16 +212,10 @@ fn decks(w: &mut impl Write, decks: &[DeckStats], st: Style) -> io::Result<()> {
         let depth = d.deck.matches('/').count();
         let leaf = d.deck.rsplit('/').next().unwrap_or(&d.deck);
         let name = pad_to(&shorten(&format!("{}{leaf}", "  ".repeat(depth)), 34), 34);
-        let (s, o) = (&d.charts.stats, &d.charts.overdue);
+        let [cards, new, young, mature, due, overdue] = d.row();
         writeln!(
             w,
-            "  {name} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
-            s.total(),
-            s.new,
-            s.young,
-            s.mature,
-            o.due_today + o.overdue,
-            o.overdue
+            "  {name} {cards:>6} {new:>6} {young:>6} {mature:>6} {due:>6} {overdue:>7}"
         )?;
     }
     Ok(())

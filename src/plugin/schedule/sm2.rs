@@ -74,7 +74,20 @@ pub enum Sm2Error {
     DateOutOfRange,
 }
 
-/// The plugin's SM-2-OSR computation for one sibling (§4.3–§4.5, §4.7).
+/// One answer to one sibling, and what the computation reads besides the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Sm2Answer<'a> {
+    /// The sibling's schedule, `None` for a new sibling (no group or the placeholder).
+    pub prev: Option<&'a Sm2Prev>,
+    /// The note ease of §4.7, used only for new siblings.
+    pub note_ease: Option<f64>,
+    pub response: Response,
+    pub today: NaiveDate,
+    /// The due-date histogram (days from `today` → cards due), read only with load balancing.
+    pub histogram: &'a Histogram,
+}
+
+/// The plugin's SM-2-OSR computation for one sibling (§4.3–§4.5, §4.7), for `a` ([`Sm2Answer`]):
 ///
 /// * `prev`: the sibling's schedule, `None` for a new sibling (no group or the placeholder).
 /// * `note_ease`: the note ease of §4.7, used only for new siblings; rounded with `Math.round`
@@ -85,14 +98,14 @@ pub enum Sm2Error {
 /// `Reset` gives interval 1, ease `baseEase`, due `today`, also for a new sibling: this is
 /// what the scheduler returns (and what `schedule-cases.jsonl` records). Whether anything is
 /// written is the caller's decision, see [`review`].
-pub fn schedule(
-    p: &Sm2Params,
-    prev: Option<&Sm2Prev>,
-    note_ease: Option<f64>,
-    r: Response,
-    today: NaiveDate,
-    h: &Histogram,
-) -> Result<Sm2Outcome, Sm2Error> {
+pub fn schedule(p: &Sm2Params, a: &Sm2Answer<'_>) -> Result<Sm2Outcome, Sm2Error> {
+    let Sm2Answer {
+        prev,
+        note_ease,
+        response: r,
+        today,
+        histogram: h,
+    } = *a;
     if r == Response::Reset {
         return Ok(Sm2Outcome {
             due: today,
@@ -159,18 +172,11 @@ pub fn schedule(
 /// A review as the plugin's review screen applies it: [`schedule`], except that `Reset` on a
 /// new sibling (`prev` is `None`) changes nothing and writes nothing, giving `None`.
 /// Also `None` when the schedule cannot be computed (NaN interval/ease, date overflow).
-pub fn review(
-    p: &Sm2Params,
-    prev: Option<&Sm2Prev>,
-    note_ease: Option<f64>,
-    r: Response,
-    today: NaiveDate,
-    h: &Histogram,
-) -> Option<Sm2Outcome> {
-    if r == Response::Reset && prev.is_none() {
+pub fn review(p: &Sm2Params, a: &Sm2Answer<'_>) -> Option<Sm2Outcome> {
+    if a.response == Response::Reset && a.prev.is_none() {
         return None;
     }
-    schedule(p, prev, note_ease, r, today, h).ok()
+    schedule(p, a).ok()
 }
 
 /// Load balancing (§4.3): the day in `days ± fuzz` to use instead of `days`.
@@ -293,15 +299,15 @@ mod tests {
 
     /// Runs one example with default settings and returns the written group.
     fn run(prev: Option<&Sm2Prev>, r: Response, today: &str) -> (Sm2Outcome, String) {
-        let o = review(
-            &Sm2Params::default(),
+        let h = Histogram::new();
+        let answer = Sm2Answer {
             prev,
-            None,
-            r,
-            d(today),
-            &Histogram::new(),
-        )
-        .expect("an outcome");
+            note_ease: None,
+            response: r,
+            today: d(today),
+            histogram: &h,
+        };
+        let o = review(&Sm2Params::default(), &answer).expect("an outcome");
         let g = format_group(&o);
         (o, g)
     }
@@ -337,7 +343,14 @@ mod tests {
         today: NaiveDate,
         h: &Histogram,
     ) -> Sm2Outcome {
-        review(params, prev, note_ease, Response::Good, today, h).expect("an outcome")
+        let answer = Sm2Answer {
+            prev,
+            note_ease,
+            response: Response::Good,
+            today,
+            histogram: h,
+        };
+        review(params, &answer).expect("an outcome")
     }
 
     #[test]
@@ -360,9 +373,31 @@ mod tests {
         let p = Sm2Params::default();
         let h = Histogram::new();
         let today = d("2025-01-10");
-        assert_eq!(review(&p, None, None, Response::Reset, today, &h), None);
+        assert_eq!(
+            review(
+                &p,
+                &Sm2Answer {
+                    prev: None,
+                    note_ease: None,
+                    response: Response::Reset,
+                    today,
+                    histogram: &h
+                }
+            ),
+            None
+        );
         // The scheduler itself still answers (as the vectors record).
-        let o = schedule(&p, None, None, Response::Reset, today, &h).unwrap();
+        let o = schedule(
+            &p,
+            &Sm2Answer {
+                prev: None,
+                note_ease: None,
+                response: Response::Reset,
+                today,
+                histogram: &h,
+            },
+        )
+        .unwrap();
         assert_eq!(format_group(&o), "!2025-01-10,1,250");
     }
 
@@ -471,22 +506,62 @@ mod tests {
         let today = d("2025-01-10");
         let p = prev("2025-01-10", f64::NAN, 250.0);
         assert_eq!(
-            review(&params, Some(&p), None, Response::Good, today, &h),
+            review(
+                &params,
+                &Sm2Answer {
+                    prev: Some(&p),
+                    note_ease: None,
+                    response: Response::Good,
+                    today,
+                    histogram: &h
+                }
+            ),
             None
         );
         let p = prev("2025-01-10", 5.0, f64::NAN);
-        assert!(schedule(&params, Some(&p), None, Response::Good, today, &h).is_err());
+        assert!(
+            schedule(
+                &params,
+                &Sm2Answer {
+                    prev: Some(&p),
+                    note_ease: None,
+                    response: Response::Good,
+                    today,
+                    histogram: &h
+                }
+            )
+            .is_err()
+        );
         let big = Sm2Params {
             maximum_interval: f64::INFINITY,
             ..Sm2Params::default()
         };
         let p = prev("2025-01-10", 1e300, 250.0);
         assert_eq!(
-            schedule(&big, Some(&p), None, Response::Good, today, &h),
+            schedule(
+                &big,
+                &Sm2Answer {
+                    prev: Some(&p),
+                    note_ease: None,
+                    response: Response::Good,
+                    today,
+                    histogram: &h
+                }
+            ),
             Err(Sm2Error::DateOutOfRange)
         );
         let p = prev("2025-01-10", 5.0, -1000.0);
-        let o = schedule(&params, Some(&p), None, Response::Good, today, &h).unwrap();
+        let o = schedule(
+            &params,
+            &Sm2Answer {
+                prev: Some(&p),
+                note_ease: None,
+                response: Response::Good,
+                today,
+                histogram: &h,
+            },
+        )
+        .unwrap();
         assert!(o.due < today);
         let h: Histogram = [(i64::MAX, 1), (i64::MIN, 1)].into_iter().collect();
         assert_eq!(least_loaded(&h, 1e300, 7.0), 1e300);
@@ -509,8 +584,8 @@ mod tests {
             let r = [Response::Again, Response::Hard, Response::Good, Response::Easy, Response::Reset][grade];
             let params = Sm2Params { load_balance, maximum_interval: max, ..Sm2Params::default() };
             let p = Sm2Prev { due, interval, ease };
-            let _ = schedule(&params, Some(&p), note, r, today, &keys);
-            let _ = review(&params, None, note, r, today, &keys);
+            let _ = schedule(&params, &Sm2Answer { prev: Some(&p), note_ease: note, response: r, today, histogram: &keys });
+            let _ = review(&params, &Sm2Answer { prev: None, note_ease: note, response: r, today, histogram: &keys });
         }
     }
 
