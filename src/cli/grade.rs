@@ -80,7 +80,7 @@ fn compute(a: &GradeArgs) -> Result<Graded, String> {
         eprintln!("warning: {w}");
     }
     let note = vault.parse(&original, Some(&path));
-    let (ci, sibling) = pick_card(&note, &file, line, a.sibling)?;
+    let (card_index, sibling) = pick_card(&note, &file, line, a.sibling)?;
     let histogram = histogram(&vault, &note, &clock);
     let req = GradeRequest {
         sibling,
@@ -90,7 +90,7 @@ fn compute(a: &GradeArgs) -> Result<Graded, String> {
         tz: clock.tz,
         histogram: &histogram,
     };
-    let graded = grade(&original, &note, ci, &vault.settings, &req)
+    let graded = grade(&original, &note, card_index, &vault.settings, &req)
         .map_err(|e| format!("{file}:{line}: {e}"))?;
     let updated = apply_edits(&original, &graded.edits);
     Ok(Graded {
@@ -114,10 +114,10 @@ fn pick_card(
             note.gate_reason.as_deref().unwrap_or("no flashcard tag")
         ));
     }
-    let ci = note
+    let card_index = note
         .card_at_line(line - 1)
         .ok_or_else(|| format!("{file}:{line}: no card on this line"))?;
-    let n = note.cards[ci].siblings();
+    let n = note.cards[card_index].siblings();
     let sibling = sibling.unwrap_or(1);
     if sibling == 0 || sibling > n {
         return Err(format!(
@@ -125,7 +125,7 @@ fn pick_card(
             if n == 1 { "" } else { "s" }
         ));
     }
-    Ok((ci, sibling - 1))
+    Ok((card_index, sibling - 1))
 }
 
 /// The due dates to load balance over: the vault's, or the note's alone outside a vault.
@@ -136,9 +136,9 @@ fn histogram(vault: &Vault, note: &Note, clock: &Clock) -> Histogram {
     if vault.root.is_some() {
         return vault.histogram(clock.today, clock.now);
     }
-    let mut h = Histogram::new();
-    crate::features::due::add_note(&mut h, note, clock.today, clock.now);
-    h
+    let mut histogram = Histogram::new();
+    crate::features::due::add_note(&mut histogram, note, clock.today, clock.now);
+    histogram
 }
 
 /// Writes the graded note, unless it changed on disk since it was read.

@@ -86,15 +86,15 @@ impl DueTable {
 
     /// The histogram as of `today` / `now` (the same keys as [`crate::features::due::add_to_histogram`]).
     fn histogram(&self, today: NaiveDate, now: DateTime<Utc>) -> Histogram {
-        let mut h = Histogram::new();
+        let mut histogram = Histogram::new();
         let days = self.days.iter().map(|(d, n)| (Due::Day(*d), *n));
         let instants = self.instants.iter().map(|(t, n)| (Due::Instant(*t), *n));
         for (due, n) in days.chain(instants) {
             if let Some(k) = due.day_key(today, now) {
-                *h.entry(k).or_insert(0) += n;
+                *histogram.entry(k).or_insert(0) += n;
             }
         }
-        h
+        histogram
     }
 }
 
@@ -205,13 +205,13 @@ impl Index {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Histogram {
-        let mut h = Histogram::new();
+        let mut histogram = Histogram::new();
         for n in self.notes().filter(|n| n.vault_root.as_deref() == root) {
             for c in &n.cards {
-                crate::features::due::add_to_histogram(&mut h, &c.dues, today, now);
+                crate::features::due::add_to_histogram(&mut histogram, &c.dues, today, now);
             }
         }
-        h
+        histogram
     }
 
     /// Due and new sides per deck (without `#`, sorted), and the total ([`Counts`]: each side

@@ -52,11 +52,11 @@ fn session_histogram(vault: &Vault, notes: &[ReviewNote], clock: &Clock) -> Hist
     if vault.root.is_some() {
         return vault.histogram(clock.today, clock.now);
     }
-    let mut h = Histogram::new();
+    let mut histogram = Histogram::new();
     for n in notes {
-        add_note(&mut h, &n.note, clock.today, clock.now);
+        add_note(&mut histogram, &n.note, clock.today, clock.now);
     }
-    h
+    histogram
 }
 
 /// What a session covers and how it runs, besides its notes.

@@ -77,14 +77,19 @@ impl Vault {
     /// The due-date histogram of the vault (every scheduled sibling of every note), for load
     /// balancing as the plugin does it. Unreadable notes are skipped.
     pub fn histogram(&self, today: NaiveDate, now: DateTime<Utc>) -> Histogram {
-        let mut h = Histogram::new();
+        let mut histogram = Histogram::new();
         for p in self.note_paths() {
             let Ok(text) = std::fs::read_to_string(&p) else {
                 continue;
             };
-            crate::features::due::add_note(&mut h, &self.parse(&text, Some(&p)), today, now);
+            crate::features::due::add_note(
+                &mut histogram,
+                &self.parse(&text, Some(&p)),
+                today,
+                now,
+            );
         }
-        h
+        histogram
     }
 }
 

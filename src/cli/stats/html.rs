@@ -42,11 +42,11 @@ th:first-child, td:first-child { text-align: left; }
 
 /// The whole page.
 pub fn render(r: &Report) -> String {
-    let mut h = String::new();
+    let mut page = String::new();
     let deck = r.deck_suffix();
     let title = format!("Spaced repetition statistics: {}{deck}", r.vault);
     let _ = write!(
-        h,
+        page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1>\n\
@@ -59,15 +59,15 @@ pub fn render(r: &Report) -> String {
         cards = plural(r.stats.charts.stats.total() as usize, "card"),
     );
     if let Some(m) = &r.message {
-        let _ = writeln!(h, "<p><strong>{}</strong></p>", esc(m));
+        let _ = writeln!(page, "<p><strong>{}</strong></p>", esc(m));
     }
-    plugin_charts(&mut h, &r.stats.charts);
-    extra_charts(&mut h, &r.stats.charts);
-    decks(&mut h, &r.stats.decks);
-    notes(&mut h, &r.stats.note_eases);
-    footnote(&mut h, r);
-    h.push_str("</body></html>\n");
-    h
+    plugin_charts(&mut page, &r.stats.charts);
+    extra_charts(&mut page, &r.stats.charts);
+    decks(&mut page, &r.stats.decks);
+    notes(&mut page, &r.stats.note_eases);
+    footnote(&mut page, r);
+    page.push_str("</body></html>\n");
+    page
 }
 
 /// How one bar chart is labelled.
@@ -78,7 +78,7 @@ struct Axes<'a> {
     legend: &'a str,
 }
 
-fn plugin_charts(h: &mut String, c: &Charts) {
+fn plugin_charts(page: &mut String, c: &Charts) {
     let axes = |title, desc, x, legend| Axes {
         title,
         desc,
@@ -107,19 +107,19 @@ fn plugin_charts(h: &mut String, c: &Charts) {
         (&c.eases, axes("Eases", "", "Eases", "Count")),
     ];
     for (chart, a) in charts {
-        bar_chart(h, chart, &a, "Number of cards");
+        bar_chart(page, chart, &a, "Number of cards");
     }
-    pie_chart(h, &c.card_types);
+    pie_chart(page, &c.card_types);
 }
 
-fn extra_charts(h: &mut String, c: &Charts) {
+fn extra_charts(page: &mut String, c: &Charts) {
     let backlog = Axes {
         title: "Backlog",
         desc: "Due cards by how long they have waited",
         x: "Overdue by",
         legend: "Due",
     };
-    bar_chart(h, &c.overdue.chart, &backlog, "Number of cards");
+    bar_chart(page, &c.overdue.chart, &backlog, "Number of cards");
     let f = &c.fsrs;
     if f.cards == 0 {
         return;
@@ -151,34 +151,34 @@ fn extra_charts(h: &mut String, c: &Charts) {
             x,
             legend: "FSRS cards",
         };
-        bar_chart(h, chart, &axes, "Number of cards");
+        bar_chart(page, chart, &axes, "Number of cards");
     }
-    let _ = writeln!(h, "<p class=\"summary\">{}</p>", esc(&f.summary));
+    let _ = writeln!(page, "<p class=\"summary\">{}</p>", esc(&f.summary));
 }
 
 /// A bar chart: grid lines and y ticks at 0, ½ and the top, x labels spread out, axis titles
 /// and a legend.
-fn bar_chart(h: &mut String, c: &Chart, a: &Axes<'_>, y_title: &str) {
-    let _ = writeln!(h, "<h2>{}</h2>", esc(a.title));
+fn bar_chart(page: &mut String, c: &Chart, a: &Axes<'_>, y_title: &str) {
+    let _ = writeln!(page, "<h2>{}</h2>", esc(a.title));
     if !a.desc.is_empty() {
-        let _ = writeln!(h, "<p class=\"desc\">{}</p>", esc(a.desc));
+        let _ = writeln!(page, "<p class=\"desc\">{}</p>", esc(a.desc));
     }
     let (labels, counts, group) = bin(&c.labels, &c.counts, MAX_BARS);
     let top = nice_top(counts.iter().copied().max().unwrap_or(0));
     let _ = write!(
-        h,
+        page,
         "<svg viewBox=\"0 0 {vw} {vh}\" role=\"img\" aria-label=\"{t}\">",
         vw = LEFT + W + 8.0,
         vh = TOP + H + BOTTOM,
         t = esc(a.title)
     );
-    y_axis(h, top, y_title);
+    y_axis(page, top, y_title);
     let step = W / counts.len().max(1) as f64;
     let bw = (step * 0.8).min(MAX_BAR_WIDTH);
     for (i, &n) in counts.iter().enumerate() {
         let bh = n as f64 / top as f64 * H;
         let _ = write!(
-            h,
+            page,
             "<rect class=\"bar\" x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{bh:.2}\"><title>{}: {n}</title></rect>",
             LEFT + (i as f64 + 0.5) * step - bw / 2.0,
             TOP + H - bh,
@@ -186,16 +186,16 @@ fn bar_chart(h: &mut String, c: &Chart, a: &Axes<'_>, y_title: &str) {
             esc(&labels[i])
         );
     }
-    x_axis(h, &labels, step, a.x);
-    legend(h, "var(--bar)", a.legend);
-    h.push_str("</svg>\n");
+    x_axis(page, &labels, step, a.x);
+    legend(page, "var(--bar)", a.legend);
+    page.push_str("</svg>\n");
     if group > 1 {
         let _ = writeln!(
-            h,
+            page,
             "<p class=\"note\">Each bar sums {group} neighbouring values.</p>"
         );
     }
-    let _ = writeln!(h, "<p class=\"summary\">{}</p>", esc(&c.summary));
+    let _ = writeln!(page, "<p class=\"summary\">{}</p>", esc(&c.summary));
 }
 
 /// A round top for the y axis, at least the largest count: 1, 2, 4, 6 or 8 times a power of
@@ -212,7 +212,7 @@ fn nice_top(max: u64) -> u64 {
     }
 }
 
-fn y_axis(h: &mut String, top: u64, title: &str) {
+fn y_axis(page: &mut String, top: u64, title: &str) {
     let ticks: &[u64] = if top >= 2 {
         &[0, top / 2, top]
     } else {
@@ -221,7 +221,7 @@ fn y_axis(h: &mut String, top: u64, title: &str) {
     for &v in ticks {
         let y = TOP + H - H * v as f64 / top as f64;
         let _ = write!(
-            h,
+            page,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>\
              <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{v}</text>",
             x2 = LEFT + W,
@@ -230,7 +230,7 @@ fn y_axis(h: &mut String, top: u64, title: &str) {
         );
     }
     let _ = write!(
-        h,
+        page,
         "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{b}\"/>\
          <text class=\"title\" transform=\"translate(14 {m}) rotate(-90)\" text-anchor=\"middle\">{t}</text>",
         b = TOP + H,
@@ -239,17 +239,17 @@ fn y_axis(h: &mut String, top: u64, title: &str) {
     );
 }
 
-fn x_axis(h: &mut String, labels: &[String], step: f64, title: &str) {
+fn x_axis(page: &mut String, labels: &[String], step: f64, title: &str) {
     let y = TOP + H;
     let _ = write!(
-        h,
+        page,
         "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>",
         x2 = LEFT + W
     );
     let every = labels.len().div_ceil(12).max(1);
     for (i, l) in labels.iter().enumerate().step_by(every) {
         let _ = write!(
-            h,
+            page,
             "<text x=\"{:.2}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             LEFT + (i as f64 + 0.5) * step,
             y + 16.0,
@@ -257,7 +257,7 @@ fn x_axis(h: &mut String, labels: &[String], step: f64, title: &str) {
         );
     }
     let _ = write!(
-        h,
+        page,
         "<text class=\"title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
         LEFT + W / 2.0,
         y + 36.0,
@@ -265,10 +265,10 @@ fn x_axis(h: &mut String, labels: &[String], step: f64, title: &str) {
     );
 }
 
-fn legend(h: &mut String, colour: &str, name: &str) {
+fn legend(page: &mut String, colour: &str, name: &str) {
     let x = LEFT + W - 120.0;
     let _ = write!(
-        h,
+        page,
         "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
          <text x=\"{tx}\" y=\"16\">{n}</text>",
         tx = x + 18.0,
@@ -277,17 +277,17 @@ fn legend(h: &mut String, colour: &str, name: &str) {
 }
 
 /// The card types as a pie with a legend naming each slice with its count.
-fn pie_chart(h: &mut String, c: &Chart) {
+fn pie_chart(page: &mut String, c: &Chart) {
     let _ = writeln!(
-        h,
+        page,
         "<h2>Card types</h2>\n<p class=\"desc\">Counts include buried cards</p>"
     );
     let total: u64 = c.counts.iter().sum();
     let (cx, cy, r) = (110.0, 110.0, 95.0);
-    h.push_str("<svg viewBox=\"0 0 520 220\" role=\"img\" aria-label=\"Card types\">");
+    page.push_str("<svg viewBox=\"0 0 520 220\" role=\"img\" aria-label=\"Card types\">");
     if total == 0 {
         let _ = write!(
-            h,
+            page,
             "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" fill=\"none\" class=\"axis\"/>\
              <text x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\">no cards</text>"
         );
@@ -298,7 +298,7 @@ fn pie_chart(h: &mut String, c: &Chart) {
         let colour = SLICES[i % SLICES.len()];
         if share >= 1.0 {
             let _ = write!(
-                h,
+                page,
                 "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" fill=\"{colour}\"/>"
             );
         } else {
@@ -307,7 +307,7 @@ fn pie_chart(h: &mut String, c: &Chart) {
             let ((x1, y1), (x2, y2)) = (point(start), point(end));
             let large = u8::from(share > 0.5);
             let _ = write!(
-                h,
+                page,
                 "<path d=\"M{cx},{cy} L{x1:.2},{y1:.2} A{r},{r} 0 {large} 1 {x2:.2},{y2:.2} Z\" fill=\"{colour}\"/>"
             );
             start = end;
@@ -316,7 +316,7 @@ fn pie_chart(h: &mut String, c: &Chart) {
     for (i, (label, n)) in c.labels.iter().zip(&c.counts).enumerate() {
         let y = 60.0 + i as f64 * 30.0;
         let _ = write!(
-            h,
+            page,
             "<rect x=\"240\" y=\"{ry}\" width=\"14\" height=\"14\" fill=\"{colour}\"/>\
              <text x=\"262\" y=\"{y}\">{l} ({n})</text>",
             ry = y - 11.0,
@@ -324,50 +324,50 @@ fn pie_chart(h: &mut String, c: &Chart) {
             l = esc(label)
         );
     }
-    h.push_str("</svg>\n");
-    let _ = writeln!(h, "<p class=\"summary\">{}</p>", esc(&c.summary));
+    page.push_str("</svg>\n");
+    let _ = writeln!(page, "<p class=\"summary\">{}</p>", esc(&c.summary));
 }
 
-fn decks(h: &mut String, decks: &[DeckStats]) {
+fn decks(page: &mut String, decks: &[DeckStats]) {
     if decks.is_empty() {
         return;
     }
-    h.push_str(
+    page.push_str(
         "<h2>Decks</h2>\n<p class=\"desc\">Each deck with its sub-decks, every card once</p>\n\
          <table><tr><th>Deck</th><th>Cards</th><th>New</th><th>Young</th><th>Mature</th>\
          <th>Due</th><th>Overdue</th></tr>\n",
     );
     for d in decks {
         let cells: String = d.row().iter().map(|n| format!("<td>{n}</td>")).collect();
-        let _ = writeln!(h, "<tr><td>{}</td>{cells}</tr>", esc(&d.deck));
+        let _ = writeln!(page, "<tr><td>{}</td>{cells}</tr>", esc(&d.deck));
     }
-    h.push_str("</table>\n");
+    page.push_str("</table>\n");
 }
 
-fn notes(h: &mut String, rows: &[(String, i64)]) {
+fn notes(page: &mut String, rows: &[(String, i64)]) {
     if rows.is_empty() {
         return;
     }
-    h.push_str("<h2>Notes</h2>\n<table><tr><th>Note</th><th>Ease</th></tr>\n");
+    page.push_str("<h2>Notes</h2>\n<table><tr><th>Note</th><th>Ease</th></tr>\n");
     for (name, ease) in rows {
-        let _ = writeln!(h, "<tr><td>{}</td><td>{ease}</td></tr>", esc(name));
+        let _ = writeln!(page, "<tr><td>{}</td><td>{ease}</td></tr>", esc(name));
     }
-    h.push_str("</table>\n");
+    page.push_str("</table>\n");
 }
 
-fn footnote(h: &mut String, r: &Report) {
+fn footnote(page: &mut String, r: &Report) {
     if r.unreadable.is_empty() {
         return;
     }
     let _ = writeln!(
-        h,
+        page,
         "<p class=\"note\">* {} note(s) could not be read and are not counted:</p><ul class=\"note\">",
         r.unreadable.len()
     );
     for u in &r.unreadable {
-        let _ = writeln!(h, "<li>{}: {}</li>", esc(&u.file), esc(&u.error));
+        let _ = writeln!(page, "<li>{}: {}</li>", esc(&u.file), esc(&u.error));
     }
-    h.push_str("</ul>\n");
+    page.push_str("</ul>\n");
 }
 
 /// Text for HTML content and attributes.

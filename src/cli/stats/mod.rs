@@ -114,16 +114,16 @@ fn write_json(w: &mut impl Write, report: &Report) -> io::Result<()> {
 fn stats_clock(args: &super::ClockArgs) -> Result<StatsClock, String> {
     let (today, now) = args.parsed()?;
     let (today_given, now_given) = args.fixed();
-    let clk = Clock::resolve(today, now)?;
+    let resolved = Clock::resolve(today, now)?;
     let now = if today_given && !now_given {
-        stats::local_midnight(clk.today, clk.tz)
+        stats::local_midnight(resolved.today, resolved.tz)
     } else {
-        clk.now
+        resolved.now
     };
     Ok(StatsClock {
-        today: clk.today,
+        today: resolved.today,
         now,
-        tz: clk.tz,
+        tz: resolved.tz,
     })
 }
 

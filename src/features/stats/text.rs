@@ -44,20 +44,20 @@ impl Style {
 
 /// Writes the whole report.
 pub fn render(w: &mut impl Write, r: &Report, colour: bool) -> io::Result<()> {
-    let st = Style { colour };
-    header(w, r, st)?;
-    plugin_charts(w, &r.stats.charts, st)?;
-    extra_charts(w, &r.stats.charts, st)?;
-    decks(w, &r.stats.decks, st)?;
-    notes(w, &r.stats.note_eases, st)?;
+    let style = Style { colour };
+    header(w, r, style)?;
+    plugin_charts(w, &r.stats.charts, style)?;
+    extra_charts(w, &r.stats.charts, style)?;
+    decks(w, &r.stats.decks, style)?;
+    notes(w, &r.stats.note_eases, style)?;
     footnote(w, r)?;
     w.flush()
 }
 
-fn header(w: &mut impl Write, r: &Report, st: Style) -> io::Result<()> {
+fn header(w: &mut impl Write, r: &Report, style: Style) -> io::Result<()> {
     let deck = r.deck_suffix();
     let title = format!("Statistics of {}{deck}", r.vault);
-    writeln!(w, "{}", st.heading(&title))?;
+    writeln!(w, "{}", style.heading(&title))?;
     writeln!(
         w,
         "{}, period {}, {} read, {} (buried included)",
@@ -72,45 +72,55 @@ fn header(w: &mut impl Write, r: &Report, st: Style) -> io::Result<()> {
     Ok(())
 }
 
-fn plugin_charts(w: &mut impl Write, c: &Charts, st: Style) -> io::Result<()> {
+fn plugin_charts(w: &mut impl Write, c: &Charts, style: Style) -> io::Result<()> {
     section(
         w,
-        st,
+        style,
         "Forecast",
         "cards due per day from today (overdue on day 0)",
     )?;
-    columns(w, &c.forecast, "day", st)?;
-    section(w, st, "Intervals", "scheduled cards by interval in days")?;
-    columns(w, &c.intervals, "days", st)?;
-    section(w, st, "Eases", "scheduled cards by ease")?;
-    columns(w, &c.eases, "ease", st)?;
-    section(w, st, "Card types", "new, young (< 32 days), mature")?;
-    bars(w, &c.card_types, st)
+    columns(w, &c.forecast, "day", style)?;
+    section(w, style, "Intervals", "scheduled cards by interval in days")?;
+    columns(w, &c.intervals, "days", style)?;
+    section(w, style, "Eases", "scheduled cards by ease")?;
+    columns(w, &c.eases, "ease", style)?;
+    section(w, style, "Card types", "new, young (< 32 days), mature")?;
+    bars(w, &c.card_types, style)
 }
 
-fn extra_charts(w: &mut impl Write, c: &Charts, st: Style) -> io::Result<()> {
-    section(w, st, "Backlog", "due cards by how long they have waited")?;
-    bars(w, &c.overdue.chart, st)?;
+fn extra_charts(w: &mut impl Write, c: &Charts, style: Style) -> io::Result<()> {
+    section(
+        w,
+        style,
+        "Backlog",
+        "due cards by how long they have waited",
+    )?;
+    bars(w, &c.overdue.chart, style)?;
     let f = &c.fsrs;
     if f.cards == 0 {
         return Ok(());
     }
-    section(w, st, "FSRS stability", "days until recall falls to 90 %")?;
-    bars(w, &f.stability, st)?;
-    section(w, st, "FSRS difficulty", "1 easy .. 10 hard")?;
-    bars(w, &f.difficulty, st)?;
-    section(w, st, "FSRS retrievability", "probability of recall now")?;
-    bars(w, &f.retrievability, st)?;
+    section(
+        w,
+        style,
+        "FSRS stability",
+        "days until recall falls to 90 %",
+    )?;
+    bars(w, &f.stability, style)?;
+    section(w, style, "FSRS difficulty", "1 easy .. 10 hard")?;
+    bars(w, &f.difficulty, style)?;
+    section(w, style, "FSRS retrievability", "probability of recall now")?;
+    bars(w, &f.retrievability, style)?;
     writeln!(w, "{}", f.summary)
 }
 
-fn section(w: &mut impl Write, st: Style, title: &str, what: &str) -> io::Result<()> {
-    writeln!(w, "\n{}  {}", st.heading(title), st.dim(what))
+fn section(w: &mut impl Write, style: Style, title: &str, what: &str) -> io::Result<()> {
+    writeln!(w, "\n{}  {}", style.heading(title), style.dim(what))
 }
 
 /// A column chart: bars up from an x axis, the largest count at the top of the y axis, the
 /// first, middle and last labels under it; binned to 64 columns.
-fn columns(w: &mut impl Write, c: &Chart, unit: &str, st: Style) -> io::Result<()> {
+fn columns(w: &mut impl Write, c: &Chart, unit: &str, style: Style) -> io::Result<()> {
     if c.counts.iter().all(|&n| n == 0) {
         writeln!(w, "  (no cards)")?;
         return writeln!(w, "{}", c.summary);
@@ -129,7 +139,7 @@ fn columns(w: &mut impl Write, c: &Chart, unit: &str, st: Style) -> io::Result<(
             .iter()
             .map(|&n| column_cell(n, max, row, width))
             .collect();
-        writeln!(w, "{axis}{}", st.bar(cells.trim_end()))?;
+        writeln!(w, "{axis}{}", style.bar(cells.trim_end()))?;
     }
     let plot = counts.len() * width;
     writeln!(w, "{:>margin$} └{}", 0, "─".repeat(plot))?;
@@ -138,7 +148,7 @@ fn columns(w: &mut impl Write, c: &Chart, unit: &str, st: Style) -> io::Result<(
         writeln!(
             w,
             "{}",
-            st.dim(&format!("(each column sums {group} {unit} values)"))
+            style.dim(&format!("(each column sums {group} {unit} values)"))
         )?;
     }
     writeln!(w, "{}", c.summary)
@@ -181,7 +191,7 @@ fn x_labels(labels: &[String], width: usize, plot: usize) -> String {
 }
 
 /// Horizontal bars with their labels and counts, then the summary.
-fn bars(w: &mut impl Write, c: &Chart, st: Style) -> io::Result<()> {
+fn bars(w: &mut impl Write, c: &Chart, style: Style) -> io::Result<()> {
     let max = c.counts.iter().copied().max().unwrap_or(0).max(1);
     let pad = c.labels.iter().map(|l| width_of(l)).max().unwrap_or(0);
     for (label, &n) in c.labels.iter().zip(&c.counts) {
@@ -193,16 +203,21 @@ fn bars(w: &mut impl Write, c: &Chart, st: Style) -> io::Result<()> {
         }
         let gap = BAR_CELLS + 1 - bar.chars().count();
         let label = pad_to(label, pad);
-        writeln!(w, "  {label} {}{:gap$}{n}", st.bar(&bar), "")?;
+        writeln!(w, "  {label} {}{:gap$}{n}", style.bar(&bar), "")?;
     }
     writeln!(w, "{}", c.summary)
 }
 
-fn decks(w: &mut impl Write, decks: &[DeckStats], st: Style) -> io::Result<()> {
+fn decks(w: &mut impl Write, decks: &[DeckStats], style: Style) -> io::Result<()> {
     if decks.is_empty() {
         return Ok(());
     }
-    section(w, st, "Decks", "each with its sub-decks, every card once")?;
+    section(
+        w,
+        style,
+        "Decks",
+        "each with its sub-decks, every card once",
+    )?;
     writeln!(
         w,
         "  {:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
@@ -270,11 +285,11 @@ fn shorten(s: &str, max: usize) -> String {
     out
 }
 
-fn notes(w: &mut impl Write, rows: &[(String, i64)], st: Style) -> io::Result<()> {
+fn notes(w: &mut impl Write, rows: &[(String, i64)], style: Style) -> io::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    section(w, st, "Notes", "notes with a review schedule, by ease")?;
+    section(w, style, "Notes", "notes with a review schedule, by ease")?;
     for (name, ease) in rows.iter().take(NOTE_ROWS) {
         writeln!(w, "  {} {ease:>6}", pad_to(&shorten(name, 66), 66))?;
     }

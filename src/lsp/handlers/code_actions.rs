@@ -70,16 +70,21 @@ fn edit(state: &State, open: &OpenNote, uri: &Uri, edits: &[grade::Edit]) -> Wor
 
 fn grade_offers(state: &State, open: &OpenNote, uri: &Uri, at: usize) -> Vec<CodeActionOrCommand> {
     let note = open.note();
-    let Some(ci) = note.card_at_offset(at) else {
+    let Some(card_index) = note.card_at_offset(at) else {
         return vec![];
     };
-    let line = note.cards[ci].start_line();
+    let line = note.cards[card_index].start_line();
     let grading = state.grade_context(open.vault());
     let settings = &open.vault().settings;
     let with_edits = !state.caps.resolve;
-    let actions = grade_actions(open.text(), note, ci, settings, with_edits, |side, r| {
-        grading.request(side, r)
-    });
+    let actions = grade_actions(
+        open.text(),
+        note,
+        card_index,
+        settings,
+        with_edits,
+        |side, r| grading.request(side, r),
+    );
     actions
         .into_iter()
         .map(|a| {
@@ -138,13 +143,19 @@ pub fn resolve(state: &State, mut action: CodeAction) -> Result<CodeAction> {
         )));
     }
     let note = open.note();
-    let ci = note
+    let card_index = note
         .card_at_line(data.line)
         .ok_or_else(|| refused("the card is gone"))?;
     let grading = state.grade_context(open.vault());
     let request = grading.request(data.sibling, data.response);
-    let graded =
-        grade::grade(open.text(), note, ci, &open.vault().settings, &request).map_err(refused)?;
+    let graded = grade::grade(
+        open.text(),
+        note,
+        card_index,
+        &open.vault().settings,
+        &request,
+    )
+    .map_err(refused)?;
     action.edit = Some(edit(state, open, &data.uri, &graded.edits));
     Ok(action)
 }
