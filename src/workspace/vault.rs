@@ -170,9 +170,15 @@ fn canonical(path: &Path) -> PathBuf {
 /// link is (as Obsidian sees it). A folder is canonical.
 pub fn note_location(path: &Path) -> PathBuf {
     match path.file_name() {
-        Some(name) if !path.is_dir() => canonical(folder_of(path)).join(name),
+        Some(name) if !path.is_dir() => folder_location(path).join(name),
         _ => canonical(path),
     }
+}
+
+/// The canonical folder of a note (what [`note_location`] joins the note's name to), for
+/// callers that place many notes of one folder.
+pub fn folder_location(note: &Path) -> PathBuf {
+    canonical(folder_of(note))
 }
 /// Settings from a vault root (defaults when there is no settings file), with warnings naming
 /// the file.
@@ -219,11 +225,14 @@ fn load_settings(root: Option<&Path>) -> (Settings, Vec<String>) {
 
 /// The note's path relative to its vault root, `/`-separated (see [`note_location`]).
 pub fn vault_relative(root: Option<&Path>, file: &Path) -> Option<String> {
-    let root = root?;
-    let file = note_location(file);
-    let rel = match file.strip_prefix(root) {
+    relative_location(root?, &note_location(file))
+}
+
+/// A note's path relative to its vault root, given where it is ([`note_location`]).
+pub fn relative_location(root: &Path, location: &Path) -> Option<String> {
+    let rel = match location.strip_prefix(root) {
         Ok(rel) => rel,
-        Err(_) => file.strip_prefix(canonical(root)).ok()?,
+        Err(_) => location.strip_prefix(canonical(root)).ok()?,
     };
     Some(
         rel.components()
