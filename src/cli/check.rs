@@ -9,7 +9,6 @@ use crate::text::Document;
 use crate::text::position::{LineCol, LineIndex};
 use crate::workspace::vault::Vault;
 use serde_json::json;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// The note's diagnostics as the server publishes them: the lint and `rendered-as-code` (from
@@ -68,19 +67,10 @@ fn note_lines(
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
-    let mut unreadable = false;
-    let missing = super::notes::each(
+    let failed = super::each_note_par(
         paths,
-        |t, read, vault| read.map(|(text, note)| note_lines(t, &text, &note, vault, json_out)),
-        |_, lines, _| {
-            let lines = match lines {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    unreadable = true;
-                    return ControlFlow::Continue(());
-                }
-            };
+        |t, text, note, vault| note_lines(t, text, note, vault, json_out),
+        |_, lines| {
             for (severity, l) in lines {
                 match severity {
                     Severity::Error => n_err += 1,
@@ -105,7 +95,7 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
             if n_warn == 1 { "" } else { "s" }
         );
     }
-    out.finish(if missing || unreadable {
+    out.finish(if failed {
         2
     } else if n_err > 0 {
         1

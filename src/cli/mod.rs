@@ -37,6 +37,30 @@ pub fn each_note(
     missing || unreadable
 }
 
+/// Like [`each_note`], with the per-note part split: `work` runs on every core on each note
+/// read and parsed, and `sink` gets its results in the order of the notes, until it breaks.
+/// Unreadable notes go to stderr; returns whether a path or file failed.
+pub fn each_note_par<R: Send>(
+    paths: &[PathBuf],
+    work: impl Fn(&Target, &str, &Note, &Vault) -> R + Sync,
+    mut sink: impl FnMut(&Target, R) -> ControlFlow<()>,
+) -> bool {
+    let mut unreadable = false;
+    let missing = notes::each(
+        paths,
+        |t, read, vault| read.map(|(text, note)| work(t, &text, &note, vault)),
+        |t, r, _| match r {
+            Ok(r) => sink(t, r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable = true;
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    missing || unreadable
+}
+
 /// Like [`each_note`], but a note that cannot be read (or is not UTF-8) comes to `f` as
 /// `Err(reason)` instead of going to stderr. Missing paths and vault warnings go to stderr;
 /// returns whether a path was missing. Notes are read and parsed on every core, and come to
