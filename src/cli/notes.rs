@@ -6,12 +6,10 @@
 
 use super::files::{self, Target};
 use crate::note::{Note, NoteContext};
-use crate::workspace::vault::{Vault, Vaults, folder_location, relative_location};
+use crate::workspace::vault::{FolderPlaces, Vault, Vaults};
 use rayon::prelude::*;
-use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Notes per batch: enough to keep both cores busy, few enough that a command that stops
@@ -30,33 +28,21 @@ struct Placed {
     ctx: NoteContext,
 }
 
-/// The vault and canonical folder of each folder seen. Valid for one command run: the vault
-/// layout (`.obsidian/` folders, settings files) is read once, as before, when the run starts.
+/// The vaults of a run, and the vault and place of each folder's notes.
 #[derive(Default)]
 struct Folders {
     vaults: Vaults,
-    seen: HashMap<PathBuf, (Arc<Vault>, PathBuf)>,
+    places: FolderPlaces,
 }
 
 impl Folders {
     fn place(&mut self, target: Target) -> Placed {
-        let folder = target.path.parent().unwrap_or(Path::new("")).to_path_buf();
-        let (first, (vault, canonical)) = match self.seen.get(&folder) {
-            Some(v) => (false, v.clone()),
-            None => {
-                let (vault, first) = self.vaults.for_file(&target.path);
-                let v = (vault, folder_location(&target.path));
-                self.seen.insert(folder, v.clone());
-                (first, v)
-            }
-        };
-        let name = target.path.file_name().unwrap_or(OsStr::new(""));
-        let ctx = NoteContext {
-            vault_path: vault
-                .root
-                .as_deref()
-                .and_then(|r| relative_location(r, &canonical.join(name))),
-        };
+        let mut first = false;
+        let (vault, ctx) = self.places.place(&target.path, |p| {
+            let (v, f) = self.vaults.for_file(p);
+            first = f;
+            v
+        });
         Placed {
             target,
             vault,

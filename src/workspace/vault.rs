@@ -88,6 +88,40 @@ impl Vault {
     }
 }
 
+/// Where the notes of each folder seen lie: their vault and canonical folder, found once per
+/// folder rather than once per note (each lookup walks up the folders and resolves links).
+/// Valid while the vault layout (`.obsidian/` folders) does not change: a CLI run, or one
+/// indexing pass of the server; drop it after.
+#[derive(Debug, Default)]
+pub struct FolderPlaces {
+    seen: HashMap<PathBuf, (Arc<Vault>, PathBuf)>,
+}
+
+impl FolderPlaces {
+    /// The vault of `note` (a file, not a folder), from `vault_of` for the first note of its
+    /// folder, and the note's place in the vault.
+    pub fn place(
+        &mut self,
+        note: &Path,
+        vault_of: impl FnOnce(&Path) -> Arc<Vault>,
+    ) -> (Arc<Vault>, NoteContext) {
+        let folder = note.parent().unwrap_or(Path::new(""));
+        if !self.seen.contains_key(folder) {
+            let v = (vault_of(note), folder_location(note));
+            self.seen.insert(folder.to_path_buf(), v);
+        }
+        let (vault, canonical) = &self.seen[folder];
+        let name = note.file_name().unwrap_or_default();
+        let ctx = NoteContext {
+            vault_path: vault
+                .root
+                .as_deref()
+                .and_then(|r| relative_location(r, &canonical.join(name))),
+        };
+        (vault.clone(), ctx)
+    }
+}
+
 /// Vaults by root, each read once (the CLI's cache; the server keeps one too).
 #[derive(Debug, Default)]
 pub struct Vaults {
