@@ -1,6 +1,8 @@
-//! Whole-server benchmarks against the real `srls` binary over stdio:
-//! vault indexing (10,000 generated notes: wall time, peak RSS), memory per indexed note and
-//! per open 1 MB note, and the cold start of `srls check` on the corpus.
+//! Whole-server and command-line benchmarks against the real `srls` binary:
+//! vault indexing over stdio (10,000 and 100,000 generated notes: wall time, peak RSS, and
+//! hovers answered while indexing), memory per indexed note and per open 1 MB note, the cold
+//! start of `srls check` on the corpus, and the CLI against the plugin's own parser (the
+//! plugin's times are fixed figures measured once, in issue 18: node is not run here).
 //!
 //! `cargo bench --bench server` (uses the release binary cargo builds for benches).
 
@@ -11,11 +13,20 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod common;
+
+/// The plugin's parser in node, measured once on the project machine (issue 18): on the
+/// 8.5 MB note and over the 10,000-note vault. Fixed figures, not rerun.
+const PLUGIN_NOTE_S: f64 = 2.1;
+const PLUGIN_VAULT_S: f64 = 5.3;
+
 struct Server {
     child: Child,
     stdin: ChildStdin,
     rx: mpsc::Receiver<Value>,
     id: i64,
+    /// Whether the indexing progress has ended (seen among the messages read).
+    indexed: bool,
 }
 
 impl Server {
@@ -58,6 +69,7 @@ impl Server {
             stdin,
             rx,
             id: 0,
+            indexed: false,
         }
     }
 
@@ -90,6 +102,9 @@ impl Server {
                 let id = m["id"].clone();
                 self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
             }
+            if m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end" {
+                self.indexed = true;
+            }
             if pred(&m) {
                 return m;
             }
@@ -106,10 +121,22 @@ impl Server {
             .unwrap_or(0)
     }
 
+    /// Shuts the server down, closes its input, and waits for it (killing it after 10 s).
     fn stop(mut self) {
         let _ = self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let _ = self.child.wait();
+        let Server { mut child, stdin, .. } = self;
+        drop(stdin);
+        let t = Instant::now();
+        while child.try_wait().ok().flatten().is_none() {
+            if t.elapsed() > Duration::from_secs(10) {
+                eprintln!("the server did not exit after `exit`: killed");
+                let _ = child.kill();
+                let _ = child.wait();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 
@@ -129,11 +156,11 @@ fn init(s: &mut Server, root: Option<&Path>, index: bool) {
     s.notify("initialized", json!({}));
 }
 
-fn gen_vault(dir: &Path) {
+fn gen_vault(dir: &Path, notes: usize) {
     let st = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-vault"))
         .arg(dir)
-        .arg("10000")
+        .arg(notes.to_string())
         .status()
         .expect("python3 scripts/gen-vault");
     assert!(st.success());
@@ -147,10 +174,10 @@ fn main() {
     }
     let tmp = std::env::temp_dir().join(format!("srls-bench-{}", std::process::id()));
     let vault = tmp.join("vault");
-    gen_vault(&vault);
+    gen_vault(&vault, 10_000);
     let bytes: u64 = walk_size(&vault);
 
-    // 1. Index 10,000 notes.
+    // 1. Index 10,000 and 100,000 notes.
     let mut s = Server::start();
     let rss_idle = {
         init(&mut s, None, false);
@@ -158,14 +185,11 @@ fn main() {
         s.status("VmRSS:")
     };
     s.stop();
-    let mut s = Server::start();
-    let t = Instant::now();
-    init(&mut s, Some(&vault), true);
-    s.until(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
-    let index_time = t.elapsed();
-    let peak = s.status("VmHWM:");
-    let rss_indexed = s.status("VmRSS:");
-    s.stop();
+    let small = index_vault(&vault);
+    let big_vault = tmp.join("vault100k");
+    gen_vault(&big_vault, 100_000);
+    let big = index_vault(&big_vault);
+    let _ = std::fs::remove_dir_all(&big_vault);
 
     // 2. Memory per open 1 MB note.
     let note = one_mb_note();
@@ -201,18 +225,20 @@ fn main() {
     println!();
     println!("| benchmark | result |");
     println!("|---|---|");
+    for (n, r) in [(10_000, &small), (100_000, &big)] {
+        println!(
+            "| index {n} notes ({:.1} MB) | {:.2} s wall, peak RSS {:.1} MB; hover while indexing: {} |",
+            r.bytes as f64 / 1e6,
+            r.time.as_secs_f64(),
+            r.peak_kb as f64 / 1024.0,
+            r.hovers.summary()
+        );
+    }
     println!(
-        "| index {} notes ({:.1} MB) | {:.2} s wall, peak RSS {:.1} MB |",
-        10000,
-        bytes as f64 / 1e6,
-        index_time.as_secs_f64(),
-        peak as f64 / 1024.0
-    );
-    println!(
-        "| memory per indexed note | {:.1} KB ({:.1} MB idle → {:.1} MB indexed) |",
-        (rss_indexed.saturating_sub(rss_idle)) as f64 / 10000.0,
+        "| memory per indexed note | {:.1} KB ({:.1} MB idle → {:.1} MB with 10,000 notes) |",
+        (small.rss_kb.saturating_sub(rss_idle)) as f64 / 10000.0,
         rss_idle as f64 / 1024.0,
-        rss_indexed as f64 / 1024.0
+        small.rss_kb as f64 / 1024.0
     );
     println!(
         "| memory per open {:.1} MB note | {:.1} MB ({} notes open) |",
@@ -224,7 +250,137 @@ fn main() {
         "| `srls check` cold start on the corpus (175 notes) | median {:.0} ms |",
         times[2].as_secs_f64() * 1e3
     );
+    cli_vs_plugin(&tmp, &vault, bytes);
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// What indexing one vault took.
+struct Indexed {
+    bytes: u64,
+    time: Duration,
+    peak_kb: u64,
+    rss_kb: u64,
+    hovers: Latencies,
+}
+
+/// Starts a server on `vault` and times its indexing (initialize to the end of `$/progress`),
+/// hovering over a card of an open note of the vault all the while.
+fn index_vault(vault: &Path) -> Indexed {
+    let bytes = walk_size(vault);
+    let note = vault.join("f000/00000.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    let line = first_card_line(&note);
+    let mut s = Server::start();
+    let t = Instant::now();
+    init(&mut s, Some(vault), true);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&note), "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let mut hovers = Latencies::default();
+    while !s.indexed {
+        let h = Instant::now();
+        let _ = s.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(&note)}, "position": {"line": line, "character": 1}}),
+        );
+        hovers.0.push(h.elapsed());
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let time = t.elapsed();
+    let (peak_kb, rss_kb) = (s.status("VmHWM:"), s.status("VmRSS:"));
+    s.stop();
+    Indexed {
+        bytes,
+        time,
+        peak_kb,
+        rss_kb,
+        hovers,
+    }
+}
+
+/// The first line of the note's first card (from `srls cards --json`).
+fn first_card_line(note: &Path) -> u64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_srls"))
+        .args(["cards", "--json"])
+        .arg(note)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["cards"][0]["first_line"].as_u64().unwrap_or(0)
+}
+
+/// Request times, client side (stdio round trip included).
+#[derive(Default)]
+struct Latencies(Vec<Duration>);
+
+impl Latencies {
+    fn summary(&self) -> String {
+        let mut v = self.0.clone();
+        v.sort();
+        let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+        if v.is_empty() {
+            return "none sent".into();
+        }
+        format!(
+            "{} hovers, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            v.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        )
+    }
+}
+
+/// The median whole-process time of `srls args` (5 runs, output to /dev/null).
+fn median_run(args: &[&str], path: &Path) -> Duration {
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let _ = Command::new(env!("CARGO_BIN_EXE_srls"))
+                .args(args)
+                .arg(path)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[2]
+}
+
+/// The CLI on the 8.5 MB note (the corpus notes concatenated) and over the 10,000-note vault,
+/// against the plugin's fixed figures.
+fn cli_vs_plugin(tmp: &Path, vault: &Path, vault_bytes: u64) {
+    let note = tmp.join("note-8.5mb.md");
+    let text = common::concat(&common::corpus_bodies(), 8_500_000);
+    std::fs::write(&note, &text).unwrap();
+    let mb = text.len() as f64 / 1e6;
+    let vmb = vault_bytes as f64 / 1e6;
+    println!();
+    println!("| command line (whole process, median of 5) | srls | the plugin's parser in node (fixed figure, issue 18) | ratio |");
+    println!("|---|---|---|---|");
+    let rows: [(&str, &[&str], &Path, f64, f64); 4] = [
+        ("`srls cards --json`", &["cards", "--json"], &note, mb, PLUGIN_NOTE_S),
+        ("`srls check`", &["check"], &note, mb, PLUGIN_NOTE_S),
+        ("`srls due`", &["due", "--today", "2025-01-03"], vault, vmb, PLUGIN_VAULT_S),
+        ("`srls check`", &["check"], vault, vmb, PLUGIN_VAULT_S),
+    ];
+    for (what, args, path, size, plugin) in rows {
+        let t = median_run(args, path).as_secs_f64();
+        let on = if path == note.as_path() {
+            format!("{size:.1} MB note")
+        } else {
+            format!("10,000-note vault ({size:.1} MB)")
+        };
+        println!(
+            "| {what} on the {on} | {:.0} ms ({:.0} MB/s) | {plugin} s | {:.1}× |",
+            t * 1e3,
+            size / t,
+            plugin / t
+        );
+    }
 }
 
 fn walk_size(p: &Path) -> u64 {

@@ -1,7 +1,7 @@
 //! `srls cards`: the cards the plugin finds, per note.
 
 use super::output::Output;
-use crate::features::report::note_json;
+use crate::features::report::write_note_json;
 use std::path::PathBuf;
 
 /// Runs the command; returns the exit code.
@@ -9,7 +9,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> i32 {
     let mut out = Output::new();
     let failed = super::each_note(paths, |t, _, note, _| {
         if json {
-            writeln!(out, "{}", note_json(&t.display, note));
+            out.write_line_with(|w| write_note_json(w, &t.display, note));
         } else if !note.cards.is_empty() {
             human(&mut out, &t.display, note);
         }

@@ -1,5 +1,6 @@
 //! `srls check`: the server's diagnostics for files and folders, like a compiler.
 
+use super::files::Target;
 use super::output::Output;
 use crate::features::lint::{Diagnostic, Severity, lint, rendered_as_code};
 use crate::note::Note;
@@ -29,43 +30,61 @@ fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
     all
 }
 
+/// The lines `srls check` prints for a note (text or JSON), each with its severity.
+fn note_lines(
+    t: &Target,
+    text: &str,
+    note: &Note,
+    vault: &Vault,
+    json_out: bool,
+) -> Vec<(Severity, String)> {
+    let index = LineIndex::new(text);
+    let line = |d: &Diagnostic| {
+        let LineCol { line: l, col: c } = shown_at(&index, text, d.start);
+        if json_out {
+            let LineCol { line: el, col: ec } = shown_at(&index, text, d.end);
+            json!({"file": t.display, "line": l, "column": c, "end_line": el, "end_column": ec,
+                   "severity": d.severity.as_str(), "code": d.code, "message": d.message})
+            .to_string()
+        } else {
+            format!(
+                "{}:{l}:{c}: {}[{}]: {}",
+                t.display,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            )
+        }
+    };
+    diagnostics(text, note, vault)
+        .iter()
+        .map(|d| (d.severity, line(d)))
+        .collect()
+}
+
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
+/// Notes are linted on every core and printed in order.
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
-    let failed = super::each_note(paths, |t, text, note, vault| {
-        let index = LineIndex::new(text);
-        for d in diagnostics(text, note, vault) {
-            match d.severity {
-                Severity::Error => n_err += 1,
-                Severity::Warning => n_warn += 1,
-                _ => {}
+    let failed = super::each_note_par(
+        paths,
+        |t, text, note, vault| note_lines(t, text, note, vault, json_out),
+        |_, lines| {
+            for (severity, l) in lines {
+                match severity {
+                    Severity::Error => n_err += 1,
+                    Severity::Warning => n_warn += 1,
+                    _ => {}
+                }
+                writeln!(out, "{l}");
+                if !out.ok() {
+                    break;
+                }
             }
-            let LineCol { line: l, col: c } = shown_at(&index, text, d.start);
-            if json_out {
-                let LineCol { line: el, col: ec } = shown_at(&index, text, d.end);
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"file": t.display, "line": l, "column": c, "end_line": el, "end_column": ec,
-                           "severity": d.severity.as_str(), "code": d.code, "message": d.message})
-                );
-            } else {
-                writeln!(
-                    out,
-                    "{}:{l}:{c}: {}[{}]: {}",
-                    t.display,
-                    d.severity.as_str(),
-                    d.code,
-                    d.message
-                );
-            }
-            if !out.ok() {
-                break;
-            }
-        }
-        super::keep_going(&out)
-    });
+            super::keep_going(&out)
+        },
+    );
     if !json_out {
         writeln!(
             out,

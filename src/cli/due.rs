@@ -48,6 +48,30 @@ struct Found {
 }
 
 impl Found {
+    fn new() -> Found {
+        Found {
+            rows: Vec::new(),
+            forecast: [0; 7],
+            total: Counts::default(),
+            decks: BTreeMap::new(),
+        }
+    }
+
+    /// Adds what another note (later in the order) found.
+    fn merge(&mut self, other: Found) {
+        self.rows.extend(other.rows);
+        for (a, b) in self.forecast.iter_mut().zip(other.forecast) {
+            *a += b;
+        }
+        self.total.due += other.total.due;
+        self.total.new += other.total.new;
+        for (d, c) in other.decks {
+            let e = self.decks.entry(d).or_default();
+            e.due += c.due;
+            e.new += c.new;
+        }
+    }
+
     /// Counts a card's sides into the forecast and lists it when due or new.
     fn add(&mut self, file: &str, c: &Card, clk: &Clock) {
         let dues = sibling_dues(c);
@@ -121,20 +145,24 @@ pub fn run(a: &DueArgs) -> i32 {
         }
     };
     let paths = super::paths_or_here(&a.paths);
-    let mut found = Found {
-        rows: Vec::new(),
-        forecast: [0; 7],
-        total: Counts::default(),
-        decks: BTreeMap::new(),
-    };
-    let failed = super::each_note(&paths, |t, _, note, _| {
-        for c in &note.cards {
-            if a.deck.as_deref().is_none_or(|d| in_deck(&c.decks, d)) {
-                found.add(&t.display, c, &clk);
+    let mut found = Found::new();
+    // Each note's rows and counts are found on any core, then merged in the order of the notes.
+    let failed = super::each_note_par(
+        &paths,
+        |t, _, note, _| {
+            let mut f = Found::new();
+            for c in &note.cards {
+                if a.deck.as_deref().is_none_or(|d| in_deck(&c.decks, d)) {
+                    f.add(&t.display, c, &clk);
+                }
             }
-        }
-        std::ops::ControlFlow::Continue(())
-    });
+            f
+        },
+        |_, f| {
+            found.merge(f);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
     let mut out = Output::new();
     if a.json {
         writeln!(out, "{}", as_json(&found, &clk, a.forecast));

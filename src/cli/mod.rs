@@ -5,13 +5,14 @@ pub mod check;
 pub mod due;
 pub mod files;
 pub mod grade;
+pub mod notes;
 pub mod output;
 pub mod review;
 pub mod stats;
 
 use crate::note::Note;
 use crate::workspace::clock::{Clock, parse_now, parse_today};
-use crate::workspace::vault::{Vault, Vaults};
+use crate::workspace::vault::Vault;
 use chrono::{DateTime, NaiveDate, Utc};
 use files::Target;
 use output::Output;
@@ -37,39 +38,46 @@ pub fn each_note(
     missing || unreadable
 }
 
+/// Like [`each_note`], with the per-note part split: `work` runs on every core on each note
+/// read and parsed, and `sink` gets its results in the order of the notes, until it breaks.
+/// Unreadable notes go to stderr; returns whether a path or file failed.
+pub fn each_note_par<R: Send>(
+    paths: &[PathBuf],
+    work: impl Fn(&Target, &str, &Note, &Vault) -> R + Sync,
+    mut sink: impl FnMut(&Target, R) -> ControlFlow<()>,
+) -> bool {
+    let mut unreadable = false;
+    let missing = notes::each(
+        paths,
+        |t, read, vault| read.map(|(text, note)| work(t, &text, &note, vault)),
+        |t, r, _| match r {
+            Ok(r) => sink(t, r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable = true;
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    missing || unreadable
+}
+
 /// Like [`each_note`], but a note that cannot be read (or is not UTF-8) comes to `f` as
 /// `Err(reason)` instead of going to stderr. Missing paths and vault warnings go to stderr;
-/// returns whether a path was missing.
+/// returns whether a path was missing. Notes are read and parsed on every core, and come to
+/// `f` in order.
 pub fn each_read(
     paths: &[PathBuf],
     mut f: impl FnMut(&Target, Result<(&str, &Note), &str>, &Vault) -> ControlFlow<()>,
 ) -> bool {
-    let mut vaults = Vaults::default();
-    let mut errors = Vec::new();
-    let targets = files::collect(paths, &mut vaults, &mut errors);
-    let failed = !errors.is_empty();
-    for e in errors {
-        eprintln!("error: {e}");
-    }
-    for t in targets {
-        let (vault, first) = vaults.for_file(&t.path);
-        if first {
-            for w in &vault.warnings {
-                eprintln!("warning: {w}");
-            }
-        }
-        let flow = match files::read_note(&t.path) {
-            Ok(text) => {
-                let note = vault.parse(&text, Some(&t.path));
-                f(&t, Ok((&text, &note)), &vault)
-            }
-            Err(e) => f(&t, Err(&e), &vault),
-        };
-        if flow.is_break() {
-            break;
-        }
-    }
-    failed
+    notes::each(
+        paths,
+        |_, read, _| read,
+        |t, read, vault| match &read {
+            Ok((text, note)) => f(t, Ok((text, note)), vault),
+            Err(e) => f(t, Err(e), vault),
+        },
+    )
 }
 
 /// Whether to go on with the next note: not once the output can no longer be written.

@@ -21,7 +21,7 @@ impl Output {
     /// Standard output, buffered.
     pub fn new() -> Output {
         Output {
-            w: BufWriter::new(io::stdout()),
+            w: BufWriter::with_capacity(1 << 16, io::stdout()),
             error: None,
         }
     }
@@ -30,6 +30,18 @@ impl Output {
     pub fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) {
         if self.error.is_none()
             && let Err(e) = self.w.write_fmt(args)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Writes what `write` writes to the buffer, then a line end; does nothing after an error.
+    pub fn write_line_with(
+        &mut self,
+        write: impl FnOnce(&mut BufWriter<Stdout>) -> io::Result<()>,
+    ) {
+        if self.error.is_none()
+            && let Err(e) = write(&mut self.w).and_then(|()| self.w.write_all(b"\n"))
         {
             self.error = Some(e);
         }

@@ -2,7 +2,9 @@
 
 use crate::note::{Card, Note};
 use crate::plugin::sr_comment::Group;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 
 /// One schedule entry: `[date, interval, ease]`, `null` for a new sibling.
 pub fn schedule_json(g: &Option<Group>) -> Value {
@@ -29,6 +31,102 @@ pub fn schedule_json(g: &Option<Group>) -> Value {
             ease
         ]),
     }
+}
+
+/// One schedule entry as [`schedule_json`] shapes it, serialized without building a [`Value`]
+/// (the CLI prints thousands of them).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ScheduleOut<'a> {
+    Null(()),
+    Sm2(String, i64, i64),
+    Fsrs { fsrs: String },
+    Invalid(Cow<'a, str>, Option<i64>, Option<i64>),
+}
+
+impl<'a> ScheduleOut<'a> {
+    fn of(g: Option<&'a Group>) -> ScheduleOut<'a> {
+        match g {
+            None | Some(Group::New { .. }) => ScheduleOut::Null(()),
+            Some(Group::Sm2 {
+                due,
+                interval,
+                ease,
+                ..
+            }) => ScheduleOut::Sm2(due.format("%Y-%m-%d").to_string(), *interval, *ease),
+            Some(Group::Fsrs(c)) => ScheduleOut::Fsrs {
+                fsrs: c.to_segment(),
+            },
+            Some(Group::Invalid {
+                due,
+                interval,
+                ease,
+                ..
+            }) => ScheduleOut::Invalid(
+                due.map_or(Cow::Borrowed("Invalid date"), |d| {
+                    Cow::Owned(d.format("%Y-%m-%d").to_string())
+                }),
+                *interval,
+                *ease,
+            ),
+        }
+    }
+}
+
+/// A card as [`card_json`] shapes it, borrowing from the card; fields in the order
+/// `serde_json`'s sorted map prints them, so the bytes are the same.
+#[derive(Serialize)]
+struct CardOut<'a> {
+    answer: &'a str,
+    deck: String,
+    first_line: usize,
+    last_line: usize,
+    question: &'a str,
+    schedule: Vec<ScheduleOut<'a>>,
+    sides: &'a [(String, String)],
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl<'a> CardOut<'a> {
+    fn of(c: &'a Card) -> CardOut<'a> {
+        CardOut {
+            answer: c.answer(),
+            deck: c.decks.join("|"),
+            first_line: c.first_line,
+            last_line: c.last_line,
+            question: c.question(),
+            schedule: c
+                .comment
+                .iter()
+                .flat_map(|cm| cm.groups.iter())
+                .map(|g| ScheduleOut::of(Some(&g.group)))
+                .collect(),
+            sides: &c.sides,
+            kind: c.kind.as_str(),
+        }
+    }
+}
+
+/// A note's line as [`note_json`] shapes it.
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    cards: Vec<CardOut<'a>>,
+    file: &'a str,
+}
+
+/// Writes [`note_json`]'s text (without a line end) straight to `w`: the same bytes, without
+/// building a [`Value`] tree of the note first.
+pub fn write_note_json(
+    w: &mut impl std::io::Write,
+    file: &str,
+    note: &Note,
+) -> std::io::Result<()> {
+    let out = NoteOut {
+        cards: note.cards.iter().map(CardOut::of).collect(),
+        file,
+    };
+    serde_json::to_writer(w, &out).map_err(std::io::Error::from)
 }
 
 /// A card in the `expected.jsonl` shape (plus `siblings`).
@@ -71,5 +169,26 @@ pub fn one_line(s: &str, max: usize) -> String {
         t
     } else {
         first.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{NoteContext, parse_note};
+    use crate::plugin::settings::Settings;
+
+    /// The streamed JSON is byte for byte the `Value` one, for every kind of schedule group.
+    #[test]
+    fn streamed_json_equals_the_value_json() {
+        let text = "#flashcards\nQ1::A1\n<!--SR:!2024-05-01,3,250-->\n\nQ2:::A2\n<!--SR:!2024-05-01,3,250!bad,x,y-->\n\n\
+                    a ==c1== ==c2== é 🃏\n<!--SR:!2024-13-01,3,250!2024-05-02,1,130-->\n\n\
+                    Q3\n?\nA3 \"quoted\" \\ tab\there\n<!--SR:!fsrs,2024-05-01T00:00:00.000Z,1,2,3,4,5,6,7,8-->\n";
+        let note = parse_note(text, &Settings::default(), &NoteContext::default());
+        assert!(note.cards.len() >= 3);
+        let mut streamed = Vec::new();
+        write_note_json(&mut streamed, "dir/ä.md", &note).unwrap();
+        let value = note_json("dir/ä.md", &note).to_string();
+        assert_eq!(String::from_utf8(streamed).unwrap(), value);
     }
 }

@@ -411,7 +411,7 @@ pub(crate) fn take_all_cards(note: &mut Note) -> Vec<Card> {
 
 /// Removes every SR comment (greedy within each line) from a card's text.
 fn strip_sr_comments(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains("<!--SR:") {
+    if sr_comment::find_open(s).is_none() {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -419,7 +419,7 @@ fn strip_sr_comments(s: &str) -> std::borrow::Cow<'_, str> {
         if i > 0 {
             out.push('\n');
         }
-        match (line.find("<!--SR:"), line.rfind("-->")) {
+        match (sr_comment::find_open(line), line.rfind("-->")) {
             (Some(o), Some(c)) if c >= o + 7 => {
                 out.push_str(&line[..o]);
                 out.push_str(&line[c + 3..]);

@@ -33,33 +33,16 @@ impl Lines {
         let mut lines = Vec::with_capacity(b.len() / 40 + 1);
         let mut start = if text.starts_with(BOM) { BOM.len() } else { 0 };
         let mut i = start;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => {
-                    lines.push(Line {
-                        start,
-                        end: i,
-                        next: i + 1,
-                    });
-                    start = i + 1;
-                }
-                b'\r' => {
-                    let next = if b.get(i + 1) == Some(&b'\n') {
-                        i + 2
-                    } else {
-                        i + 1
-                    };
-                    lines.push(Line {
-                        start,
-                        end: i,
-                        next,
-                    });
-                    start = next;
-                    i = next - 1;
-                }
-                _ => {}
-            }
-            i += 1;
+        while let Some(p) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
+            let end = i + p;
+            let next = if b[end] == b'\r' && b.get(end + 1) == Some(&b'\n') {
+                end + 2
+            } else {
+                end + 1
+            };
+            lines.push(Line { start, end, next });
+            start = next;
+            i = next;
         }
         lines.push(Line {
             start,

@@ -407,7 +407,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
 /// occurrence in `line` is outside inline code. Later occurrences are never looked at.
 fn single_line_kind(separators: &[(&str, bool)], line: &str) -> Option<CardType> {
     for &(sep, reversed) in separators {
-        if let Some(pos) = line.find(sep)
+        if let Some(pos) = memchr::memmem::find(line.as_bytes(), sep.as_bytes())
             && !in_inline_code(line, pos, sep.len())
         {
             return Some(if reversed {

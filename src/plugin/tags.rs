@@ -216,7 +216,7 @@ impl TagState {
             return;
         }
         if self.in_math {
-            if line.contains("$$") {
+            if memchr::memmem::find(line.as_bytes(), b"$$").is_some() {
                 self.in_math = false;
             }
             return;
@@ -286,7 +286,7 @@ fn scan_line_tags(line: &str, base: usize, lineno: i64, in_percent: &mut bool, o
     let mut prev_space = true;
     while i < b.len() {
         if *in_percent {
-            match line[i..].find("%%") {
+            match memchr::memmem::find(&b[i..], b"%%") {
                 Some(p) => {
                     i += p + 2;
                     *in_percent = false;
@@ -294,6 +294,18 @@ fn scan_line_tags(line: &str, base: usize, lineno: i64, in_percent: &mut bool, o
                 }
                 None => return,
             }
+        }
+        // Only `%`, `` ` `` and `#` start anything; the characters before the next one only
+        // decide, by the last of them, whether a `#` follows white space.
+        let Some(skip) = memchr::memchr3(b'%', b'`', b'#', &b[i..]) else {
+            return;
+        };
+        if skip > 0 {
+            prev_space = line[i..i + skip]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace);
+            i += skip;
         }
         let c = b[i];
         if c == b'%' && b.get(i + 1) == Some(&b'%') {

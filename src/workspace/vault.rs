@@ -93,6 +93,40 @@ impl Vault {
     }
 }
 
+/// Where the notes of each folder seen lie: their vault and canonical folder, found once per
+/// folder rather than once per note (each lookup walks up the folders and resolves links).
+/// Valid while the vault layout (`.obsidian/` folders) does not change: a CLI run, or one
+/// indexing pass of the server; drop it after.
+#[derive(Debug, Default)]
+pub struct FolderPlaces {
+    seen: HashMap<PathBuf, (Arc<Vault>, PathBuf)>,
+}
+
+impl FolderPlaces {
+    /// The vault of `note` (a file, not a folder), from `vault_of` for the first note of its
+    /// folder, and the note's place in the vault.
+    pub fn place(
+        &mut self,
+        note: &Path,
+        vault_of: impl FnOnce(&Path) -> Arc<Vault>,
+    ) -> (Arc<Vault>, NoteContext) {
+        let folder = note.parent().unwrap_or(Path::new(""));
+        if !self.seen.contains_key(folder) {
+            let v = (vault_of(note), folder_location(note));
+            self.seen.insert(folder.to_path_buf(), v);
+        }
+        let (vault, canonical) = &self.seen[folder];
+        let name = note.file_name().unwrap_or_default();
+        let ctx = NoteContext {
+            vault_path: vault
+                .root
+                .as_deref()
+                .and_then(|r| relative_location(r, &canonical.join(name))),
+        };
+        (vault.clone(), ctx)
+    }
+}
+
 /// Vaults by root, each read once (the CLI's cache; the server keeps one too).
 #[derive(Debug, Default)]
 pub struct Vaults {
@@ -175,9 +209,15 @@ fn canonical(path: &Path) -> PathBuf {
 /// link is (as Obsidian sees it). A folder is canonical.
 pub fn note_location(path: &Path) -> PathBuf {
     match path.file_name() {
-        Some(name) if !path.is_dir() => canonical(folder_of(path)).join(name),
+        Some(name) if !path.is_dir() => folder_location(path).join(name),
         _ => canonical(path),
     }
+}
+
+/// The canonical folder of a note (what [`note_location`] joins the note's name to), for
+/// callers that place many notes of one folder.
+pub fn folder_location(note: &Path) -> PathBuf {
+    canonical(folder_of(note))
 }
 /// Settings from a vault root (defaults when there is no settings file), with warnings naming
 /// the file.
@@ -224,11 +264,14 @@ fn load_settings(root: Option<&Path>) -> (Settings, Vec<String>) {
 
 /// The note's path relative to its vault root, `/`-separated (see [`note_location`]).
 pub fn vault_relative(root: Option<&Path>, file: &Path) -> Option<String> {
-    let root = root?;
-    let file = note_location(file);
-    let rel = match file.strip_prefix(root) {
+    relative_location(root?, &note_location(file))
+}
+
+/// A note's path relative to its vault root, given where it is ([`note_location`]).
+pub fn relative_location(root: &Path, location: &Path) -> Option<String> {
+    let rel = match location.strip_prefix(root) {
         Ok(rel) => rel,
-        Err(_) => file.strip_prefix(canonical(root)).ok()?,
+        Err(_) => location.strip_prefix(canonical(root)).ok()?,
     };
     Some(
         rel.components()

@@ -83,6 +83,11 @@ fn find_digits(s: &str, max: usize) -> Option<(usize, usize)> {
 
 /// Finds the first (leftmost) name: full or 3-letter form, case-insensitive.
 fn find_name(s: &str, names: &[&str]) -> Option<(usize, usize, usize)> {
+    // Names are ASCII letters: a text without one (`2024-05-01`, nearly every SR date) holds
+    // none, and is not searched 38 times.
+    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
     let lower = s.to_ascii_lowercase();
     let mut best: Option<(usize, usize, usize)> = None;
     for (idx, n) in names.iter().enumerate() {
