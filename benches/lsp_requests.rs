@@ -33,7 +33,8 @@ fn uri_of(path: &std::path::Path) -> Uri {
     Uri::from_file_path(path).expect("uri")
 }
 
-/// `SRLS_BENCH_ONLY`: run only the requests whose name holds it (for profiling one).
+/// `SRLS_BENCH_ONLY`: run only the requests whose name holds it, or (`clozes`) only the
+/// many-cloze code actions (for profiling one).
 fn only() -> Option<String> {
     std::env::var("SRLS_BENCH_ONLY").ok()
 }
@@ -70,13 +71,7 @@ type Request = fn(&mut State, &Uri, u32);
 /// The requests, each given the state, the note and the edited line.
 fn requests() -> Vec<(&'static str, Request)> {
     vec![
-        ("hover on the edited card", |s, u, l| {
-            let p = HoverParams {
-                text_document_position_params: at(u, l),
-                work_done_progress_params: Default::default(),
-            };
-            std::hint::black_box(hover::hover(s, p));
-        }),
+        ("hover on the edited card", hover_card),
         ("codeAction at the cursor", |s, u, l| {
             let p = CodeActionParams {
                 text_document: doc(u),
@@ -267,9 +262,73 @@ fn clozes(n: usize, resolve: bool) {
     );
 }
 
+/// Hovers on a small note while a 4 MB note is opened (its parse off the lock): how many were
+/// answered during the open and the slowest, against the open itself.
+fn hover_during_open() {
+    use srls::lsp::handlers::documents;
+    use srls::lsp::state::{Shared, lock};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (s, small) = open_state("small", "#flashcards\n\nQ::A\n".into());
+    let state: Shared = Arc::new(std::sync::Mutex::new(s));
+    let big = uri_of(std::path::Path::new("/nonexistent-srls-bench/open.md"));
+    let item = TextDocumentItem::new(
+        big,
+        "markdown".into(),
+        1,
+        corpus_note(4 << 20, Kind::Corpus),
+    );
+    let st = state.clone();
+    let t = Instant::now();
+    let open = rt.spawn(async move {
+        documents::open_document(
+            &st,
+            DidOpenTextDocumentParams {
+                text_document: item,
+            },
+        )
+        .await;
+    });
+    let mut times = Vec::new();
+    while !open.is_finished() {
+        let h = Instant::now();
+        hover_card(&mut lock(&state), &small, 2);
+        times.push(h.elapsed());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let opened = t.elapsed();
+    rt.block_on(open).expect("open");
+    let n = times.len();
+    println!(
+        "| hover on another note while a 4 MB note opens ({:.0} ms): {n} answered during the open | {:.0} / {:.0} µs (max {:.0} µs) |",
+        opened.as_secs_f64() * 1e3,
+        pct(&mut times, 0.5),
+        pct(&mut times, 0.99),
+        pct(&mut times, 1.0)
+    );
+}
+
+fn hover_card(s: &mut State, u: &Uri, line: u32) {
+    let p = HoverParams {
+        text_document_position_params: at(u, line),
+        work_done_progress_params: Default::default(),
+    };
+    std::hint::black_box(hover::hover(s, p));
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         println!("lsp_requests benchmark: run it with `cargo bench --bench lsp_requests`");
+        return;
+    }
+    if only().as_deref() == Some("clozes") {
+        for n in [1000, 5000] {
+            clozes(n, true);
+            clozes(n, false);
+        }
         return;
     }
     table(Kind::Dense, "Dense cards");
@@ -278,6 +337,7 @@ fn main() {
         return;
     }
     println!("\n| what grew with the note or the card | p50 / p99 |\n|---|---|");
+    hover_during_open();
     opener("```\n");
     opener("<!--\n");
     for n in [1000, 5000] {

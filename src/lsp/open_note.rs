@@ -37,6 +37,9 @@ pub struct OpenNote {
     generation: u64,
     /// The generation last copied into the vault index.
     pub(crate) indexed: u64,
+    /// The last [`OpenNote::position`]: the generation, line, byte and code units from the
+    /// line's start (invalidated by any change, which bumps the generation).
+    last_position: std::cell::Cell<Option<(u64, usize, usize, usize)>>,
     /// The last `documentSymbol` answer, for the generation and clock it was computed for.
     pub(crate) symbols: Kept<SymbolsKey, Vec<DocumentSymbol>>,
     /// The last `foldingRange` answer, for the generation it was computed for.
@@ -96,6 +99,7 @@ impl OpenNote {
             rendered: None,
             generation: 0,
             indexed: u64::MAX,
+            last_position: Default::default(),
             symbols: Kept::default(),
             folds: Kept::default(),
         }
@@ -223,13 +227,29 @@ impl OpenNote {
     }
 
     /// The position of a byte offset in the negotiated encoding, from the note's line table (a
-    /// binary search and the line's prefix; the rope's conversion is several tree walks).
+    /// binary search and the line's prefix; the rope's conversion is several tree walks). A
+    /// later offset on the line of the last conversion counts on from it: the edits of a card
+    /// of thousands of clozes on one line would each count the line again.
     pub fn position(&self, byte: usize) -> Pos {
+        let byte = position::snap_str_offset(&self.text, byte);
         let lines = &self.note.lines;
-        position::offset_to_pos_in(&self.text, byte, self.document.encoding(), |b| {
-            let line = lines.line_of(b);
-            (line, lines.get(line).start)
-        })
+        let line = lines.line_of(byte);
+        let start = lines.get(line).start.min(byte);
+        let (from, base) = match self.last_position.get() {
+            Some((g, l, b, units))
+                if g == self.generation && l == line && b <= byte && b >= start =>
+            {
+                (b, units)
+            }
+            _ => (start, 0),
+        };
+        let units = base + self.document.encoding().len_of_str(&self.text[from..byte]);
+        self.last_position
+            .set(Some((self.generation, line, byte, units)));
+        Pos {
+            line: line as u32,
+            character: units as u32,
+        }
     }
 
     /// A client position as a byte offset (clamped to the document).
