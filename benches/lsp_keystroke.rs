@@ -6,74 +6,15 @@
 
 mod common;
 
+use common::{Kind, corpus_note, pct};
 use srls::lsp::OpenNote;
 use srls::lsp::config::Config;
 use srls::lsp::handlers::diagnostics;
-use srls::plugin::scanner::ScanEvent;
-use srls::text::document::{Change, Document};
+use srls::text::document::Change;
 use srls::text::position::{Encoding, Pos};
 use srls::workspace::vault::Vault;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    /// About 5,000 cards per MB: short single-line, multi-line and cloze cards with comments.
-    Dense,
-    /// Corpus notes one after another, each standing on its own: a note that leaves a code
-    /// fence or comment open at its end (which would swallow every note after it) is left out.
-    Corpus,
-    /// Corpus notes as they come: one leaves a fence open near 1.1 MB, so the rest of the note
-    /// is one code block for tree-sitter-md, and one tree segment.
-    CorpusOpenFence,
-}
-
-fn corpus_note(min: usize, kind: Kind) -> String {
-    if kind == Kind::Dense {
-        let mut s = String::from("#flashcards\n\n");
-        let mut i = 0;
-        while s.len() < min {
-            match i % 4 {
-                0 => s.push_str(&format!("Question {i} with 🃏 emoji::Answer {i} 漢字\n<!--SR:!2025-01-03,15,290-->\n\n")),
-                1 => s.push_str(&format!("Multi-line question {i}?\n?\nThe answer, line one\nline two of answer {i}\n<!--SR:!2025-01-10,3,250-->\n\n")),
-                2 => s.push_str(&format!("The capital of ==France {i}== is ==Paris==, said someone.\n\n")),
-                _ => s.push_str(&format!("Some ordinary prose between cards, paragraph {i}, to read.\nAnd a second line.\n\n")),
-            }
-            i += 1;
-        }
-        return s;
-    }
-    let notes: Vec<String> = common::corpus_bodies()
-        .into_iter()
-        .filter(|t| kind == Kind::CorpusOpenFence || !leaves_open(t))
-        .collect();
-    common::concat(&notes, min)
-}
-
-/// Whether a note leaves a code fence or an HTML comment open at its end, for the plugin or for
-/// the editor.
-fn leaves_open(t: &str) -> bool {
-    let n = srls::note::parse_note(
-        &format!("#flashcards\n{t}"),
-        &Default::default(),
-        &Default::default(),
-    );
-    n.events.iter().any(|e| {
-        matches!(
-            e,
-            ScanEvent::Fence { close: None, .. } | ScanEvent::CommentHidesRest { .. }
-        )
-    }) || Document::new(t, 0)
-        .blocks()
-        .fenced_code
-        .iter()
-        .any(|c| !c.closed)
-}
-
-fn pct(v: &mut [Duration], p: f64) -> f64 {
-    v.sort();
-    v[((v.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6
-}
 
 fn run(label: &str, text: String) {
     let vault = Arc::new(Vault::open(None, &Default::default()));

@@ -228,33 +228,44 @@ fn comment_for(
     for (i, g) in card.schedule.iter().enumerate() {
         if i == sibling {
             out.push_str(new_group);
-            continue;
-        }
-        match g {
-            None | Some(Group::New { .. }) => {
-                out.push_str(&sm2::placeholder_group(settings.base_ease))
-            }
-            Some(Group::Sm2 {
-                due,
-                interval,
-                ease,
-                ..
-            }) => out.push_str(&sm2::format_group(&Sm2Outcome {
-                due: *due,
-                interval: *interval as f64,
-                ease: *ease as f64,
-            })),
-            Some(Group::Fsrs(c)) => out.push_str(&c.to_segment()),
-            Some(Group::Invalid { reasons, .. }) => {
-                return Err(GradeError::InvalidGroup {
-                    sibling: i + 1,
-                    reason: reasons.join("; "),
-                });
-            }
+        } else {
+            out.push_str(&group_text(g.as_ref(), settings, i)?);
         }
     }
     out.push_str("-->");
     Ok(out)
+}
+
+/// How the plugin writes back the group of sibling `i` when another sibling is graded.
+pub fn group_text(g: Option<&Group>, settings: &Settings, i: usize) -> Result<String, GradeError> {
+    Ok(match g {
+        None | Some(Group::New { .. }) => sm2::placeholder_group(settings.base_ease),
+        Some(Group::Sm2 {
+            due,
+            interval,
+            ease,
+            ..
+        }) => sm2::format_group(&Sm2Outcome {
+            due: *due,
+            interval: *interval as f64,
+            ease: *ease as f64,
+        }),
+        Some(Group::Fsrs(c)) => c.to_segment(),
+        Some(Group::Invalid { reasons, .. }) => {
+            return Err(GradeError::InvalidGroup {
+                sibling: i + 1,
+                reason: reasons.join("; "),
+            });
+        }
+    })
+}
+
+/// The group an outcome is written as (`!2025-01-10,7,250`, `!fsrs,...`).
+pub fn outcome_group(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Sm2(o) => sm2::format_group(o),
+        Outcome::Fsrs(c) => c.to_segment(),
+    }
 }
 
 /// The line ending to use when inserting at `offset`: the one of the line holding it, else the
@@ -308,10 +319,7 @@ pub fn grade(
         return Err(GradeError::DamagedComment);
     }
     let (outcome, old_due) = schedule_sibling(note, card, settings, req)?;
-    let group = match &outcome {
-        Outcome::Sm2(o) => sm2::format_group(o),
-        Outcome::Fsrs(c) => c.to_segment(),
-    };
+    let group = outcome_group(&outcome);
     let comment = comment_for(card, settings, req.sibling, &group)?;
     let edits = place_comment(text, note, card, settings, &comment);
     Ok(Graded {
@@ -510,7 +518,7 @@ impl Placement<'_> {
 }
 
 /// Shrinks a replacement to the bytes that really change.
-fn minimal(text: &str, start: usize, end: usize, new: &str) -> Vec<Edit> {
+pub(crate) fn minimal(text: &str, start: usize, end: usize, new: &str) -> Vec<Edit> {
     let old = &text[start..end];
     let mut p = 0;
     for (a, b) in old.char_indices().zip(new.char_indices()) {

@@ -85,6 +85,15 @@ pub fn hint_offset(note: &Note, card: &Card) -> usize {
     note.lines.get(line).end
 }
 
+/// The cards whose hint may lie in `from..=to`: a binary search in the cards, which are in
+/// document order, their hints too (each at the end of one of its card's own lines).
+fn cards_near(note: &Note, from: usize, to: usize) -> &[Card] {
+    let cards = &note.cards;
+    let start = cards.partition_point(|c| hint_offset(note, c) < from);
+    let end = cards.partition_point(|c| note.lines.get(c.start_line()).start <= to);
+    &cards[start..end.max(start)]
+}
+
 /// The hints of the cards whose hint offset lies in `from..=to`: one per card (editors such as
 /// Helix draw several hints at one position with no space between them).
 pub fn hints(
@@ -96,7 +105,7 @@ pub fn hints(
     now: DateTime<Utc>,
 ) -> Vec<Hint> {
     let mut out = Vec::new();
-    for card in &note.cards {
+    for card in cards_near(note, from, to) {
         let offset = hint_offset(note, card);
         if offset < from || offset > to {
             continue;

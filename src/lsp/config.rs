@@ -24,6 +24,9 @@ pub struct Config {
     pub plugin: Map<String, Value>,
     pub index_enabled: bool,
     pub max_file_size: u64,
+    /// An open note longer than this (bytes) is not parsed or served, with a message: its
+    /// trees alone would take about 100 MB per MB.
+    pub max_note_size: u64,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             plugin: Map::new(),
             index_enabled: true,
             max_file_size: 5 * 1024 * 1024,
+            max_note_size: 20 * 1024 * 1024,
         }
     }
 }
@@ -90,14 +94,9 @@ impl Config {
         }
         if let Some(m) = r.group(obj, "index", None) {
             r.flag(m, "index.enabled", "enabled", &mut c.index_enabled);
-            match m.get("maxFileSize") {
-                None | Some(Value::Null) => {}
-                Some(v) => match v.as_u64() {
-                    Some(n) => c.max_file_size = n,
-                    None => r.bad("index.maxFileSize", "a number of bytes"),
-                },
-            }
+            r.bytes(m, "index.maxFileSize", "maxFileSize", &mut c.max_file_size);
         }
+        r.bytes(obj, "maxNoteSize", "maxNoteSize", &mut c.max_note_size);
         (c, r.warnings)
     }
 
@@ -133,6 +132,17 @@ struct Reader {
 }
 
 impl Reader {
+    /// A size in bytes (null: the default).
+    fn bytes(&mut self, obj: &Map<String, Value>, name: &str, key: &str, out: &mut u64) {
+        match obj.get(key) {
+            None | Some(Value::Null) => {}
+            Some(v) => match v.as_u64() {
+                Some(n) => *out = n,
+                None => self.bad(name, "a number of bytes"),
+            },
+        }
+    }
+
     fn bad(&mut self, key: &str, want: &str) {
         self.warnings.push(format!(
             "srls setting `{key}`: expected {want}; using the default"

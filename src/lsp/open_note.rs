@@ -11,6 +11,7 @@ use crate::workspace::vault::Vault;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower_lsp_server::ls_types::{DocumentSymbol, FoldingRange};
 
 /// Bytes of tree-sitter parsing a `didChange` may do inline (about 6 ms at tree-sitter-md's
 /// 2.5 MB/s); beyond that the trees are brought up to date in the background.
@@ -36,6 +37,43 @@ pub struct OpenNote {
     generation: u64,
     /// The generation last copied into the vault index.
     pub(crate) indexed: u64,
+    /// The last [`OpenNote::position`]: the generation, line, byte and code units from the
+    /// line's start (invalidated by any change, which bumps the generation).
+    last_position: std::cell::Cell<Option<(u64, usize, usize, usize)>>,
+    /// The last `documentSymbol` answer, for the generation and clock it was computed for.
+    pub(crate) symbols: Kept<SymbolsKey, Vec<DocumentSymbol>>,
+    /// The last `foldingRange` answer, for the generation it was computed for.
+    pub(crate) folds: Kept<u64, Vec<FoldingRange>>,
+}
+
+/// What a `documentSymbol` answer depends on besides the note: its generation (bumped by every
+/// edit and by a reparse with reloaded settings), and the day and minute of the clock its due
+/// labels were computed at (an FSRS label is in minutes at the finest).
+pub(crate) type SymbolsKey = (u64, chrono::NaiveDate, i64);
+
+/// A whole-document answer kept with the key it was computed for. Invalidated by a different
+/// key: the note's generation changes with every edit, a reparse and nothing else that feeds
+/// the answer (the encoding is fixed for the session, the trees follow the text).
+pub struct Kept<K, V>(Option<(K, V)>);
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept(None)
+    }
+}
+
+impl<K: PartialEq, V: Clone> Kept<K, V> {
+    /// The kept answer when `key` is the one it was computed for, else `compute()` kept.
+    pub fn get_or(&mut self, key: K, compute: impl FnOnce() -> V) -> V {
+        match &self.0 {
+            Some((k, v)) if *k == key => v.clone(),
+            _ => {
+                let v = compute();
+                self.0 = Some((key, v.clone()));
+                v
+            }
+        }
+    }
 }
 
 impl OpenNote {
@@ -61,6 +99,9 @@ impl OpenNote {
             rendered: None,
             generation: 0,
             indexed: u64::MAX,
+            last_position: Default::default(),
+            symbols: Kept::default(),
+            folds: Kept::default(),
         }
     }
 
@@ -186,13 +227,29 @@ impl OpenNote {
     }
 
     /// The position of a byte offset in the negotiated encoding, from the note's line table (a
-    /// binary search and the line's prefix; the rope's conversion is several tree walks).
+    /// binary search and the line's prefix; the rope's conversion is several tree walks). A
+    /// later offset on the line of the last conversion counts on from it: the edits of a card
+    /// of thousands of clozes on one line would each count the line again.
     pub fn position(&self, byte: usize) -> Pos {
+        let byte = position::snap_str_offset(&self.text, byte);
         let lines = &self.note.lines;
-        position::offset_to_pos_in(&self.text, byte, self.document.encoding(), |b| {
-            let line = lines.line_of(b);
-            (line, lines.get(line).start)
-        })
+        let line = lines.line_of(byte);
+        let start = lines.get(line).start.min(byte);
+        let (from, base) = match self.last_position.get() {
+            Some((g, l, b, units))
+                if g == self.generation && l == line && b <= byte && b >= start =>
+            {
+                (b, units)
+            }
+            _ => (start, 0),
+        };
+        let units = base + self.document.encoding().len_of_str(&self.text[from..byte]);
+        self.last_position
+            .set(Some((self.generation, line, byte, units)));
+        Pos {
+            line: line as u32,
+            character: units as u32,
+        }
     }
 
     /// A client position as a byte offset (clamped to the document).
@@ -230,12 +287,8 @@ impl OpenNote {
     /// The headings above a card, outermost first (the plugin's context line).
     pub fn breadcrumb(&self, card: &Card) -> Vec<String> {
         let at = self.note.lines.get(card.start_line()).start;
-        let blocks = self.document.blocks();
-        blocks
-            .breadcrumb(at)
-            .iter()
-            .map(|h| h.text.clone())
-            .collect()
+        let trail = self.document.segments().breadcrumb(at);
+        trail.into_iter().map(|h| h.text).collect()
     }
 
     /// The parsed note.

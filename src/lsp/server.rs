@@ -30,6 +30,12 @@ impl Backend {
     fn lock(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }
+
+    /// Waits while `uri` is being opened (its parse runs off the lock).
+    async fn ready(&self, uri: &Uri) -> &Self {
+        documents::wait_opened(&self.state, uri).await;
+        self
+    }
 }
 
 impl LanguageServer for Backend {
@@ -73,19 +79,24 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        Ok(diagnostics::pull(&mut self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(diagnostics::pull(&mut me.lock(), params))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(hover::hover(&mut self.lock(), params))
+        let uri = &params.text_document_position_params.text_document.uri;
+        let me = self.ready(uri).await;
+        Ok(hover::hover(&mut me.lock(), params))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        Ok(inlay_hints::inlay_hints(&self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(inlay_hints::inlay_hints(&me.lock(), params))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(code_actions::code_actions(&mut self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(code_actions::code_actions(&mut me.lock(), params))
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
@@ -96,25 +107,30 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(outline::document_symbols(&mut self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(outline::document_symbols(&mut me.lock(), params))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        Ok(outline::folding_ranges(&self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(outline::folding_ranges(&mut me.lock(), params))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(code_lens::code_lens(&self.lock(), params))
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(code_lens::code_lens(&me.lock(), params))
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        documents::wait_all_opened(&self.state).await;
         Ok(Some(symbols::workspace_symbols(&self.lock(), params)))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        documents::wait_all_opened(&self.state).await;
         commands::execute(&self.state, &self.client, params).await
     }
 }

@@ -34,6 +34,12 @@ pub struct State {
     pub warned: HashSet<String>,
     /// Review sessions driven by `srls.review.*`.
     pub reviews: super::handlers::review::Sessions,
+    /// Notes whose `didOpen` is being parsed off the lock (see `handlers::documents`).
+    pub opening: HashMap<Uri, super::handlers::documents::Opening>,
+    /// Woken when an open finishes or is closed, for requests waiting on that note.
+    pub opened: Arc<tokio::sync::Notify>,
+    /// Open notes above `srls.maxNoteSize`: not parsed, not served.
+    pub oversize: HashSet<Uri>,
 }
 
 /// The state as the handlers and background tasks hold it.

@@ -154,25 +154,40 @@ impl Note {
         self.card_at_line(self.lines.line_of(offset))
     }
 
-    /// The card holding a 0-based line: the one whose own lines cover it most tightly.
+    /// The card holding a 0-based line: the one whose own lines cover it most tightly (the first
+    /// of equals), else the first whose plugin lines (`first_line..=last_line`) do.
+    ///
+    /// Cards are in document order, so only those starting at or before `line` can hold it: a
+    /// binary search, then a walk back that stops at a card ending before `line` (the cards
+    /// before it end earlier still) or once a card starts too far back to be tighter than the
+    /// best one found. `tests/note/card_at.rs` checks it against the scan of every card.
     pub fn card_at_line(&self, line: usize) -> Option<usize> {
-        let note = self;
+        let upto = self.cards.partition_point(|c| c.start_line() <= line);
         let mut best: Option<(usize, usize)> = None;
-        for (i, c) in note.cards.iter().enumerate() {
-            let lo = c.start_line();
-            let hi = c.end_line.max(lo);
-            if line >= lo && line <= hi {
-                let span = hi - lo;
-                if best.is_none_or(|(_, s)| span < s) {
-                    best = Some((i, span));
-                }
+        for i in (0..upto).rev() {
+            let c = &self.cards[i];
+            let (lo, hi) = (c.start_line(), c.end_line.max(c.start_line()));
+            match best {
+                Some((_, s)) if line - lo > s => break,
+                None if hi < line => break,
+                _ => {}
+            }
+            if hi >= line && best.is_none_or(|(_, s)| hi - lo <= s) {
+                best = Some((i, hi - lo));
             }
         }
-        best.map(|(i, _)| i).or_else(|| {
-            note.cards
-                .iter()
-                .position(|c| line >= c.first_line && line <= c.last_line)
-        })
+        best.map(|(i, _)| i)
+            .or_else(|| self.card_at_plugin_line(line))
+    }
+
+    /// The first card whose plugin lines hold `line` (walking back from the last that starts at
+    /// or before it, while they reach it).
+    fn card_at_plugin_line(&self, line: usize) -> Option<usize> {
+        let upto = self.cards.partition_point(|c| c.first_line <= line);
+        (0..upto)
+            .rev()
+            .take_while(|&i| self.cards[i].last_line >= line)
+            .last()
     }
 }
 

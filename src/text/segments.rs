@@ -54,6 +54,9 @@ pub struct Segments {
     starts: Vec<usize>,
     segs: Vec<Seg>,
     len: usize,
+    /// The indices of the segments holding a heading, ascending: breadcrumbs walk these only
+    /// (a note of 50,000 segments may have a handful). Kept by `parse` and `update`.
+    headed: Vec<usize>,
 }
 
 #[derive(Clone)]
@@ -86,6 +89,7 @@ impl Segments {
             starts: Vec::new(),
             segs: Vec::new(),
             len: rope.len_bytes(),
+            headed: Vec::new(),
         };
         let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED)
             .expect("an unbounded build always completes");
@@ -93,6 +97,7 @@ impl Segments {
             out.starts.push(s);
             out.segs.push(seg);
         }
+        out.headed = headed(&out.segs, 0);
         out
     }
 
@@ -156,6 +161,7 @@ impl Segments {
             *x = x.wrapping_add_signed(delta);
         }
         let (ns, nsegs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
+        self.splice_headed(k, m, &nsegs);
         self.starts.splice(k..m, ns);
         self.segs.splice(k..m, nsegs);
         let old_len = self.len;
@@ -165,6 +171,17 @@ impl Segments {
             old_end: stop.map_or(old_len, |p| p.wrapping_add_signed(-delta)),
             new_end: stop.unwrap_or(self.len),
         })
+    }
+
+    /// [`Segments::headed`] after segments `k..m` are replaced by `new`.
+    fn splice_headed(&mut self, k: usize, m: usize, new: &[Seg]) {
+        let a = self.headed.partition_point(|&i| i < k);
+        let b = self.headed.partition_point(|&i| i < m);
+        let shift = new.len() as isize - (m - k) as isize;
+        for i in &mut self.headed[b..] {
+            *i = i.wrapping_add_signed(shift);
+        }
+        self.headed.splice(a..b, headed(new, k));
     }
 
     /// Each segment's start and tree.
@@ -186,6 +203,44 @@ impl Segments {
         self.starts.len()
     }
 
+    /// The headings of the whole note, in absolute offsets (what [`Segments::blocks`] lists,
+    /// without copying the other blocks).
+    pub fn headings(&self) -> Vec<markdown::Heading> {
+        let mut out = Vec::new();
+        for (&at, seg) in self.starts.iter().zip(&self.segs) {
+            if let Some(b) = &seg.blocks {
+                out.extend(b.headings.iter().map(|h| moved(h, at)));
+            }
+        }
+        out
+    }
+
+    /// [`Blocks::breadcrumb`] of the whole note, walking back from `byte` only until a level-1
+    /// heading (or the start): the headings enclosing `byte`, outermost first.
+    pub fn breadcrumb(&self, byte: usize) -> Vec<markdown::Heading> {
+        let last = self.starts.partition_point(|&x| x <= byte);
+        let mut trail = Vec::new();
+        let mut above = u8::MAX;
+        let upto = self.headed.partition_point(|&i| i < last);
+        for &i in self.headed[..upto].iter().rev() {
+            let Some(b) = &self.segs[i].blocks else {
+                continue;
+            };
+            let at = self.starts[i];
+            for h in b.headings.iter().rev() {
+                if h.range.start + at <= byte && h.level < above {
+                    above = h.level;
+                    trail.push(moved(h, at));
+                }
+            }
+            if above <= 1 {
+                break;
+            }
+        }
+        trail.reverse();
+        trail
+    }
+
     /// The blocks of the whole note, in absolute offsets.
     pub fn blocks(&self) -> Blocks {
         let mut out = Blocks::default();
@@ -198,12 +253,7 @@ impl Segments {
                     content: mv(&f.content),
                 });
             }
-            out.headings
-                .extend(b.headings.iter().map(|h| markdown::Heading {
-                    range: mv(&h.range),
-                    text_range: mv(&h.text_range),
-                    ..h.clone()
-                }));
+            out.headings.extend(b.headings.iter().map(|h| moved(h, at)));
             out.fenced_code
                 .extend(b.fenced_code.iter().map(|c| markdown::FencedCode {
                     range: mv(&c.range),
@@ -414,6 +464,24 @@ fn cut_past_open(
 }
 
 /// The segment parsed as `tree` from `rope[at..]`, with its blocks read (`None` when none).
+/// The indices (from `first`) of the segments of `segs` that hold a heading.
+fn headed(segs: &[Seg], first: usize) -> Vec<usize> {
+    let has = |s: &Seg| s.blocks.as_ref().is_some_and(|b| !b.headings.is_empty());
+    (0..segs.len())
+        .filter(|&i| has(&segs[i]))
+        .map(|i| i + first)
+        .collect()
+}
+
+/// A heading of a segment starting at `at`, in absolute offsets.
+fn moved(h: &markdown::Heading, at: usize) -> markdown::Heading {
+    markdown::Heading {
+        range: h.range.start + at..h.range.end + at,
+        text_range: h.text_range.start + at..h.text_range.end + at,
+        ..h.clone()
+    }
+}
+
 fn seg(tree: Tree, rope: &Rope, at: usize) -> Seg {
     let b = markdown::blocks(&tree, &Sub { rope, base: at });
     let empty = b.front_matter.is_none()

@@ -5,6 +5,7 @@ mod counts;
 mod framing;
 mod fsrs;
 mod open_note;
+mod opening;
 mod requests;
 mod review;
 mod stats;

@@ -122,3 +122,74 @@ proptest! {
         }
     }
 }
+
+/// A state holding one note (text `text`), with a fixed clock.
+fn state_with(
+    text: &str,
+    vault: &Arc<Vault>,
+) -> (srls::lsp::state::State, tower_lsp_server::ls_types::Uri) {
+    let mut s = srls::lsp::state::State::default();
+    s.config.today = chrono::NaiveDate::from_ymd_opt(2025, 1, 3);
+    s.config.now = Some(chrono::Utc.with_ymd_and_hms(2025, 1, 3, 12, 0, 0).unwrap());
+    let u: tower_lsp_server::ls_types::Uri = "file:///nonexistent-srls-test/n.md".parse().unwrap();
+    let doc = OpenNote::open(text.to_string(), 1, Encoding::Utf16, vault.clone(), None);
+    s.notes.insert(u.clone(), doc);
+    (s, u)
+}
+
+/// The outline and the folds of the note, as the handlers answer (from their cache or not).
+fn whole_answers(
+    s: &mut srls::lsp::state::State,
+    u: &tower_lsp_server::ls_types::Uri,
+) -> (String, String) {
+    use srls::lsp::handlers::outline;
+    use tower_lsp_server::ls_types::*;
+    let doc = TextDocumentIdentifier::new(u.clone());
+    let symbols = outline::document_symbols(
+        s,
+        DocumentSymbolParams {
+            text_document: doc.clone(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    );
+    let folds = outline::folding_ranges(
+        s,
+        FoldingRangeParams {
+            text_document: doc,
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    );
+    (format!("{symbols:?}"), format!("{folds:?}"))
+}
+
+use chrono::TimeZone;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// `documentSymbol` and `foldingRange` answers are kept until the note changes: asked
+    /// between random edits (sometimes twice, sometimes not at all), each answer equals the
+    /// answer for the same text opened afresh.
+    #[test]
+    fn kept_outline_and_folds_equal_fresh_ones(
+        start in note(),
+        edits in prop::collection::vec((0u32..42, 0u32..5, 0u32..2, prop::sample::select(PIECES), any::<bool>(), 0u8..3), 1..12),
+    ) {
+        let vault = Arc::new(Vault::open(None, &Default::default()));
+        let (mut s, u) = state_with(&start, &vault);
+        let _ = whole_answers(&mut s, &u);
+        let mut v = 1;
+        for (line, ch, del, piece, nl, asks) in edits {
+            v += 1;
+            let text = if nl { format!("{piece}\n") } else { piece.to_string() };
+            let n = s.notes.get_mut(&u).unwrap();
+            n.apply(v, &[Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text)]).unwrap();
+            let now = s.notes[&u].text().to_string();
+            for _ in 0..asks {
+                let (mut f, fu) = state_with(&now, &vault);
+                prop_assert_eq!(whole_answers(&mut s, &u), whole_answers(&mut f, &fu), "{:?}", now);
+            }
+        }
+    }
+}

@@ -167,6 +167,14 @@ proptest! {
             if let Some(w) = whole(&text) {
                 prop_assert_eq!(doc.blocks(), w);
             }
+            // Headings and breadcrumbs read from the kept list of headed segments (updated
+            // edit by edit) equal those of all the blocks.
+            let blocks = doc.blocks();
+            prop_assert_eq!(doc.segments().headings(), blocks.headings.clone());
+            for b in 0..=text.len() {
+                let want: Vec<_> = blocks.breadcrumb(b).into_iter().cloned().collect();
+                prop_assert_eq!(doc.segments().breadcrumb(b), want, "byte {} of {:?}", b, text);
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::*;
 
 /// The actions for a range: quick fixes first, then the grade actions.
 pub fn code_actions(state: &mut State, params: CodeActionParams) -> Option<CodeActionResponse> {
-    state.refresh_open_index();
+    // As hover: the histogram is the index's as of the last pause in typing.
     let uri = &params.text_document.uri;
     let open = state.notes.get(uri)?;
     let (start, end) = from_proto::offsets(open, params.range);

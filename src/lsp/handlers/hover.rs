@@ -8,7 +8,9 @@ use tower_lsp_server::ls_types::*;
 /// The card's type, decks, breadcrumb, each side's schedule and what each answer would give.
 pub fn hover(state: &mut State, params: HoverParams) -> Option<Hover> {
     let at = params.text_document_position_params;
-    state.refresh_open_index();
+    // The load-balancing histogram reads the index as of the last pause in typing (the note's
+    // own edits since reach it after the debounce): copying a long note into the index on
+    // every hover would make hover as slow as the note is long.
     let open = state.notes.get_mut(&at.text_document.uri)?;
     open.ensure_tree();
     let open = state.notes.get(&at.text_document.uri)?;

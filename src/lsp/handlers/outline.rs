@@ -6,19 +6,28 @@ use crate::lsp::state::State;
 use crate::lsp::to_proto;
 use tower_lsp_server::ls_types::*;
 
-/// The outline: headings nesting the cards under them.
+/// The outline: headings nesting the cards under them. Kept until the note or the clock's
+/// minute changes (see [`OpenNote::symbols`]).
 pub fn document_symbols(
     state: &mut State,
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let clock = state.clock();
     let open = state.notes.get_mut(&params.text_document.uri)?;
-    open.ensure_tree();
-    let headings = open.document().blocks().headings;
-    let items = outline::outline(open.note(), &headings, clock.today, clock.now);
-    Some(DocumentSymbolResponse::Nested(
-        items.iter().map(|i| symbol(open, i)).collect(),
-    ))
+    let key = (
+        open.generation(),
+        clock.today,
+        clock.now.timestamp().div_euclid(60),
+    );
+    let mut kept = std::mem::take(&mut open.symbols);
+    let symbols = kept.get_or(key, || {
+        open.ensure_tree();
+        let headings = open.document().segments().headings();
+        let items = outline::outline(open.note(), &headings, clock.today, clock.now);
+        items.iter().map(|i| symbol(open, i)).collect()
+    });
+    open.symbols = kept;
+    Some(DocumentSymbolResponse::Nested(symbols))
 }
 
 fn symbol(open: &OpenNote, item: &OutlineItem) -> DocumentSymbol {
@@ -39,23 +48,29 @@ fn symbol(open: &OpenNote, item: &OutlineItem) -> DocumentSymbol {
     }
 }
 
-/// Folds: a multi-line card's answer, a scheduling comment on its own line.
-pub fn folding_ranges(state: &State, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
-    let open = state.notes.get(&params.text_document.uri)?;
+/// Folds: a multi-line card's answer, a scheduling comment on its own line. Kept until the
+/// note changes (see [`OpenNote::folds`]).
+pub fn folding_ranges(state: &mut State, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
+    let open = state.notes.get_mut(&params.text_document.uri)?;
+    let mut kept = std::mem::take(&mut open.folds);
+    let folds = kept.get_or(open.generation(), || fresh_folds(open));
+    open.folds = kept;
+    Some(folds)
+}
+
+fn fresh_folds(open: &OpenNote) -> Vec<FoldingRange> {
     let folds = outline::folds(open.text(), open.note(), &open.vault().settings);
-    Some(
-        folds
-            .into_iter()
-            .map(|f| FoldingRange {
-                start_line: f.start_line as u32,
-                end_line: f.end_line as u32,
-                kind: Some(match f.kind {
-                    FoldKind::Answer => FoldingRangeKind::Region,
-                    FoldKind::Comment => FoldingRangeKind::Comment,
-                }),
-                collapsed_text: (f.kind == FoldKind::Answer).then(|| "answer".into()),
-                ..Default::default()
-            })
-            .collect(),
-    )
+    folds
+        .into_iter()
+        .map(|f| FoldingRange {
+            start_line: f.start_line as u32,
+            end_line: f.end_line as u32,
+            kind: Some(match f.kind {
+                FoldKind::Answer => FoldingRangeKind::Region,
+                FoldKind::Comment => FoldingRangeKind::Comment,
+            }),
+            collapsed_text: (f.kind == FoldKind::Answer).then(|| "answer".into()),
+            ..Default::default()
+        })
+        .collect()
 }
