@@ -3,6 +3,7 @@
 //! outline, reports, review sessions, statistics.
 pub mod actions;
 pub mod due;
+pub mod duplicates;
 pub mod grade;
 pub mod hints;
 pub mod hover;
