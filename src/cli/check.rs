@@ -33,9 +33,13 @@ fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
+    let questions = super::duplicates::Questions::of(paths);
     let failed = super::each_note(paths, |t, text, note, vault| {
         let index = LineIndex::new(text);
-        for d in diagnostics(text, note, vault) {
+        let mut all = diagnostics(text, note, vault);
+        all.extend(questions.diagnostics(&t.path, note, vault));
+        all.sort_by_key(|d| d.start);
+        for d in all {
             match d.severity {
                 Severity::Error => n_err += 1,
                 Severity::Warning => n_warn += 1,

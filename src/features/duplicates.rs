@@ -105,7 +105,7 @@ fn message(path: &Path, others: &[Peer]) -> String {
     let mut parts = Vec::new();
     if here > 0 {
         parts.push(format!(
-            "{here} other card{} in this note (the plugin keeps one schedule for them)",
+            "{here} other card{} in this note (the plugin can swap the schedules of identical cards in one note)",
             plural(here)
         ));
     }
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(d[0].others, vec![peers[1].clone(), peers[2].clone()]);
         assert_eq!(
             d[0].message,
-            "the same question as 1 other card in this note (the plugin keeps one schedule for them) and 1 card in other notes"
+            "the same question as 1 other card in this note (the plugin can swap the schedules of identical cards in one note) and 1 card in other notes"
         );
     }
 }

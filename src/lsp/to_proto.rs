@@ -2,6 +2,7 @@
 //! only place that knows both; positions come from the open note in the negotiated encoding.
 
 use super::open_note::OpenNote;
+use crate::features::duplicates::{self, Duplicate};
 use crate::features::grade::Edit;
 use crate::features::lint::{self, Severity};
 use crate::text::position::{Encoding, Pos};
@@ -56,6 +57,29 @@ pub fn diagnostic(note: &OpenNote, d: &lint::Diagnostic, severity: Severity) -> 
         code: Some(NumberOrString::String(d.code.to_string())),
         source: Some("srls".into()),
         message: d.message.clone(),
+        ..Diagnostic::default()
+    }
+}
+
+/// A `duplicate-question` diagnostic, with every other card as related information.
+pub fn duplicate(note: &OpenNote, d: &Duplicate, severity: Severity) -> Diagnostic {
+    let related = d
+        .others
+        .iter()
+        .filter_map(|p| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(Uri::from_file_path(&p.path)?, line_start(p.line)),
+                message: "the same question".into(),
+            })
+        })
+        .collect();
+    Diagnostic {
+        range: range(note, d.start, d.end),
+        severity: Some(self::severity(severity)),
+        code: Some(NumberOrString::String(duplicates::CODE.into())),
+        source: Some("srls".into()),
+        message: d.message.clone(),
+        related_information: Some(related),
         ..Diagnostic::default()
     }
 }
