@@ -156,12 +156,25 @@ mod tests {
         let note = parse_note(text, &Settings::default(), &NoteContext::default());
         let here = Path::new("/v/a.md");
         let peers = [
-            Peer { path: here.into(), line: 2 },
-            Peer { path: here.into(), line: 4 },
-            Peer { path: "/v/b.md".into(), line: 7 },
+            Peer {
+                path: here.into(),
+                line: 2,
+            },
+            Peer {
+                path: here.into(),
+                line: 4,
+            },
+            Peer {
+                path: "/v/b.md".into(),
+                line: 7,
+            },
         ];
         let d = duplicates(here, &note, |k| {
-            if k == "q" { peers.iter().collect() } else { vec![] }
+            if k == "q" {
+                peers.iter().collect()
+            } else {
+                vec![]
+            }
         });
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].severity, Severity::Warning);

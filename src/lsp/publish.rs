@@ -36,7 +36,7 @@ pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
                 let config = s.config.clone();
                 let State { notes, index, .. } = &mut *s;
                 let n = notes.get_mut(&uri)?;
-                Some((diagnostics::for_note(n, &config, index), n.version()))
+                Some((diagnostics::with_duplicates(n, &config, index), n.version()))
             });
             (peers, published)
         };

@@ -3,7 +3,7 @@
 
 use super::handlers::{
     code_actions, code_lens, commands, diagnostics, documents, hover, inlay_hints, lifecycle,
-    outline, symbols, workspace,
+    outline, references, rename, symbols, workspace,
 };
 use super::state::{Shared, State, lock};
 use serde_json::Value;
@@ -112,6 +112,21 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         Ok(Some(symbols::workspace_symbols(&self.lock(), params)))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        rename::prepare(&self.lock(), params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        rename::rename(&mut self.lock(), params)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        references::references(&mut self.lock(), params)
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

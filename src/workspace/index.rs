@@ -1,6 +1,7 @@
 //! The workspace index: a summary of every note's cards, for due counts, load balancing,
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
+use super::tables::VaultTables;
 use crate::features::due::{Counts, Due, in_deck, sibling_dues};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
@@ -8,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use super::tables::VaultTables;
 
 /// One card, as much as vault-wide features need.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +145,10 @@ impl Index {
         } = self;
         if let Some(n) = open.get(p).or_else(|| disk.get(p)) {
             due.entry(n.vault_root.clone()).or_default().apply(n, add);
-            tables.entry(n.vault_root.clone()).or_default().apply(n, add);
+            tables
+                .entry(n.vault_root.clone())
+                .or_default()
+                .apply(n, add);
         }
     }
 

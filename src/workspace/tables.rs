@@ -23,7 +23,11 @@ pub struct VaultTables {
 /// Counts `path` in or out of the set of `key`, dropping empty sets.
 fn bump_in(map: &mut BTreeMap<String, BTreeMap<PathBuf, u32>>, key: &str, path: &Path, add: bool) {
     if add {
-        bump(map.entry(key.to_string()).or_default(), path.to_path_buf(), true);
+        bump(
+            map.entry(key.to_string()).or_default(),
+            path.to_path_buf(),
+            true,
+        );
     } else if let Some(set) = map.get_mut(key) {
         bump(set, path.to_path_buf(), false);
         if set.is_empty() {
@@ -99,8 +103,12 @@ fn under<'a, 'k, V>(
         .filter(move |(k, _)| k.len() == key.len() || k.as_bytes()[key.len()] == b'/')
 }
 
-fn union<'a>(sets: impl Iterator<Item = (&'a String, &'a BTreeMap<PathBuf, u32>)>) -> Vec<&'a Path> {
-    let mut v: Vec<&Path> = sets.flat_map(|(_, s)| s.keys().map(PathBuf::as_path)).collect();
+fn union<'a>(
+    sets: impl Iterator<Item = (&'a String, &'a BTreeMap<PathBuf, u32>)>,
+) -> Vec<&'a Path> {
+    let mut v: Vec<&Path> = sets
+        .flat_map(|(_, s)| s.keys().map(PathBuf::as_path))
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -157,8 +165,15 @@ mod tests {
         for (p, d) in [(1, 0), (2, 1), (3, 2)] {
             t.apply(&note(p, 0, d), true);
         }
-        let paths = |v: Vec<&Path>| v.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
-        assert_eq!(paths(t.deck_notes("#flashcards/a")), ["/v/n1.md", "/v/n2.md"]);
+        let paths = |v: Vec<&Path>| {
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            paths(t.deck_notes("#flashcards/a")),
+            ["/v/n1.md", "/v/n2.md"]
+        );
         assert_eq!(paths(t.tag_notes("#flashcards/ab")), ["/v/n3.md"]);
         assert_eq!(t.cards_with("q0").len(), 3);
     }

@@ -36,8 +36,14 @@ fn corpus_duplicates_are_the_listed_ones() {
 fn check_names_duplicates_within_and_across_notes() {
     let dir = crate::support::tree(&[
         ("v/.obsidian/app.json", "{}"),
-        ("v/a.md", "#flashcards\n\nWhat is  Rust?::a language\n\nwhat is rust?::x\n"),
-        ("v/b.md", "---\ntags: [flashcards/x]\n---\nWHAT is rust?::y\n\nOther::z\n"),
+        (
+            "v/a.md",
+            "#flashcards\n\nWhat is  Rust?::a language\n\nwhat is rust?::x\n",
+        ),
+        (
+            "v/b.md",
+            "---\ntags: [flashcards/x]\n---\nWHAT is rust?::y\n\nOther::z\n",
+        ),
     ]);
     let r = srls(dir.path(), &["check", "v"]);
     let swap = "(the plugin can swap the schedules of identical cards in one note)";

@@ -8,4 +8,5 @@ mod open_note;
 mod requests;
 mod review;
 mod stats;
+mod vault_writing;
 mod workspace;

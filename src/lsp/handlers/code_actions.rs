@@ -14,7 +14,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 
 /// A request error with a message for the user.
-fn refused(msg: impl Into<String>) -> Error {
+pub(crate) fn refused(msg: impl Into<String>) -> Error {
     Error {
         code: ErrorCode::InvalidRequest,
         message: msg.into().into(),

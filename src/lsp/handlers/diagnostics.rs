@@ -1,34 +1,40 @@
 //! Diagnostics of an open note in protocol form, pushed (see `publish`) or pulled.
 
+use crate::features;
 use crate::features::lint::settings_diagnostics;
 use crate::lsp::config::Config;
 use crate::lsp::open_note::OpenNote;
 use crate::lsp::state::State;
-use crate::features;
 use crate::lsp::to_proto;
 use crate::workspace::index::Index;
 use std::collections::HashSet;
 use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
-/// The note's diagnostics (core, `rendered-as-code`, then `duplicate-question` from the vault's
-/// question table), after the user's severities.
-pub fn for_note(note: &mut OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic> {
+/// The note's diagnostics (core and `rendered-as-code`), after the user's severities.
+pub fn for_note(note: &mut OpenNote, config: &Config) -> Vec<Diagnostic> {
     if !config.diagnostics_enabled {
         return vec![];
     }
     note.ensure_diagnostics();
     let note = &*note;
     let from_settings = settings_diagnostics(&note.vault().warnings);
-    let mut out: Vec<Diagnostic> = from_settings
+    from_settings
         .iter()
         .chain(note.diagnostics())
         .filter_map(|d| {
             let severity = config.severity_of(d.code, d.severity)?;
             Some(to_proto::diagnostic(note, d, severity))
         })
-        .collect();
-    out.extend(duplicates(note, config, index));
+        .collect()
+}
+
+/// What is published: [`for_note`], then `duplicate-question` from the vault's question table.
+pub fn with_duplicates(note: &mut OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic> {
+    let mut out = for_note(note, config);
+    if config.diagnostics_enabled {
+        out.extend(duplicates(note, config, index));
+    }
     out
 }
 
@@ -57,7 +63,7 @@ pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiag
     let items = match notes.get_mut(&params.text_document.uri) {
         Some(n) => {
             n.ensure_tree();
-            for_note(n, &config, index)
+            with_duplicates(n, &config, index)
         }
         None => vec![],
     };

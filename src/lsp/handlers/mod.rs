@@ -9,6 +9,8 @@ pub mod hover;
 pub mod inlay_hints;
 pub mod lifecycle;
 pub mod outline;
+pub mod references;
+pub mod rename;
 pub mod review;
 pub mod stats;
 pub mod symbols;
