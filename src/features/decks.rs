@@ -39,6 +39,15 @@ pub fn tag_at(text: &str, note: &Note, offset: usize) -> Option<TagSpan> {
 /// The entries of the front matter's `tags:`/`tag:` keys (any case): an inline value
 /// (`tags: a, b`, `tags: [a, b]`) and the `- item` lines below the key.
 fn front_matter_spans(text: &str, note: &Note) -> Vec<TagSpan> {
+    let mut out = Vec::new();
+    for (start, from, line) in tag_value_lines(text, note) {
+        tokens(line, start, from, &mut out);
+    }
+    out
+}
+
+/// The front-matter lines holding tag values: (line start, byte of the value in the line, line).
+pub fn tag_value_lines<'a>(text: &'a str, note: &Note) -> Vec<(usize, usize, &'a str)> {
     let Some(fm) = &note.front_matter else {
         return vec![];
     };
@@ -47,36 +56,36 @@ fn front_matter_spans(text: &str, note: &Note) -> Vec<TagSpan> {
     for i in 1..fm.close_line {
         let l = note.lines.get(i);
         let line = &text[l.start..l.end];
-        let indented = line.starts_with([' ', '\t', '-']);
-        if !indented {
+        if !line.starts_with([' ', '\t', '-']) {
             in_tags = false;
             if let Some((key, _)) = line.split_once(':') {
                 let key = key.trim().to_lowercase();
                 in_tags = key == "tags" || key == "tag";
                 if in_tags {
-                    tokens(line, l.start, key.len() + 1, &mut out);
+                    out.push((l.start, key.len() + 1, line));
                 }
             }
-        } else if in_tags {
-            let rest = line.trim_start();
-            if let Some(item) = rest.strip_prefix('-') {
-                tokens(line, l.start, line.len() - item.len(), &mut out);
-            }
+        } else if in_tags && let Some(item) = line.trim_start().strip_prefix('-') {
+            out.push((l.start, line.len() - item.len(), line));
         }
     }
     out
 }
 
+/// Whether `c` separates front-matter tag entries.
+fn separates(c: char) -> bool {
+    c == ',' || c.is_whitespace() || "[]\"'".contains(c)
+}
+
 /// The tag tokens of `line[from..]` (separated by `,`, white space, brackets and quotes).
 fn tokens(line: &str, base: usize, from: usize, out: &mut Vec<TagSpan>) {
-    let sep = |c: char| c == ',' || c.is_whitespace() || "[]\"'".contains(c);
     let mut start = None;
     let rest = &line[from..];
     for (i, c) in rest
         .char_indices()
         .chain(std::iter::once((rest.len(), ' ')))
     {
-        match (sep(c), start) {
+        match (separates(c), start) {
             (true, Some(s)) => {
                 let tok = &rest[s..i];
                 let hash = usize::from(tok.starts_with('#'));
@@ -106,6 +115,60 @@ pub fn rename_edits(text: &str, note: &Note, old: &str, new: &str) -> Vec<Edit> 
             end: t.body + old_body.len(),
             text: new_body.to_string(),
         })
+        .collect()
+}
+
+/// What the user is typing as a tag at a byte offset: where the tag's body starts and what
+/// of it is typed (after `#` in the body of a flashcard note, or in a front-matter tags entry).
+pub fn typing_tag(text: &str, note: &Note, offset: usize) -> Option<(usize, String)> {
+    let offset = crate::text::position::snap_str_offset(text, offset.min(text.len()));
+    let line_start = note.lines.get(note.lines.line_of(offset)).start;
+    let before = &text[line_start..offset];
+    let in_value = tag_value_lines(text, note)
+        .into_iter()
+        .any(|(s, from, _)| s == line_start && before.len() >= from);
+    if in_value {
+        let token = before.rsplit(separates).next().unwrap_or("");
+        let body = token.trim_start_matches('#');
+        return Some((offset - body.len(), body.to_string()));
+    }
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric() && !"-_/".contains(c))
+        .next()?;
+    let hash = before.len() - word.len();
+    let opened = before[..hash].strip_suffix('#')?;
+    let after_space = opened.chars().next_back().is_none_or(char::is_whitespace);
+    (note.is_flashcard_note && after_space).then(|| (offset - word.len(), word.to_string()))
+}
+
+/// Deck completions: every deck of the vault and its parents with the cards it holds (its
+/// sub-decks' included), and the settings' flashcard tags, whose body starts with `typed`
+/// (case-insensitive). Bodies without `#`, sorted.
+pub fn deck_candidates<'a>(
+    decks: impl Iterator<Item = (&'a str, u32)>,
+    settings: &Settings,
+    typed: &str,
+) -> Vec<(String, u32)> {
+    let mut total: std::collections::BTreeMap<String, u32> = settings
+        .flashcard_tags
+        .iter()
+        .map(|t| (t.trim_start_matches('#').to_string(), 0))
+        .collect();
+    for (deck, n) in decks {
+        let body = deck.trim_start_matches('#');
+        let mut end = body.len();
+        loop {
+            *total.entry(body[..end].to_string()).or_default() += n;
+            match body[..end].rfind('/') {
+                Some(i) => end = i,
+                None => break,
+            }
+        }
+    }
+    let typed = typed.to_lowercase();
+    total
+        .into_iter()
+        .filter(|(d, _)| d.to_lowercase().starts_with(&typed))
         .collect()
 }
 
@@ -178,6 +241,40 @@ mod tests {
         let body = tag_at(text, &note, text.find("#flashcards/y").unwrap()).unwrap();
         assert_eq!(&text[body.start..body.end], "#flashcards/y");
         assert_eq!(tag_at(text, &note, text.find("Q::").unwrap()), None);
+    }
+
+    #[test]
+    fn knows_what_tag_is_being_typed() {
+        let text = "---\ntags:\n  - flashcards/g\n---\n😀 #flashcards/ge x#no\n";
+        let note = parse_note(text, &Settings::default(), &NoteContext::default());
+        let fm = text.find("/g\n").unwrap() + 2;
+        assert_eq!(
+            typing_tag(text, &note, fm),
+            Some((fm - 12, "flashcards/g".into()))
+        );
+        let body = text.find("/ge").unwrap() + 3;
+        assert_eq!(
+            typing_tag(text, &note, body),
+            Some((body - 13, "flashcards/ge".into()))
+        );
+        assert_eq!(typing_tag(text, &note, text.find("#no").unwrap() + 3), None);
+        assert_eq!(typing_tag(text, &note, text.find("x#").unwrap()), None);
+    }
+
+    #[test]
+    fn candidates_count_sub_decks_into_parents() {
+        let decks = [
+            ("#flashcards/geo", 2),
+            ("#flashcards/geo/asia", 3),
+            ("#Other/x", 1),
+        ];
+        let c = deck_candidates(decks.into_iter(), &Settings::default(), "FLASH");
+        let want = [
+            ("flashcards", 5),
+            ("flashcards/geo", 5),
+            ("flashcards/geo/asia", 3),
+        ];
+        assert_eq!(c, want.map(|(d, n)| (d.to_string(), n)));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! Handlers lock the shared state briefly, never across an `.await` or heavy work.
 
 use super::handlers::{
-    code_actions, code_lens, commands, diagnostics, documents, hover, inlay_hints, lifecycle,
-    outline, references, rename, symbols, workspace,
+    code_actions, code_lens, commands, completion, diagnostics, documents, hover, inlay_hints,
+    lifecycle, outline, references, rename, symbols, workspace,
 };
 use super::state::{Shared, State, lock};
 use serde_json::Value;
@@ -112,6 +112,14 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         Ok(Some(symbols::workspace_symbols(&self.lock(), params)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(completion::completion(&mut self.lock(), params))
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        Ok(completion::resolve(&self.lock(), item))
     }
 
     async fn prepare_rename(

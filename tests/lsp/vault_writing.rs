@@ -168,3 +168,57 @@ async fn duplicate_questions_follow_edits_of_other_notes() {
     assert_eq!(p["version"], 1);
     c.shutdown().await;
 }
+
+#[tokio::test]
+async fn deck_completion_in_the_body_and_the_front_matter_then_resolve() {
+    let dir = setup();
+    let mut c = indexed(dir.path()).await;
+    let a = file_uri(&dir.path().join("v/a.md"));
+    c.open(&a, A, 1);
+    // After `#flashcards/g` on the line with an emoji and a CJK character before the tag.
+    let r = c.request("textDocument/completion", at(&a, 3, 18)).await;
+    let item = |label: &str, n: &str, r: Value| {
+        json!({"label": label, "kind": 19, "detail": n,
+               "textEdit": {"range": r, "newText": label},
+               "data": {"deck": format!("#{label}"), "root": dir.path().join("v")}})
+    };
+    assert_eq!(
+        r,
+        json!({"isIncomplete": false, "items": [
+            item("flashcards/geo", "3 cards", range(3, 6, 3, 18)),
+            item("flashcards/geo/asia", "0 cards", range(3, 6, 3, 18)),
+        ]})
+    );
+    // In the front matter's tags list, after `[fla`.
+    let r = c.request("textDocument/completion", at(&a, 1, 10)).await;
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "flashcards",
+            "flashcards/geo",
+            "flashcards/geo/asia",
+            "flashcards/other"
+        ]
+    );
+    assert_eq!(r["items"][0]["detail"], "4 cards");
+    assert_eq!(r["items"][0]["textEdit"]["range"], range(1, 7, 1, 10));
+    // Not a tag: no completion.
+    assert_eq!(
+        c.request("textDocument/completion", at(&a, 5, 3)).await,
+        Value::Null
+    );
+    // Resolve: Paris is due (2025-01-01), the two other cards of the deck are new.
+    let first = r["items"][1].clone();
+    let resolved = c.request("completionItem/resolve", first).await;
+    assert_eq!(
+        resolved["documentation"],
+        "#flashcards/geo: 1 due, 2 new (2025-01-03)"
+    );
+    c.shutdown().await;
+}
