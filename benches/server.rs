@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench server` (uses the release binary cargo builds for benches).
 
+mod decks;
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -224,6 +226,7 @@ fn main() {
         "| `srls check` cold start on the corpus (175 notes) | median {:.0} ms |",
         times[2].as_secs_f64() * 1e3
     );
+    decks::bench(&tmp);
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
