@@ -48,7 +48,7 @@ pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
 }
 
 /// Publishes the peers' diagnostics again (or asks a pulling client to pull them again).
-async fn repeat_for_peers(state: &Shared, client: &Client, peers: Vec<Uri>) {
+pub async fn repeat_for_peers(state: &Shared, client: &Client, peers: Vec<Uri>) {
     if peers.is_empty() {
         return;
     }

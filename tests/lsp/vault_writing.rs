@@ -166,6 +166,21 @@ async fn duplicate_questions_follow_edits_of_other_notes() {
         })
         .await;
     assert_eq!(p["version"], 1);
+    // A closed note changed on disk now asks b.md's new question: b.md is published again.
+    let c_path = dir.path().join("v/c.md");
+    std::fs::write(&c_path, "#flashcards/other\n\nLYON::France\n").unwrap();
+    let c_uri = file_uri(&c_path);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c_uri, "type": 2}]}),
+    );
+    let p = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == b && !duplicates(p).is_empty()
+        })
+        .await;
+    let related = &duplicates(&p)[0]["relatedInformation"][0]["location"];
+    assert_eq!(related, &json!({"uri": c_uri, "range": range(2, 0, 2, 0)}));
     c.shutdown().await;
 }
 

@@ -79,19 +79,32 @@ pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiag
 }
 
 /// Copies an open note into the index and returns the other open notes whose
-/// `duplicate-question` findings changed with it: those holding a question the note gained or
-/// lost (only the changed questions are looked up).
+/// `duplicate-question` findings changed with it.
 pub fn reindex_with_peers(state: &mut State, uri: &Uri) -> Vec<Uri> {
-    let Some(n) = state.notes.get(uri) else {
-        return vec![];
-    };
-    let (Some(path), root) = (n.path().map(Path::to_path_buf), n.vault().root.clone()) else {
+    let Some(path) = state
+        .notes
+        .get(uri)
+        .and_then(|n| n.path())
+        .map(Path::to_path_buf)
+    else {
         state.update_open_index(uri);
         return vec![];
     };
-    let before = keys(&state.index, &path);
-    state.update_open_index(uri);
-    let after = keys(&state.index, &path);
+    peers_of_change(state, &path, |s| s.update_open_index(uri))
+}
+
+/// Applies `change` to the index entry of `path` and returns the open notes (other than the
+/// one at `path`) holding a question the note gained or lost: only the changed questions are
+/// looked up.
+pub fn peers_of_change(
+    state: &mut State,
+    path: &Path,
+    change: impl FnOnce(&mut State),
+) -> Vec<Uri> {
+    let before = keys(&state.index, path);
+    change(state);
+    let after = keys(&state.index, path);
+    let root = state.index.note(path).and_then(|n| n.vault_root.clone());
     let Some(tables) = state.index.tables(root.as_deref()) else {
         return vec![];
     };
