@@ -6,6 +6,8 @@
 //!
 //! `cargo bench --bench server` (uses the release binary cargo builds for benches).
 
+mod decks;
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -251,6 +253,7 @@ fn main() {
         times[2].as_secs_f64() * 1e3
     );
     cli_vs_plugin(&tmp, &vault, bytes);
+    decks::bench(&tmp);
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

@@ -36,6 +36,7 @@ fn note_lines(
     text: &str,
     note: &Note,
     vault: &Vault,
+    questions: &super::duplicates::Questions,
     json_out: bool,
 ) -> Vec<(Severity, String)> {
     let index = LineIndex::new(text);
@@ -56,10 +57,10 @@ fn note_lines(
             )
         }
     };
-    diagnostics(text, note, vault)
-        .iter()
-        .map(|d| (d.severity, line(d)))
-        .collect()
+    let mut all = diagnostics(text, note, vault);
+    all.extend(questions.diagnostics(&t.path, note, vault));
+    all.sort_by_key(|d| d.start);
+    all.iter().map(|d| (d.severity, line(d))).collect()
 }
 
 /// Runs the command: exit 1 when any error is found, 2 when a file cannot be read, else 0.
@@ -67,9 +68,10 @@ fn note_lines(
 pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
+    let questions = super::duplicates::Questions::of(paths);
     let failed = super::each_note_par(
         paths,
-        |t, text, note, vault| note_lines(t, text, note, vault, json_out),
+        |t, text, note, vault| note_lines(t, text, note, vault, &questions, json_out),
         |_, lines| {
             for (severity, l) in lines {
                 match severity {

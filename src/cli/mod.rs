@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod check;
 pub mod due;
+pub mod duplicates;
 pub mod files;
 pub mod grade;
 pub mod notes;

@@ -155,6 +155,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a card with an empty question or answer",
     ),
     (
+        "duplicate-question",
+        Severity::Information,
+        "a card with the same question as another card of the vault (a warning within one note)",
+    ),
+    (
         "settings",
         Severity::Warning,
         "a problem with the vault's plugin settings",

@@ -2,7 +2,9 @@
 //! server: diagnostics, hover text, hints, grade edits and actions, due state and counts, the
 //! outline, reports, review sessions, statistics.
 pub mod actions;
+pub mod decks;
 pub mod due;
+pub mod duplicates;
 pub mod grade;
 pub mod hints;
 pub mod hover;

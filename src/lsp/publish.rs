@@ -2,7 +2,7 @@
 //! reparse they may need), refresh requests, warnings shown once.
 
 use super::handlers::diagnostics;
-use super::state::{Shared, lock};
+use super::state::{Shared, State, lock};
 use std::time::Duration;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
@@ -21,7 +21,7 @@ pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
         if !catch_up_trees(&state, &uri, generation).await {
             return;
         }
-        let (items, version) = {
+        let (peers, published) = {
             let mut s = lock(&state);
             if s.notes
                 .get(&uri)
@@ -29,19 +29,37 @@ pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
             {
                 return;
             }
-            // The vault index follows the open note once typing pauses.
-            s.update_open_index(&uri);
-            if s.caps.pull_diagnostics {
-                return;
-            }
-            let config = s.config.clone();
-            match s.notes.get_mut(&uri) {
-                Some(n) => (diagnostics::for_note(n, &config), n.version()),
-                None => return,
-            }
+            // The vault index follows the open note once typing pauses; open notes whose
+            // duplicate questions changed with it are published again.
+            let peers = diagnostics::reindex_with_peers(&mut s, &uri);
+            let published = (!s.caps.pull_diagnostics).then(|| {
+                let config = s.config.clone();
+                let State { notes, index, .. } = &mut *s;
+                let n = notes.get_mut(&uri)?;
+                Some((diagnostics::with_duplicates(n, &config, index), n.version()))
+            });
+            (peers, published)
         };
-        client.publish_diagnostics(uri, items, Some(version)).await;
+        repeat_for_peers(&state, &client, peers).await;
+        if let Some(Some((items, version))) = published {
+            client.publish_diagnostics(uri, items, Some(version)).await;
+        }
     });
+}
+
+/// Publishes the peers' diagnostics again (or asks a pulling client to pull them again).
+pub async fn repeat_for_peers(state: &Shared, client: &Client, peers: Vec<Uri>) {
+    if peers.is_empty() {
+        return;
+    }
+    let caps = lock(state).caps.clone();
+    if !caps.pull_diagnostics {
+        for p in peers {
+            schedule_diagnostics(state, client, p);
+        }
+    } else if caps.diagnostic_refresh {
+        let _ = client.workspace_diagnostic_refresh().await;
+    }
 }
 
 /// Brings a note's trees up to date away from the lock (a long note can take a while, and

@@ -2,8 +2,8 @@
 //! Handlers lock the shared state briefly, never across an `.await` or heavy work.
 
 use super::handlers::{
-    code_actions, code_lens, commands, diagnostics, documents, hover, inlay_hints, lifecycle,
-    outline, symbols, workspace,
+    code_actions, code_lens, commands, completion, diagnostics, documents, hover, inlay_hints,
+    lifecycle, outline, references, rename, symbols, workspace,
 };
 use super::state::{Shared, State, lock};
 use serde_json::Value;
@@ -127,6 +127,29 @@ impl LanguageServer for Backend {
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         documents::wait_all_opened(&self.state).await;
         Ok(Some(symbols::workspace_symbols(&self.lock(), params)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(completion::completion(&mut self.lock(), params))
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        Ok(completion::resolve(&self.lock(), item))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        rename::prepare(&self.lock(), params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        rename::rename(&mut self.lock(), params)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        references::references(&mut self.lock(), params)
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

@@ -2,9 +2,11 @@
 //! only place that knows both; positions come from the open note in the negotiated encoding.
 
 use super::open_note::OpenNote;
+use crate::features::duplicates::{self, Duplicate};
 use crate::features::grade::Edit;
 use crate::features::lint::{self, Severity};
-use crate::text::position::{Encoding, Pos};
+use crate::plugin::lines::BOM;
+use crate::text::position::{Encoding, LineIndex, Pos};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::*;
 
@@ -60,6 +62,29 @@ pub fn diagnostic(note: &OpenNote, d: &lint::Diagnostic, severity: Severity) -> 
     }
 }
 
+/// A `duplicate-question` diagnostic, with every other card as related information.
+pub fn duplicate(note: &OpenNote, d: &Duplicate, severity: Severity) -> Diagnostic {
+    let related = d
+        .others
+        .iter()
+        .filter_map(|p| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(Uri::from_file_path(&p.path)?, line_start(p.line)),
+                message: "the same question".into(),
+            })
+        })
+        .collect();
+    Diagnostic {
+        range: range(note, d.start, d.end),
+        severity: Some(self::severity(severity)),
+        code: Some(NumberOrString::String(duplicates::CODE.into())),
+        source: Some("srls".into()),
+        message: d.message.clone(),
+        related_information: Some(related),
+        ..Diagnostic::default()
+    }
+}
+
 /// Text edits of an open note.
 pub fn text_edits(note: &OpenNote, edits: &[Edit]) -> Vec<TextEdit> {
     edits
@@ -91,6 +116,44 @@ pub fn workspace_edit(
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..Default::default()
         }
+    }
+}
+
+/// Text edits of a note that is not open (its text read from disk), in encoding `enc`. A byte
+/// order mark takes no column: the editor that opens the file to apply them drops it.
+pub fn closed_text_edits(text: &str, edits: &[Edit], enc: Encoding) -> Vec<TextEdit> {
+    let bom = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let index = LineIndex::new(&text[bom..]);
+    let at = |b: usize| pos(index.offset_to_pos(b.saturating_sub(bom), enc));
+    edits
+        .iter()
+        .map(|e| TextEdit::new(Range::new(at(e.start), at(e.end)), e.text.clone()))
+        .collect()
+}
+
+/// One workspace edit over several documents (`version`: `None` for a note that is not open).
+/// Without `documentChanges` support, a plain `changes` map.
+pub fn multi_edit(
+    docs: Vec<(Uri, Option<i32>, Vec<TextEdit>)>,
+    document_changes: bool,
+) -> WorkspaceEdit {
+    if !document_changes {
+        let changes = docs.into_iter().map(|(u, _, e)| (u, e)).collect();
+        return WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        };
+    }
+    let edits = docs
+        .into_iter()
+        .map(|(uri, version, edits)| TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        })
+        .collect();
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Edits(edits)),
+        ..Default::default()
     }
 }
 

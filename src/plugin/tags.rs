@@ -370,6 +370,15 @@ fn scan_line_tags(line: &str, base: usize, lineno: i64, in_percent: &mut bool, o
     }
 }
 
+/// Whether `body` (a tag without its `#`) reads back as that one tag: no character that ends a
+/// tag, not only digits, no empty `/` segment.
+pub fn is_tag_body(body: &str) -> bool {
+    !body.is_empty()
+        && !body.bytes().all(|b| b.is_ascii_digit())
+        && !body.chars().any(ends_tag)
+        && !body.split('/').any(str::is_empty)
+}
+
 /// Whether `tag` is `pattern` or one of its sub-tags (`pattern/...`). Case-sensitive.
 pub fn tag_matches(tag: &str, pattern: &str) -> bool {
     tag == pattern

@@ -1,6 +1,7 @@
 //! The workspace index: a summary of every note's cards, for due counts, load balancing,
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
+use super::tables::VaultTables;
 use crate::features::due::{Counts, Due, in_deck, sibling_dues};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
@@ -17,6 +18,8 @@ pub struct IndexedCard {
     pub question: String,
     pub decks: Vec<String>,
     pub dues: Vec<Due>,
+    /// The normalised question ([`crate::features::duplicates::question_key`]).
+    pub key: Option<String>,
 }
 
 /// One note of the index.
@@ -25,6 +28,8 @@ pub struct IndexedNote {
     pub path: PathBuf,
     pub vault_root: Option<PathBuf>,
     pub cards: Vec<IndexedCard>,
+    /// The note's tags (body and front matter), each once.
+    pub tags: Vec<String>,
 }
 
 impl IndexedNote {
@@ -40,10 +45,19 @@ impl IndexedNote {
                     question: crate::features::report::one_line(c.question(), 80),
                     decks: c.decks.clone(),
                     dues: sibling_dues(c),
+                    key: crate::features::duplicates::question_key(c),
                 })
                 .collect(),
+            tags: note_tags(note),
         }
     }
+}
+
+/// A note's tag names, each once, in order.
+fn note_tags(note: &Note) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let names = note.tags.iter().map(|t| t.name.clone());
+    names.filter(|t| seen.insert(t.clone())).collect()
 }
 
 /// The due moments of a vault's scheduled sides, by value: what the due-date histogram is made
@@ -56,7 +70,7 @@ struct DueTable {
 }
 
 /// Counts a key in (`add`) or out of a multiset.
-fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
+pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
     match map.entry(key) {
         Entry::Vacant(e) if add => {
             e.insert(1);
@@ -107,6 +121,8 @@ pub struct Index {
     /// by nothing: every change of `disk` or `open` goes through [`Index::replace`], which
     /// takes the old visible note out and puts the new one in.
     due: HashMap<Option<PathBuf>, DueTable>,
+    /// Questions, decks and tags of each vault root, kept the same way.
+    tables: HashMap<Option<PathBuf>, VaultTables>,
     pub ready: bool,
 }
 
@@ -121,10 +137,18 @@ impl Index {
     /// Counts the visible note of a path in (`add`) or out of its vault's due table.
     fn count_visible(&mut self, p: &Path, add: bool) {
         let Index {
-            disk, open, due, ..
+            disk,
+            open,
+            due,
+            tables,
+            ..
         } = self;
         if let Some(n) = open.get(p).or_else(|| disk.get(p)) {
             due.entry(n.vault_root.clone()).or_default().apply(n, add);
+            tables
+                .entry(n.vault_root.clone())
+                .or_default()
+                .apply(n, add);
         }
     }
 
@@ -180,6 +204,16 @@ impl Index {
                 .values()
                 .filter(|n| !self.open.contains_key(&n.path)),
         )
+    }
+
+    /// The visible note of a path (open wins).
+    pub fn note(&self, p: &Path) -> Option<&IndexedNote> {
+        self.open.get(p).or_else(|| self.disk.get(p))
+    }
+
+    /// The questions, decks and tags of one vault.
+    pub fn tables(&self, root: Option<&Path>) -> Option<&VaultTables> {
+        self.tables.get(&root.map(Path::to_path_buf))
     }
 
     /// Due-date histogram of one vault (all notes whose vault root is `root`), from its due
@@ -302,7 +336,9 @@ mod tests {
                         _ => Due::Instant(t0 + chrono::Duration::hours(v as i64 * 7)),
                     })
                     .collect(),
+                key: None,
             }],
+            tags: vec![],
         }
     }
 

@@ -3,5 +3,6 @@
 pub mod clock;
 pub mod index;
 pub mod review;
+pub mod tables;
 pub mod vault;
 pub mod write;

@@ -1,6 +1,7 @@
 //! The command line, run as a user runs it: the built binary, in a real terminal (tmux) where it
 //! draws one.
 
+mod duplicates;
 mod input;
 mod output;
 mod paths;

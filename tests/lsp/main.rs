@@ -9,4 +9,5 @@ mod opening;
 mod requests;
 mod review;
 mod stats;
+mod vault_writing;
 mod workspace;

@@ -35,7 +35,7 @@ async fn summary(c: &mut Client) -> Value {
 }
 
 /// A client on the folder, today 2025-01-03, once the first index is done.
-async fn indexed(folder: &Path) -> Client {
+pub(crate) async fn indexed(folder: &Path) -> Client {
     let mut c = Client::start();
     let root = file_uri(folder);
     c.initialize(

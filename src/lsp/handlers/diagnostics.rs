@@ -1,10 +1,14 @@
 //! Diagnostics of an open note in protocol form, pushed (see `publish`) or pulled.
 
+use crate::features;
 use crate::features::lint::settings_diagnostics;
 use crate::lsp::config::Config;
 use crate::lsp::open_note::OpenNote;
 use crate::lsp::state::State;
 use crate::lsp::to_proto;
+use crate::workspace::index::Index;
+use std::collections::HashSet;
+use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
 /// The note's diagnostics (core and `rendered-as-code`), after the user's severities.
@@ -25,13 +29,41 @@ pub fn for_note(note: &mut OpenNote, config: &Config) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// What is published: [`for_note`], then `duplicate-question` from the vault's question table.
+pub fn with_duplicates(note: &mut OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic> {
+    let mut out = for_note(note, config);
+    if config.diagnostics_enabled {
+        out.extend(duplicates(note, config, index));
+    }
+    out
+}
+
+/// `duplicate-question`: the note's cards looked up in its vault's question table (the cost of
+/// the note's cards and their peers, not of the vault).
+fn duplicates(note: &OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic> {
+    let (Some(path), Some(tables)) = (note.path(), index.tables(note.vault().root.as_deref()))
+    else {
+        return vec![];
+    };
+    let found = features::duplicates::duplicates(path, note.note(), |k| tables.cards_with(k));
+    found
+        .iter()
+        .filter_map(|d| {
+            let severity = config.severity_of(features::duplicates::CODE, d.severity)?;
+            Some(to_proto::duplicate(note, d, severity))
+        })
+        .collect()
+}
+
 /// `textDocument/diagnostic`.
 pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
     let config = state.config.clone();
-    let items = match state.notes.get_mut(&params.text_document.uri) {
+    state.update_open_index(&params.text_document.uri);
+    let State { notes, index, .. } = state;
+    let items = match notes.get_mut(&params.text_document.uri) {
         Some(n) => {
             n.ensure_tree();
-            for_note(n, &config)
+            with_duplicates(n, &config, index)
         }
         None => vec![],
     };
@@ -44,4 +76,54 @@ pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiag
             },
         },
     ))
+}
+
+/// Copies an open note into the index and returns the other open notes whose
+/// `duplicate-question` findings changed with it.
+pub fn reindex_with_peers(state: &mut State, uri: &Uri) -> Vec<Uri> {
+    let Some(path) = state
+        .notes
+        .get(uri)
+        .and_then(|n| n.path())
+        .map(Path::to_path_buf)
+    else {
+        state.update_open_index(uri);
+        return vec![];
+    };
+    peers_of_change(state, &path, |s| s.update_open_index(uri))
+}
+
+/// Applies `change` to the index entry of `path` and returns the open notes (other than the
+/// one at `path`) holding a question the note gained or lost: only the changed questions are
+/// looked up.
+pub fn peers_of_change(
+    state: &mut State,
+    path: &Path,
+    change: impl FnOnce(&mut State),
+) -> Vec<Uri> {
+    let before = keys(&state.index, path);
+    change(state);
+    let after = keys(&state.index, path);
+    let root = state.index.note(path).and_then(|n| n.vault_root.clone());
+    let Some(tables) = state.index.tables(root.as_deref()) else {
+        return vec![];
+    };
+    let changed = before.symmetric_difference(&after);
+    let paths: HashSet<&Path> = changed
+        .flat_map(|k| tables.cards_with(k))
+        .map(|p| p.path.as_path())
+        .filter(|p| *p != path)
+        .collect();
+    state
+        .notes
+        .iter()
+        .filter(|(_, n)| n.path().is_some_and(|p| paths.contains(p)))
+        .map(|(u, _)| u.clone())
+        .collect()
+}
+
+/// The question keys of the indexed note at `path`.
+fn keys(index: &Index, path: &Path) -> HashSet<String> {
+    let cards = index.note(path).map(|n| n.cards.as_slice()).unwrap_or(&[]);
+    cards.iter().filter_map(|c| c.key.clone()).collect()
 }

@@ -69,6 +69,7 @@ pub async fn did_change_watched_files(
     params: DidChangeWatchedFilesParams,
 ) {
     let mut settings_changed = false;
+    let mut peers = Vec::new();
     for ev in params.changes {
         let Some(p) = from_proto::path(&ev.uri) else {
             continue;
@@ -82,9 +83,14 @@ pub async fn did_change_watched_files(
             // A note, or a folder deleted or renamed as a whole.
             s.index.remove_under(&p);
         } else if !s.notes.contains_key(&ev.uri) {
-            reindex_file(&mut s, &p);
+            // Open notes sharing a question with it are published again.
+            let p2 = p.clone();
+            peers.extend(super::diagnostics::peers_of_change(&mut s, &p, |s| {
+                reindex_file(s, &p2)
+            }));
         }
     }
+    publish::repeat_for_peers(state, client, peers).await;
     if settings_changed {
         // The client's configuration did not change, so there is nothing to pull. The vaults
         // are read again, and what is wrong with their settings now is said (as at start-up).

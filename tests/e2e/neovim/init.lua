@@ -153,6 +153,25 @@ local function hint_label(h)
   return table.concat(s)
 end
 
+--- vim.lsp.buf.rename on a deck tag: the open note and the closed python.md (loaded by Neovim
+--- to apply the one workspace edit) get the new deck, sub-deck included.
+local function rename_check(buf)
+  check('vim.lsp.buf.rename renames the deck 🃏/job_questions in the open and the closed note', function()
+    vim.api.nvim_set_current_buf(buf)
+    vim.api.nvim_win_set_cursor(0, { 1, 6 })
+    vim.lsp.buf.rename('🃏/interview')
+    local python = vim.fn.bufadd(vault .. '/python.md')
+    wait_for('the renamed tags', function()
+      local first = vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1]
+      return first == '#🃏/interview' and vim.api.nvim_buf_is_loaded(python)
+        and vim.api.nvim_buf_get_lines(python, 0, 1, false)[1] == '#🃏/interview/python'
+    end)
+    local rest = vim.api.nvim_buf_get_lines(python, 1, -1, false)
+    assert(table.concat(rest, '\n') == '\nWhat does a context manager guard?::setup and teardown',
+      'the rest of python.md changed: ' .. vim.inspect(rest))
+  end)
+end
+
 local function run()
   local client, buf, before
   local lines = {}
@@ -552,6 +571,8 @@ local function run()
     end
     assert(not report:find('ERROR', 1, true), 'errors in the report:\n' .. report)
   end)
+
+  rename_check(buf)
 end
 
 local function main()

@@ -1,0 +1,180 @@
+//! Vault-wide tables kept with the index, note by note, so that vault-wide answers (duplicate
+//! questions, deck completion, deck references and rename) cost what they return, not the vault:
+//! questions to cards, decks to their cards and notes, tags to the notes naming them.
+
+use super::index::{IndexedNote, bump};
+use crate::features::duplicates::Peer;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The tables of one vault (the visible notes whose vault root it is).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct VaultTables {
+    /// Normalised question → the cards asking it.
+    questions: HashMap<String, BTreeMap<Peer, u32>>,
+    /// Deck (`#`-prefixed) → how many cards are in it directly (not via a sub-deck).
+    decks: BTreeMap<String, u32>,
+    /// Deck → the notes holding its cards (and how many).
+    deck_notes: BTreeMap<String, BTreeMap<PathBuf, u32>>,
+    /// Tag (`#`-prefixed, any tag of a note, body or front matter) → the notes naming it.
+    tag_notes: BTreeMap<String, BTreeMap<PathBuf, u32>>,
+}
+
+/// Counts `path` in or out of the set of `key`, dropping empty sets.
+fn bump_in(map: &mut BTreeMap<String, BTreeMap<PathBuf, u32>>, key: &str, path: &Path, add: bool) {
+    if add {
+        bump(
+            map.entry(key.to_string()).or_default(),
+            path.to_path_buf(),
+            true,
+        );
+    } else if let Some(set) = map.get_mut(key) {
+        bump(set, path.to_path_buf(), false);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl VaultTables {
+    /// Adds (`add`) or removes a note's cards and tags.
+    pub fn apply(&mut self, note: &IndexedNote, add: bool) {
+        for c in &note.cards {
+            if let Some(k) = &c.key {
+                let peer = Peer {
+                    path: note.path.clone(),
+                    line: c.line,
+                };
+                if add {
+                    bump(self.questions.entry(k.clone()).or_default(), peer, true);
+                } else if let Some(set) = self.questions.get_mut(k) {
+                    bump(set, peer, false);
+                    if set.is_empty() {
+                        self.questions.remove(k);
+                    }
+                }
+            }
+            for d in &c.decks {
+                bump(&mut self.decks, d.clone(), add);
+                bump_in(&mut self.deck_notes, d, &note.path, add);
+            }
+        }
+        for t in &note.tags {
+            bump_in(&mut self.tag_notes, t, &note.path, add);
+        }
+    }
+
+    /// The cards asking a normalised question.
+    pub fn cards_with(&self, key: &str) -> Vec<&Peer> {
+        self.questions
+            .get(key)
+            .map(|s| s.keys().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every deck with its own card count, sorted.
+    pub fn decks(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.decks.iter().map(|(d, n)| (d.as_str(), *n))
+    }
+
+    /// The notes holding cards of `deck` or its sub-decks (each once, sorted).
+    pub fn deck_notes(&self, deck: &str) -> Vec<&Path> {
+        union(under(&self.deck_notes, deck))
+    }
+
+    /// The notes naming `tag` or one of its sub-tags (each once, sorted).
+    pub fn tag_notes(&self, tag: &str) -> Vec<&Path> {
+        union(under(&self.tag_notes, tag))
+    }
+
+    /// The tags of the vault that are `tag` or below it.
+    pub fn tags_under<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a str> {
+        under(&self.tag_notes, tag).map(|(t, _)| t.as_str())
+    }
+}
+
+/// The entries of `key` and of the keys below it (`key/...`): a range of the sorted map.
+fn under<'a, 'k, V>(
+    map: &'a BTreeMap<String, V>,
+    key: &'k str,
+) -> impl Iterator<Item = (&'a String, &'a V)> + use<'a, 'k, V> {
+    map.range(key.to_string()..)
+        .take_while(move |(k, _)| k.starts_with(key))
+        .filter(move |(k, _)| k.len() == key.len() || k.as_bytes()[key.len()] == b'/')
+}
+
+fn union<'a>(
+    sets: impl Iterator<Item = (&'a String, &'a BTreeMap<PathBuf, u32>)>,
+) -> Vec<&'a Path> {
+    let mut v: Vec<&Path> = sets
+        .flat_map(|(_, s)| s.keys().map(PathBuf::as_path))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::index::{Index, IndexedCard};
+    use proptest::prelude::*;
+
+    fn note(path: u8, q: u8, deck: u8) -> IndexedNote {
+        let deck = ["#flashcards/a", "#flashcards/a/b", "#flashcards/ab"][deck as usize % 3];
+        IndexedNote {
+            path: PathBuf::from(format!("/v/n{path}.md")),
+            vault_root: Some(PathBuf::from("/v")),
+            cards: vec![IndexedCard {
+                line: q as usize % 2,
+                question: String::new(),
+                decks: vec![deck.into()],
+                dues: vec![],
+                key: Some(format!("q{}", q % 3)),
+            }],
+            tags: vec![deck.into(), "#x".into()],
+        }
+    }
+
+    proptest! {
+        /// The kept tables equal tables built afresh from the visible notes.
+        #[test]
+        fn kept_tables_equal_fresh_ones(ops in prop::collection::vec((0u8..4, 0u8..5, 0u8..6, 0u8..3), 0..50)) {
+            let mut ix = Index::default();
+            for (op, path, q, deck) in ops {
+                let n = note(path, q, deck);
+                match op {
+                    0 => ix.set_disk(n),
+                    1 => ix.set_open(n),
+                    2 => ix.close(&n.path),
+                    _ => ix.remove_disk(&n.path),
+                }
+            }
+            let mut fresh = VaultTables::default();
+            for n in ix.notes() {
+                fresh.apply(n, true);
+            }
+            let kept = ix.tables(Some(Path::new("/v"))).cloned().unwrap_or_default();
+            prop_assert_eq!(kept, fresh);
+        }
+    }
+
+    #[test]
+    fn sub_decks_are_below_not_beside() {
+        let mut t = VaultTables::default();
+        for (p, d) in [(1, 0), (2, 1), (3, 2)] {
+            t.apply(&note(p, 0, d), true);
+        }
+        let paths = |v: Vec<&Path>| {
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            paths(t.deck_notes("#flashcards/a")),
+            ["/v/n1.md", "/v/n2.md"]
+        );
+        assert_eq!(paths(t.tag_notes("#flashcards/ab")), ["/v/n3.md"]);
+        assert_eq!(t.cards_with("q0").len(), 3);
+    }
+}
