@@ -130,7 +130,8 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        Ok(completion::completion(&mut self.lock(), params))
+        let me = self.ready(&params.text_document_position.text_document.uri).await;
+        Ok(completion::completion(&mut me.lock(), params))
     }
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
@@ -141,14 +142,18 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        rename::prepare(&self.lock(), params)
+        let me = self.ready(&params.text_document.uri).await;
+        rename::prepare(&me.lock(), params)
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        // Every open note is edited by the rename: none may still be opening.
+        documents::wait_all_opened(&self.state).await;
         rename::rename(&mut self.lock(), params)
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        documents::wait_all_opened(&self.state).await;
         references::references(&mut self.lock(), params)
     }
 

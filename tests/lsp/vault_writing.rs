@@ -86,7 +86,7 @@ async fn rename_refuses_bad_names_merges_and_other_tags() {
     let r = c.request_raw("textDocument/rename", params.clone()).await;
     assert_eq!(
         r["error"]["message"],
-        "#flashcards/other is already a deck of this vault: renaming #flashcards/geo would merge the two decks"
+        "srls: #flashcards/other is already a deck of this vault: renaming #flashcards/geo would merge the two decks"
     );
     params["newName"] = json!("flashcards/a b");
     let r = c.request_raw("textDocument/rename", params).await;
