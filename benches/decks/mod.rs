@@ -62,6 +62,8 @@ pub fn bench(tmp: &Path) {
     let tag_len = text.lines().next().unwrap().len() as u64;
     let card_line = text.lines().position(|l| l.contains("::")).unwrap_or(2) as u64;
     let at = |line: u64, ch: u64| json!({"textDocument": {"uri": u}, "position": {"line": line, "character": ch}, "context": {"includeDeclaration": true}});
+    let mut completion = at(0, 13);
+    completion["context"] = json!({"triggerKind": 1});
     let cases = [
         (
             "completion after `#flashcards/f`",
@@ -84,6 +86,7 @@ pub fn bench(tmp: &Path) {
         let mut size = 0;
         for _ in 0..200 {
             let (t, r) = timed(&mut s, method, &params);
+            assert!(r.get("error").is_none(), "{method}: {r}");
             let result = &r["result"];
             size = result["items"]
                 .as_array()
