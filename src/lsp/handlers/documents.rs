@@ -88,7 +88,8 @@ fn install(s: &mut State, uri: &Uri, ticket: u64, open: Option<OpenNote>) -> Vec
         .filter_map(|(v, changes)| change_log(uri, open.apply(*v, changes)))
         .collect();
     s.notes.insert(uri.clone(), open);
-    s.update_open_index(uri);
+    // The index follows with the first publish (`publish::schedule_diagnostics`), which also
+    // republishes open notes whose duplicate questions changed with it.
     logs
 }
 
