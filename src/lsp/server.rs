@@ -130,7 +130,9 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let me = self.ready(&params.text_document_position.text_document.uri).await;
+        let me = self
+            .ready(&params.text_document_position.text_document.uri)
+            .await;
         Ok(completion::completion(&mut me.lock(), params))
     }
 
