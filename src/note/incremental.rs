@@ -54,36 +54,6 @@ pub struct EditSpan {
     pub new_end: usize,
 }
 
-/// Same result as `parse_note_with(new_text, settings, ctx, engine)`, computed by reusing `old`
-/// (which must be the parse of `old_text` with the same settings, context and engine).
-///
-/// `edits` are in the order they were applied, each in the coordinates of the text the previous
-/// ones left. This clones the reused part of `old`; a caller that owns the old note should use
-/// [`reparse_in_place`], which only touches what the edit changes or moves.
-pub fn reparse(
-    old: &Note,
-    old_text: &str,
-    new_text: &str,
-    edits: &[EditSpan],
-    settings: &Settings,
-    ctx: &NoteContext,
-    engine: &ClozeEngine,
-) -> Note {
-    let e = merge_edits(edits);
-    let plan = match e {
-        Some(e) if e.old_end <= old_text.len() && !old_text.is_char_boundary(e.start) => None,
-        _ => plan(old, OldFacts::of(old_text, old), new_text, edits),
-    };
-    match plan {
-        Some(p) => {
-            let mut note = old.clone();
-            apply(&mut note, p, new_text, settings, ctx, engine);
-            note
-        }
-        None => parse_note_with(new_text, settings, ctx, engine),
-    }
-}
-
 /// What a reparse in place did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reparsed {
@@ -143,7 +113,11 @@ impl OldFacts {
     }
 }
 
-/// Like [`reparse`], updating `note` (the parse of `old_text`) to the parse of `new_text`.
+/// Updates `note`, the parse of `old_text` with `settings`, `ctx` and `engine`, to the parse of
+/// `new_text` (the same as `parse_note_with(new_text, settings, ctx, engine)`), reusing what the
+/// edit did not touch. `edits` are in the order they were applied, each in the coordinates of
+/// the text the previous ones left; edits that do not describe the change fall back to a full
+/// parse.
 pub fn reparse_in_place(
     note: &mut Note,
     old_text: &str,
@@ -734,7 +708,8 @@ mod tests {
             });
         }
         let before = parse_note_with(old, &settings, &ctx, &engine);
-        let got = reparse(&before, old, &text, &spans, &settings, &ctx, &engine);
+        let mut got = before.clone();
+        reparse_in_place(&mut got, old, &text, &spans, &settings, &ctx, &engine);
         let want = parse_note_with(&text, &settings, &ctx, &engine);
         assert_eq!(got, want, "{old:?} -> {text:?}");
     }

@@ -74,31 +74,8 @@ pub trait ClozeTest {
     fn line_has_cloze(&self, line: &str) -> bool;
 }
 
-/// Scans the note. `blank_until`: front matter lines `0..=n` read as empty.
-pub fn scan(
-    text: &str,
-    lines: &Lines,
-    blank_until: Option<usize>,
-    settings: &Settings,
-    cloze: &dyn ClozeTest,
-    events: Option<&mut Vec<ScanEvent>>,
-) -> Vec<RawCard> {
-    let mut out = Vec::new();
-    scan_from(
-        text,
-        lines,
-        blank_until,
-        settings,
-        cloze,
-        events,
-        0,
-        &mut out,
-        |_| false,
-    );
-    out
-}
-
-/// Scans from line `from`, where the scanner is in its initial state (line 0, or the line after
+/// Scans the note from line `from` (`blank_until`: front matter lines `0..=n` read as empty),
+/// where the scanner is in its initial state (line 0, or the line after
 /// a line where the boundary branch ran), appending cards to `out`.
 ///
 /// `sync(i)` is called for every line `i > from` (below the line count) that the scanner reaches
@@ -453,7 +430,20 @@ mod tests {
 
     fn run(text: &str) -> Vec<(CardType, usize, usize)> {
         let l = Lines::new(text);
-        scan(text, &l, None, &Settings::default(), &Highlight, None)
+        let mut cards = Vec::new();
+        let settings = Settings::default();
+        scan_from(
+            text,
+            &l,
+            None,
+            &settings,
+            &Highlight,
+            None,
+            0,
+            &mut cards,
+            |_| false,
+        );
+        cards
             .into_iter()
             .map(|c| (c.kind, c.first_line, c.last_line))
             .collect()

@@ -22,11 +22,26 @@ fn count(reused: bool) {
     });
 }
 use srls::note::incremental::{
-    EditSpan, OldFacts, Reparsed, reparse, reparse_in_place, reparse_in_place_facts,
+    EditSpan, OldFacts, Reparsed, reparse_in_place, reparse_in_place_facts,
 };
 use srls::note::{Note, NoteContext, parse_note_with};
 use srls::plugin::cloze::ClozeEngine;
 use srls::plugin::settings::Settings;
+
+/// A reparse into a copy of `old` (the old note kept), as a caller that does not own it does.
+fn reparse(
+    old: &Note,
+    old_text: &str,
+    new_text: &str,
+    edits: &[EditSpan],
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+) -> Note {
+    let mut note = old.clone();
+    reparse_in_place(&mut note, old_text, new_text, edits, settings, ctx, engine);
+    note
+}
 
 const PIECES: &[&str] = &[
     "#flashcards",

@@ -372,32 +372,16 @@ mod tests {
     fn reset_on_new_card_writes_nothing() {
         let p = Sm2Params::default();
         let h = Histogram::new();
-        let today = d("2025-01-10");
-        assert_eq!(
-            review(
-                &p,
-                &Sm2Answer {
-                    prev: None,
-                    note_ease: None,
-                    response: Response::Reset,
-                    today,
-                    histogram: &h
-                }
-            ),
-            None
-        );
+        let reset = Sm2Answer {
+            prev: None,
+            note_ease: None,
+            response: Response::Reset,
+            today: d("2025-01-10"),
+            histogram: &h,
+        };
+        assert_eq!(review(&p, &reset), None);
         // The scheduler itself still answers (as the vectors record).
-        let o = schedule(
-            &p,
-            &Sm2Answer {
-                prev: None,
-                note_ease: None,
-                response: Response::Reset,
-                today,
-                histogram: &h,
-            },
-        )
-        .unwrap();
+        let o = schedule(&p, &reset).unwrap();
         assert_eq!(format_group(&o), "!2025-01-10,1,250");
     }
 
@@ -504,64 +488,25 @@ mod tests {
         let params = Sm2Params::default();
         let h = Histogram::new();
         let today = d("2025-01-10");
+        let good = |p| Sm2Answer {
+            prev: Some(p),
+            note_ease: None,
+            response: Response::Good,
+            today,
+            histogram: &h,
+        };
         let p = prev("2025-01-10", f64::NAN, 250.0);
-        assert_eq!(
-            review(
-                &params,
-                &Sm2Answer {
-                    prev: Some(&p),
-                    note_ease: None,
-                    response: Response::Good,
-                    today,
-                    histogram: &h
-                }
-            ),
-            None
-        );
+        assert_eq!(review(&params, &good(&p)), None);
         let p = prev("2025-01-10", 5.0, f64::NAN);
-        assert!(
-            schedule(
-                &params,
-                &Sm2Answer {
-                    prev: Some(&p),
-                    note_ease: None,
-                    response: Response::Good,
-                    today,
-                    histogram: &h
-                }
-            )
-            .is_err()
-        );
+        assert!(schedule(&params, &good(&p)).is_err());
         let big = Sm2Params {
             maximum_interval: f64::INFINITY,
             ..Sm2Params::default()
         };
         let p = prev("2025-01-10", 1e300, 250.0);
-        assert_eq!(
-            schedule(
-                &big,
-                &Sm2Answer {
-                    prev: Some(&p),
-                    note_ease: None,
-                    response: Response::Good,
-                    today,
-                    histogram: &h
-                }
-            ),
-            Err(Sm2Error::DateOutOfRange)
-        );
+        assert_eq!(schedule(&big, &good(&p)), Err(Sm2Error::DateOutOfRange));
         let p = prev("2025-01-10", 5.0, -1000.0);
-        let o = schedule(
-            &params,
-            &Sm2Answer {
-                prev: Some(&p),
-                note_ease: None,
-                response: Response::Good,
-                today,
-                histogram: &h,
-            },
-        )
-        .unwrap();
+        let o = schedule(&params, &good(&p)).unwrap();
         assert!(o.due < today);
         let h: Histogram = [(i64::MAX, 1), (i64::MIN, 1)].into_iter().collect();
         assert_eq!(least_loaded(&h, 1e300, 7.0), 1e300);
