@@ -125,7 +125,9 @@ impl Server {
     fn stop(mut self) {
         let _ = self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let Server { mut child, stdin, .. } = self;
+        let Server {
+            mut child, stdin, ..
+        } = self;
         drop(stdin);
         let t = Instant::now();
         while child.try_wait().ok().flatten().is_none() {
@@ -359,12 +361,26 @@ fn cli_vs_plugin(tmp: &Path, vault: &Path, vault_bytes: u64) {
     let mb = text.len() as f64 / 1e6;
     let vmb = vault_bytes as f64 / 1e6;
     println!();
-    println!("| command line (whole process, median of 5) | srls | the plugin's parser in node (fixed figure, issue 18) | ratio |");
+    println!(
+        "| command line (whole process, median of 5) | srls | the plugin's parser in node (fixed figure, issue 18) | ratio |"
+    );
     println!("|---|---|---|---|");
     let rows: [(&str, &[&str], &Path, f64, f64); 4] = [
-        ("`srls cards --json`", &["cards", "--json"], &note, mb, PLUGIN_NOTE_S),
+        (
+            "`srls cards --json`",
+            &["cards", "--json"],
+            &note,
+            mb,
+            PLUGIN_NOTE_S,
+        ),
         ("`srls check`", &["check"], &note, mb, PLUGIN_NOTE_S),
-        ("`srls due`", &["due", "--today", "2025-01-03"], vault, vmb, PLUGIN_VAULT_S),
+        (
+            "`srls due`",
+            &["due", "--today", "2025-01-03"],
+            vault,
+            vmb,
+            PLUGIN_VAULT_S,
+        ),
         ("`srls check`", &["check"], vault, vmb, PLUGIN_VAULT_S),
     ];
     for (what, args, path, size, plugin) in rows {

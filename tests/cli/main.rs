@@ -3,6 +3,7 @@
 
 mod input;
 mod output;
+mod parallel;
 mod paths;
 mod readme;
 mod review_tui;
