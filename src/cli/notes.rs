@@ -8,6 +8,7 @@ use super::files::{self, Target};
 use crate::note::{Note, NoteContext};
 use crate::workspace::vault::{FolderPlaces, Vault, Vaults};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,21 +29,21 @@ struct Placed {
     ctx: NoteContext,
 }
 
-/// The vaults of a run, and the vault and place of each folder's notes.
+/// The vaults of a run, the vault and place of each folder's notes, and the vaults whose
+/// warnings were printed (each once, before its first note; not by whether the walk had asked
+/// for the vault already, which hid the warnings of a vault nested in a walked folder).
 #[derive(Default)]
 struct Folders {
     vaults: Vaults,
     places: FolderPlaces,
+    warned: HashSet<Option<PathBuf>>,
 }
 
 impl Folders {
     fn place(&mut self, target: Target) -> Placed {
-        let mut first = false;
-        let (vault, ctx) = self.places.place(&target.path, |p| {
-            let (v, f) = self.vaults.for_file(p);
-            first = f;
-            v
-        });
+        let vaults = &mut self.vaults;
+        let (vault, ctx) = self.places.place(&target.path, |p| vaults.for_file(p).0);
+        let first = self.warned.insert(vault.root.clone());
         Placed {
             target,
             vault,

@@ -4,6 +4,7 @@
 mod duplicates;
 mod input;
 mod output;
+mod parallel;
 mod paths;
 mod readme;
 mod review_tui;
