@@ -11,7 +11,7 @@
 mod common;
 
 use srls::features::lint::{Lint, lint};
-use srls::note::incremental::{EditSpan, OldFacts, reparse_in_place, reparse_in_place_facts};
+use srls::note::incremental::{EditSpan, OldFacts, reparse_in_place};
 use srls::note::{Note, NoteContext, parse_note_with};
 use srls::plugin::cloze::ClozeEngine;
 use srls::plugin::settings::Settings;
@@ -143,8 +143,8 @@ fn run(name: &str, text: String, keystrokes: usize) {
 }
 
 /// What a server does per keystroke for fresh diagnostics: the text changed in place (not
-/// timed: the editor's part), `reparse_in_place_facts`, `Lint::update` and the diagnostics
-/// `Vec`. Checks the result against a fresh lint at the end.
+/// timed: the editor's part), `reparse_in_place` (from the old text's facts), `Lint::update`
+/// and the diagnostics `Vec`. Checks the result against a fresh lint at the end.
 fn measure_lint(
     name: &str,
     what: &str,
@@ -180,8 +180,7 @@ fn measure_lint(
                 }
             };
             let t = Instant::now();
-            let how =
-                reparse_in_place_facts(&mut note, facts, &text, &[e], &settings, &ctx, &engine);
+            let how = reparse_in_place(&mut note, facts, &text, &[e], &settings, &ctx, &engine);
             lint_state.update(&text, &note, &settings, &engine, &how);
             let diags = lint_state.diagnostics();
             times.push(t.elapsed());
@@ -195,7 +194,7 @@ fn measure_lint(
         );
         let s = stats(times);
         println!(
-            "{name:>6} {what:>5} reparse_in_place_facts + Lint::update + diagnostics: p50 {}  p99 {}  \
+            "{name:>6} {what:>5} reparse_in_place (facts) + Lint::update + diagnostics: p50 {}  p99 {}  \
              max {}  ({keystrokes} keystrokes, round {round})",
             us(s.p50),
             us(s.p99),

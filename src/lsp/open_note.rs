@@ -2,7 +2,7 @@
 //! up to date keystroke by keystroke, and the diagnostics that follow each edit.
 
 use crate::features::lint::{self, Lint, rendered_as_code};
-use crate::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
+use crate::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place};
 use crate::note::{Card, Note, NoteContext};
 use crate::text::document::{Change, Document, StaleVersion, TreeSnapshot, TreeUpdate};
 use crate::text::position::{self, Encoding, Pos};
@@ -142,8 +142,7 @@ impl OpenNote {
         }
         let (settings, engine) = (&self.vault.settings, &self.vault.engine);
         let note = Arc::make_mut(&mut self.note);
-        let how =
-            reparse_in_place_facts(note, old, &self.text, &spans, settings, &self.ctx, engine);
+        let how = reparse_in_place(note, old, &self.text, &spans, settings, &self.ctx, engine);
         if let Some(l) = &mut self.lint {
             l.update(&self.text, &self.note, settings, engine, &how);
         }

@@ -113,28 +113,76 @@ impl OldFacts {
     }
 }
 
-/// Updates `note`, the parse of `old_text` with `settings`, `ctx` and `engine`, to the parse of
-/// `new_text` (the same as `parse_note_with(new_text, settings, ctx, engine)`), reusing what the
-/// edit did not touch. `edits` are in the order they were applied, each in the coordinates of
-/// the text the previous ones left; edits that do not describe the change fall back to a full
-/// parse.
-pub fn reparse_in_place(
+/// What a reparse knows of the text before the edits: the text itself (checked against the
+/// edits), or only [`OldFacts`] taken from it before it was changed in place.
+#[derive(Debug, Clone, Copy)]
+pub enum Old<'a> {
+    Text(&'a str),
+    /// The edits must describe how the old text became the new one (the bytes before each
+    /// edit's start and after its end are the same).
+    Facts(OldFacts),
+}
+
+impl<'a> From<&'a str> for Old<'a> {
+    fn from(text: &'a str) -> Old<'a> {
+        Old::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Old<'a> {
+    fn from(text: &'a String) -> Old<'a> {
+        Old::Text(text)
+    }
+}
+
+impl From<OldFacts> for Old<'_> {
+    fn from(facts: OldFacts) -> Self {
+        Old::Facts(facts)
+    }
+}
+
+/// Updates `note`, the parse of the old text with `settings`, `ctx` and `engine`, to the parse
+/// of `new_text` (the same as `parse_note_with(new_text, settings, ctx, engine)`), reusing what
+/// the edit did not touch. `old` is the old text, or [`OldFacts::of`] it and `note` taken before
+/// the text was changed. `edits` are in the order they were applied, each in the coordinates of
+/// the text the previous ones left; edits that do not fit the old text fall back to a full parse.
+pub fn reparse_in_place<'a>(
     note: &mut Note,
-    old_text: &str,
+    old: impl Into<Old<'a>>,
     new_text: &str,
     edits: &[EditSpan],
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
 ) -> Reparsed {
+    let facts = match old.into() {
+        Old::Facts(facts) => Some(facts),
+        Old::Text(old_text) => checked_facts(note, old_text, new_text, edits),
+    };
+    match facts.and_then(|facts| plan(note, facts, new_text, edits)) {
+        Some(p) => apply(note, p, new_text, settings, ctx, engine),
+        None => {
+            *note = parse_note_with(new_text, settings, ctx, engine);
+            Reparsed::Full
+        }
+    }
+}
+
+/// The facts of `old_text`, unless the edits split one of its characters (then only a full
+/// parse is right).
+fn checked_facts(
+    note: &Note,
+    old_text: &str,
+    new_text: &str,
+    edits: &[EditSpan],
+) -> Option<OldFacts> {
     if let Some(e) = merge_edits(edits)
         && e.old_end <= old_text.len()
         && e.new_end <= new_text.len()
         && old_text.len() - e.old_end == new_text.len() - e.new_end
         && !old_text.is_char_boundary(e.start)
     {
-        *note = parse_note_with(new_text, settings, ctx, engine);
-        return Reparsed::Full;
+        return None;
     }
     debug_assert!(
         merge_edits(edits).is_none_or(|e| e.old_end > old_text.len()
@@ -145,29 +193,7 @@ pub fn reparse_in_place(
                 && old_text.as_bytes()[e.old_end..] == new_text.as_bytes()[e.new_end..])),
         "the edits do not describe how the old text became the new one"
     );
-    let facts = OldFacts::of(old_text, note);
-    reparse_in_place_facts(note, facts, new_text, edits, settings, ctx, engine)
-}
-
-/// Like [`reparse_in_place`], without the old text: `old` is [`OldFacts::of`] the old text and
-/// `note`, taken before the text was changed. The edits must describe how the old text became
-/// `new_text` (the bytes before each edit's start and after its end are the same).
-pub fn reparse_in_place_facts(
-    note: &mut Note,
-    old: OldFacts,
-    new_text: &str,
-    edits: &[EditSpan],
-    settings: &Settings,
-    ctx: &NoteContext,
-    engine: &ClozeEngine,
-) -> Reparsed {
-    match plan(note, old, new_text, edits) {
-        Some(p) => apply(note, p, new_text, settings, ctx, engine),
-        None => {
-            *note = parse_note_with(new_text, settings, ctx, engine);
-            Reparsed::Full
-        }
-    }
+    Some(OldFacts::of(old_text, note))
 }
 
 /// One span covering a sequence of edits: `start..old_end` of the text before the first edit

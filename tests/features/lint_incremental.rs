@@ -5,7 +5,7 @@ use crate::edits;
 use edits::{Op, Rng, Setup, apply};
 use proptest::prelude::*;
 use srls::features::lint::{Lint, lint};
-use srls::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place_facts};
+use srls::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place};
 use srls::note::{Note, NoteContext, parse_note_with};
 use srls::plugin::cloze::ClozeEngine;
 use srls::plugin::settings::Settings;
@@ -174,7 +174,7 @@ impl<'a> Doc<'a> {
         let before = self.text.clone();
         let facts = OldFacts::of(&self.text, &self.note);
         let spans: Vec<EditSpan> = ops.iter().map(|op| apply(&mut self.text, op)).collect();
-        let how = reparse_in_place_facts(
+        let how = reparse_in_place(
             &mut self.note,
             facts,
             &self.text,
@@ -286,7 +286,7 @@ fn steps(text: &str, steps: &[(&str, &str)]) -> Vec<(&'static str, String)> {
             old_end: at + find.len(),
             new_end: at + repl.len(),
         };
-        let how = reparse_in_place_facts(
+        let how = reparse_in_place(
             &mut doc.note,
             facts,
             &doc.text,

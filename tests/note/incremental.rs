@@ -21,9 +21,7 @@ fn count(reused: bool) {
         c.set((n + 1, r + usize::from(reused)));
     });
 }
-use srls::note::incremental::{
-    EditSpan, OldFacts, Reparsed, reparse_in_place, reparse_in_place_facts,
-};
+use srls::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place};
 use srls::note::{Note, NoteContext, parse_note_with};
 use srls::plugin::cloze::ClozeEngine;
 use srls::plugin::settings::Settings;
@@ -354,7 +352,7 @@ proptest! {
             let before = note.clone();
             text.insert_str(p, c);
             let e = EditSpan { start: p, old_end: p, new_end: p + c.len() };
-            let r = reparse_in_place_facts(&mut note, old, &text, &[e], &s.settings, &s.ctx, &s.engine);
+            let r = reparse_in_place(&mut note, old, &text, &[e], &s.settings, &s.ctx, &s.engine);
             check_window(&before, &note, &r)?;
             count(r.reused());
             prop_assert_eq!(&note, &fresh(&s, &text), "typed {:?} into {:?}", c, old);
@@ -366,7 +364,7 @@ proptest! {
             let facts = OldFacts::of(&text, &note);
             text.replace_range(q..q + n, "");
             let e = EditSpan { start: q, old_end: q + n, new_end: q };
-            count(reparse_in_place_facts(&mut note, facts, &text, &[e], &s.settings, &s.ctx, &s.engine).reused());
+            count(reparse_in_place(&mut note, facts, &text, &[e], &s.settings, &s.ctx, &s.engine).reused());
             prop_assert_eq!(&note, &fresh(&s, &text), "backspace in {:?}", old);
         }
     }
