@@ -280,6 +280,45 @@ fn fence_run(line: &str) -> Option<(u8, usize, &str)> {
     Some((c, n, after))
 }
 
+/// Where a code span opened by a run of `run` backticks ends (after the closing run of exactly
+/// the same length, searched from `from`), if it is closed on the line.
+fn code_span_end(b: &[u8], from: usize, run: usize) -> Option<usize> {
+    let mut j = from;
+    while j < b.len() {
+        if b[j] == b'`' {
+            let r2 = b[j..].iter().take_while(|&&x| x == b'`').count();
+            if r2 == run {
+                return Some(j + r2);
+            }
+            j += r2;
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+/// The tag whose `#` is at byte `i` of `line` (which starts at `base` in the note), unless its
+/// body is empty or only digits.
+fn tag_at(line: &str, i: usize, base: usize, lineno: i64) -> Option<Tag> {
+    let body_start = i + 1;
+    let body_len: usize = line[body_start..]
+        .chars()
+        .take_while(|&ch| !ends_tag(ch))
+        .map(char::len_utf8)
+        .sum();
+    let body = &line[body_start..body_start + body_len];
+    if body.is_empty() || body.bytes().all(|x| x.is_ascii_digit()) {
+        return None;
+    }
+    Some(Tag {
+        name: format!("#{body}"),
+        line: lineno,
+        start: base + i,
+        end: base + body_start + body_len,
+    })
+}
+
 fn scan_line_tags(line: &str, base: usize, lineno: i64, in_percent: &mut bool, out: &mut Vec<Tag>) {
     let b = line.as_bytes();
     let mut i = 0;
@@ -315,54 +354,25 @@ fn scan_line_tags(line: &str, base: usize, lineno: i64, in_percent: &mut bool, o
         }
         if c == b'`' {
             let run = b[i..].iter().take_while(|&&x| x == b'`').count();
-            // Find the closing run of exactly the same length.
-            let mut j = i + run;
-            let mut closed = None;
-            while j < b.len() {
-                if b[j] == b'`' {
-                    let r2 = b[j..].iter().take_while(|&&x| x == b'`').count();
-                    if r2 == run {
-                        closed = Some(j + r2);
-                        break;
-                    }
-                    j += r2;
-                } else {
-                    j += 1;
-                }
-            }
-            match closed {
+            match code_span_end(b, i + run, run) {
                 // Obsidian drops code spans before looking for tags: what precedes the span
                 // decides whether a `#` right after it starts a tag.
-                Some(end) => {
-                    i = end;
-                    continue;
-                }
+                Some(end) => i = end,
                 None => {
                     i += run;
                     prev_space = false;
-                    continue;
                 }
             }
+            continue;
         }
-        if c == b'#' && prev_space {
-            let body_start = i + 1;
-            let body_len: usize = line[body_start..]
-                .chars()
-                .take_while(|&ch| !ends_tag(ch))
-                .map(char::len_utf8)
-                .sum();
-            let body = &line[body_start..body_start + body_len];
-            if !body.is_empty() && !body.bytes().all(|x| x.is_ascii_digit()) {
-                out.push(Tag {
-                    name: format!("#{body}"),
-                    line: lineno,
-                    start: base + i,
-                    end: base + body_start + body_len,
-                });
-                i = body_start + body_len;
-                prev_space = false;
-                continue;
-            }
+        if c == b'#'
+            && prev_space
+            && let Some(tag) = tag_at(line, i, base, lineno)
+        {
+            i = tag.end - base;
+            out.push(tag);
+            prev_space = false;
+            continue;
         }
         let ch = line[i..].chars().next().unwrap_or(' ');
         prev_space = ch.is_whitespace();
