@@ -73,19 +73,19 @@ impl Found {
     }
 
     /// Counts a card's sides into the forecast and lists it when due or new.
-    fn add(&mut self, file: &str, c: &Card, clk: &Clock) {
+    fn add(&mut self, file: &str, c: &Card, clock: &Clock) {
         let dues = sibling_dues(c);
-        self.total.add_card(&dues, clk.today, clk.now);
+        self.total.add_card(&dues, clock.today, clock.now);
         for d in &c.decks {
             let key = d.trim_start_matches('#').to_string();
             self.decks
                 .entry(key)
                 .or_default()
-                .add_card(&dues, clk.today, clk.now);
+                .add_card(&dues, clock.today, clock.now);
         }
         for d in &dues {
-            if let Some(k) = d.day_key(clk.today, clk.now) {
-                let slot = if d.is_due(clk.today, clk.now) {
+            if let Some(k) = d.day_key(clock.today, clock.now) {
+                let slot = if d.is_due(clock.today, clock.now) {
                     0
                 } else {
                     k.max(0) as usize
@@ -95,7 +95,10 @@ impl Found {
                 }
             }
         }
-        let states: Vec<SideState> = dues.iter().map(|d| d.state(clk.today, clk.now)).collect();
+        let states: Vec<SideState> = dues
+            .iter()
+            .map(|d| d.state(clock.today, clock.now))
+            .collect();
         let is_due = states.contains(&SideState::Due);
         let is_new = !is_due && states.contains(&SideState::New);
         if !is_due && !is_new {
@@ -103,7 +106,7 @@ impl Found {
         }
         let label = dues
             .iter()
-            .map(|d| crate::features::hints::due_label(d, clk.today, clk.now))
+            .map(|d| crate::features::hints::due_label(d, clock.today, clock.now))
             .collect::<Vec<_>>()
             .join(", ");
         self.rows.push(Row {
@@ -137,7 +140,7 @@ impl Found {
 
 /// Runs the command; returns the exit code.
 pub fn run(a: &DueArgs) -> i32 {
-    let clk = match a.clock.clock() {
+    let clock = match a.clock.clock() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -153,7 +156,7 @@ pub fn run(a: &DueArgs) -> i32 {
             let mut f = Found::new();
             for c in &note.cards {
                 if a.deck.as_deref().is_none_or(|d| in_deck(&c.decks, d)) {
-                    f.add(&t.display, c, &clk);
+                    f.add(&t.display, c, &clock);
                 }
             }
             f
@@ -165,17 +168,17 @@ pub fn run(a: &DueArgs) -> i32 {
     );
     let mut out = Output::new();
     if a.json {
-        writeln!(out, "{}", as_json(&found, &clk, a.forecast));
+        writeln!(out, "{}", as_json(&found, &clock, a.forecast));
     } else {
-        as_text(&mut out, &found, &clk, a.forecast);
+        as_text(&mut out, &found, &clock, a.forecast);
     }
     out.finish(if failed { 2 } else { 0 })
 }
 
-fn as_json(found: &Found, clk: &Clock, forecast: bool) -> Value {
+fn as_json(found: &Found, clock: &Clock, forecast: bool) -> Value {
     let rows = &found.rows;
     json!({
-        "today": clk.today.format("%Y-%m-%d").to_string(),
+        "today": clock.today.format("%Y-%m-%d").to_string(),
         "total": found.total,
         "decks": found.by_deck().keys().map(|d| json!({
             "deck": d,
@@ -189,14 +192,14 @@ fn as_json(found: &Found, clk: &Clock, forecast: bool) -> Value {
         })).collect::<Vec<_>>(),
         "forecast": if forecast {
             Value::Array(found.forecast.iter().enumerate().map(|(i, n)| json!({
-                "date": (clk.today + chrono::Days::new(i as u64)).format("%Y-%m-%d").to_string(),
+                "date": (clock.today + chrono::Days::new(i as u64)).format("%Y-%m-%d").to_string(),
                 "due": n,
             })).collect())
         } else { Value::Null },
     })
 }
 
-fn as_text(out: &mut Output, found: &Found, clk: &Clock, forecast: bool) {
+fn as_text(out: &mut Output, found: &Found, clock: &Clock, forecast: bool) {
     for (deck, rs) in &found.by_deck() {
         let counts = found.decks[*deck];
         writeln!(out, "{deck}  ({} due, {} new)", counts.due, counts.new);
@@ -212,12 +215,12 @@ fn as_text(out: &mut Output, found: &Found, clk: &Clock, forecast: bool) {
         "{} due, {} new ({})",
         found.total.due,
         found.total.new,
-        clk.today.format("%Y-%m-%d")
+        clock.today.format("%Y-%m-%d")
     );
     if forecast {
         writeln!(out, "forecast:");
         for (i, n) in found.forecast.iter().enumerate() {
-            let day = clk.today + chrono::Days::new(i as u64);
+            let day = clock.today + chrono::Days::new(i as u64);
             writeln!(out, "  {}  {n}", day.format("%Y-%m-%d %a"));
         }
     }
