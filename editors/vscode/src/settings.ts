@@ -17,6 +17,7 @@ export interface ServerSettings {
   diagnostics?: { enabled?: boolean; severity?: Record<string, Severity> };
   plugin?: Record<string, unknown>;
   index?: { enabled?: boolean; maxFileSize?: number };
+  maxNoteSize?: number;
 }
 
 /** Reads one setting below `srls` (`undefined` when unset and without a default). */
@@ -39,6 +40,11 @@ function nonEmptyString(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   const t = v.trim();
   return t === '' ? undefined : t;
+}
+
+/** A byte count: a finite number from 0 on, floored; anything else is left out. */
+function byteCount(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
 }
 
 /** Drops keys whose value is `undefined`, and returns `undefined` for an object left empty. */
@@ -95,11 +101,9 @@ export function toServerSettings(read: SettingReader): ServerSettings {
     plugin,
     index: compact({
       enabled: typeof indexEnabled === 'boolean' ? indexEnabled : undefined,
-      maxFileSize:
-        typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize >= 0
-          ? Math.floor(maxFileSize)
-          : undefined,
+      maxFileSize: byteCount(maxFileSize),
     }),
+    maxNoteSize: byteCount(read('maxNoteSize')),
   };
   return compact(settings) ?? {};
 }

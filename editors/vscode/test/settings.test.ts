@@ -20,6 +20,7 @@ const DEFAULTS: Record<string, unknown> = {
   plugin: {},
   'index.enabled': true,
   'index.maxFileSize': null,
+  maxNoteSize: null,
   'statusBar.enabled': true,
 };
 
@@ -47,6 +48,7 @@ describe('toServerSettings', () => {
         plugin: { flashcardTags: ['#cards'], baseEase: 230 },
         'index.enabled': false,
         'index.maxFileSize': 1048576,
+        maxNoteSize: 31457280,
       }),
     );
     assert.deepEqual(s, {
@@ -56,6 +58,7 @@ describe('toServerSettings', () => {
       diagnostics: { enabled: false, severity: { 'bad-date': 'warning', 'unknown-card': 'off' } },
       plugin: { flashcardTags: ['#cards'], baseEase: 230 },
       index: { enabled: false, maxFileSize: 1048576 },
+      maxNoteSize: 31457280,
     });
     assert.equal(JSON.stringify(s).includes('/opt/srls'), false, 'server.path stays in the client');
     assert.equal(JSON.stringify(s).includes('verbose'), false, 'trace.server stays in the client');
@@ -80,6 +83,7 @@ describe('toServerSettings', () => {
         'diagnostics.severity': { a: 'warning', b: 'fatal', c: 3 },
         plugin: ['#cards'],
         'index.maxFileSize': -1,
+        maxNoteSize: 'big',
       }),
     );
     assert.deepEqual(s, { diagnostics: { severity: { a: 'warning' } } });
