@@ -18,21 +18,6 @@ use srls::plugin::settings::Settings;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// A reparse into a copy of `old` (the old note kept), as a caller that does not own it does.
-fn reparse(
-    old: &Note,
-    old_text: &str,
-    new_text: &str,
-    edits: &[EditSpan],
-    settings: &Settings,
-    ctx: &NoteContext,
-    engine: &ClozeEngine,
-) -> Note {
-    let mut note = old.clone();
-    reparse_in_place(&mut note, old_text, new_text, edits, settings, ctx, engine);
-    note
-}
-
 /// About 1 MB of ~5,000 cards of every kind, with decks, SR comments and code.
 fn card_note(min: usize) -> String {
     let mut out = String::from("---\ntags: [flashcards]\n---\n# Cards\n\n");
@@ -277,7 +262,9 @@ fn measure(
     for i in 0..n {
         let (old, new, e) = step(i);
         let t = Instant::now();
-        let next = reparse(&note, old, new, e, &settings, &ctx, &engine);
+        // A caller that does not own the old note: a copy reparsed in place.
+        let mut next = note.clone();
+        reparse_in_place(&mut next, old, new, e, &settings, &ctx, &engine);
         times.push(t.elapsed());
         note = next;
     }

@@ -1,7 +1,7 @@
 //! Writing cards across a vault: deck rename over open and closed notes, references on decks
 //! and questions, duplicate questions kept current as notes change.
 
-use crate::client::{apply, file_uri, vault};
+use crate::client::{Client, apply, file_uri, vault};
 use crate::workspace::indexed;
 use serde_json::{Value, json};
 
@@ -22,18 +22,22 @@ fn at(uri: &str, line: u64, character: u64) -> Value {
     json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
 }
 
+/// The vault of [`setup`] indexed by a server, with the URIs of its notes a.md and b.md.
+async fn started() -> (tempfile::TempDir, Client, String, String) {
+    let dir = setup();
+    let c = indexed(dir.path()).await;
+    let a = file_uri(&dir.path().join("v/a.md"));
+    let b = file_uri(&dir.path().join("v/b.md"));
+    (dir, c, a, b)
+}
+
 fn range(l0: u64, c0: u64, l1: u64, c1: u64) -> Value {
     json!({"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}})
 }
 
 #[tokio::test]
 async fn rename_a_deck_in_open_and_closed_notes() {
-    let dir = setup();
-    let mut c = indexed(dir.path()).await;
-    let (a, b) = (
-        file_uri(&dir.path().join("v/a.md")),
-        file_uri(&dir.path().join("v/b.md")),
-    );
+    let (_dir, mut c, a, b) = started().await;
     c.open(&a, A, 3);
     // The body tag after an emoji (2 UTF-16 units) and a CJK character (1).
     let p = c.request("textDocument/prepareRename", at(&a, 3, 8)).await;
@@ -77,9 +81,7 @@ async fn rename_a_deck_in_open_and_closed_notes() {
 
 #[tokio::test]
 async fn rename_refuses_bad_names_merges_and_other_tags() {
-    let dir = setup();
-    let mut c = indexed(dir.path()).await;
-    let a = file_uri(&dir.path().join("v/a.md"));
+    let (_dir, mut c, a, _) = started().await;
     c.open(&a, A, 1);
     let mut params = at(&a, 1, 9);
     params["newName"] = json!("flashcards/other");
@@ -105,12 +107,7 @@ async fn rename_refuses_bad_names_merges_and_other_tags() {
 
 #[tokio::test]
 async fn references_on_a_deck_and_on_a_question() {
-    let dir = setup();
-    let mut c = indexed(dir.path()).await;
-    let (a, b) = (
-        file_uri(&dir.path().join("v/a.md")),
-        file_uri(&dir.path().join("v/b.md")),
-    );
+    let (_dir, mut c, a, b) = started().await;
     c.open(&a, A, 1);
     let mut params = at(&a, 1, 9);
     params["context"] = json!({"includeDeclaration": true});
@@ -132,12 +129,7 @@ fn duplicates(p: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn duplicate_questions_follow_edits_of_other_notes() {
-    let dir = setup();
-    let mut c = indexed(dir.path()).await;
-    let (a, b) = (
-        file_uri(&dir.path().join("v/a.md")),
-        file_uri(&dir.path().join("v/b.md")),
-    );
+    let (dir, mut c, a, b) = started().await;
     c.open(&a, A, 1);
     let p = c
         .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == a)
@@ -186,9 +178,7 @@ async fn duplicate_questions_follow_edits_of_other_notes() {
 
 #[tokio::test]
 async fn deck_completion_in_the_body_and_the_front_matter_then_resolve() {
-    let dir = setup();
-    let mut c = indexed(dir.path()).await;
-    let a = file_uri(&dir.path().join("v/a.md"));
+    let (dir, mut c, a, _) = started().await;
     c.open(&a, A, 1);
     // After `#flashcards/g` on the line with an emoji and a CJK character before the tag.
     let r = c.request("textDocument/completion", at(&a, 3, 18)).await;
