@@ -438,15 +438,20 @@ pub fn reference_offset(text: &str, pos: Pos, enc: Encoding) -> usize {
     content_end
 }
 
-/// The segments and trees of `doc` against a fresh parse of its text, node by node.
+/// The segments, their blocks and their kept trees of `doc` against a fresh parse of its text
+/// keeping the same trees, node by node.
 pub fn same_as_fresh(doc: &Document) -> Result<(), String> {
-    let fresh = Document::new(&doc.text(), 0);
-    let a: Vec<(usize, &Tree)> = doc.trees().collect();
-    let b: Vec<(usize, &Tree)> = fresh.trees().collect();
-    let starts = |v: &[(usize, &Tree)]| v.iter().map(|x| x.0).collect::<Vec<_>>();
-    if starts(&a) != starts(&b) {
-        return Err(format!("segments {:?} != {:?}", starts(&a), starts(&b)));
+    let keep = doc.segments().keep_tree();
+    let fresh = Document::keeping_trees(&doc.text(), 0, Encoding::default(), keep);
+    let (x, y) = (doc.segments(), fresh.segments());
+    if x.starts() != y.starts() {
+        return Err(format!("segments {:?} != {:?}", x.starts(), y.starts()));
     }
+    if x.sexp() != y.sexp() {
+        return Err(format!("segments\n{}\n!=\n{}", x.sexp(), y.sexp()));
+    }
+    let a: Vec<(usize, &Tree)> = x.kept_trees().collect();
+    let b: Vec<(usize, &Tree)> = y.kept_trees().collect();
     for ((_, x), (_, y)) in a.iter().zip(&b) {
         same_nodes(x.root_node(), y.root_node())?;
     }
@@ -488,7 +493,8 @@ fn fresh_tree(text: &str) -> Tree {
 /// incrementally reparsed tree against a fresh parse (s-expression and every node's range and
 /// points), that positions round-trip, and that the note parser takes the new text.
 pub fn check_document(initial: &str, enc: Encoding, batches: &[Vec<Change>]) {
-    let mut doc = Document::with_encoding(initial, 0, enc);
+    // Every tree kept: the edits they are told (`InputEdit` points) are checked node by node.
+    let mut doc = Document::keeping_trees(initial, 0, enc, 0);
     let mut reference = initial.to_string();
     for (i, batch) in batches.iter().enumerate() {
         let version = i as i32 + 1;

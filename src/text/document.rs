@@ -16,7 +16,7 @@ use std::fmt;
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::{Parser, Point, Tree};
+use tree_sitter::{Parser, Point};
 
 use super::markdown::Blocks;
 use super::position::{self, Clamp, Encoding, Pos, Resolved};
@@ -169,7 +169,7 @@ fn bring_up_to_date(
             if rope.len_bytes() > budget {
                 return TreeUpdate::Deferred;
             }
-            *segs = Segments::parse(parser, rope);
+            *segs = Segments::parse_keeping(parser, rope, segs.keep_tree());
             TreeUpdate::Changed(EditSpan {
                 start: 0,
                 old_end: base.len_bytes(),
@@ -227,9 +227,15 @@ impl Document {
     /// A document whose [`Change`] positions use `encoding` (as negotiated
     /// with the client).
     pub fn with_encoding(text: &str, version: i32, encoding: Encoding) -> Self {
+        Self::keeping_trees(text, version, encoding, segments::KEEP_TREE)
+    }
+
+    /// A document whose segments of at least `keep_tree` bytes keep their tree-sitter tree (see
+    /// [`segments::KEEP_TREE`]; 0 keeps every tree, for tests comparing trees node by node).
+    pub fn keeping_trees(text: &str, version: i32, encoding: Encoding, keep_tree: usize) -> Self {
         let rope = Rope::from_str(text);
         let mut parser = new_parser();
-        let segs = Segments::parse(&mut parser, &rope);
+        let segs = Segments::parse_keeping(&mut parser, &rope, keep_tree);
         let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
         Document {
             base: rope.clone(),
@@ -266,13 +272,6 @@ impl Document {
 
     pub fn version(&self) -> i32 {
         self.version
-    }
-
-    /// The tree-sitter-md block trees (no inline trees) of the segments, each with the byte
-    /// where its segment starts (node positions are relative to it). In sync with the text
-    /// unless [`tree_is_stale`](Self::tree_is_stale).
-    pub fn trees(&self) -> impl Iterator<Item = (usize, &Tree)> {
-        self.segs.trees()
     }
 
     /// The segments and their trees.
@@ -530,8 +529,8 @@ mod tests {
         let d = Document::new("# Title\n\nQ::A\n", 1);
         assert_eq!(d.version(), 1);
         assert_eq!(d.text(), "# Title\n\nQ::A\n");
-        assert!(d.segments().sexp().contains("atx_heading"));
-        assert!(d.trees().all(|(_, t)| !t.root_node().has_error()));
+        assert_eq!(d.blocks().headings[0].text, "Title");
+        assert_eq!(d.segments().parsed_end(), d.len_bytes());
     }
 
     #[test]

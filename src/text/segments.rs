@@ -57,14 +57,26 @@ pub struct Segments {
     /// The indices of the segments holding a heading, ascending: breadcrumbs walk these only
     /// (a note of 50,000 segments may have a handful). Kept by `parse` and `update`.
     headed: Vec<usize>,
+    /// Segments at least this long keep their tree ([`KEEP_TREE`] unless a test asks for all).
+    keep_tree: usize,
 }
 
 #[derive(Clone)]
 struct Seg {
-    tree: Tree,
+    /// The segment's tree, kept only for segments of at least [`KEEP_TREE`] bytes: what it
+    /// saves is the reparse of a long segment after an edit (tree-sitter reuses the old tree),
+    /// and a short one parses from scratch in tens of microseconds. A tree costs several KB
+    /// however short its text (an open note of small paragraphs spent 55 to 110 MB per MB on
+    /// them), and the features read only `blocks`.
+    tree: Option<Tree>,
+    /// The bytes the segment was parsed from.
+    len: usize,
     /// The segment's blocks (relative offsets), `None` when it has none.
     blocks: Option<Arc<Blocks>>,
 }
+
+/// Segments this long or longer keep their tree for the next edit (see [`Seg::tree`]).
+pub const KEEP_TREE: usize = 4096;
 
 /// Bytes parsed beyond which [`Segments::update`] gives up (the caller parses in the background).
 pub const UNBOUNDED: usize = usize::MAX;
@@ -83,15 +95,22 @@ impl Source for Sub<'_> {
 }
 
 impl Segments {
-    /// Parses the whole text.
+    /// Parses the whole text, keeping the trees of segments of at least [`KEEP_TREE`] bytes.
     pub fn parse(parser: &mut Parser, rope: &Rope) -> Segments {
+        Segments::parse_keeping(parser, rope, KEEP_TREE)
+    }
+
+    /// Parses the whole text, keeping the trees of segments of at least `keep_tree` bytes (0:
+    /// every tree, for tests that compare trees node by node).
+    pub fn parse_keeping(parser: &mut Parser, rope: &Rope, keep_tree: usize) -> Segments {
         let mut out = Segments {
             starts: Vec::new(),
             segs: Vec::new(),
             len: rope.len_bytes(),
             headed: Vec::new(),
+            keep_tree,
         };
-        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED)
+        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED, keep_tree)
             .expect("an unbounded build always completes");
         for (s, seg) in new {
             out.starts.push(s);
@@ -132,8 +151,9 @@ impl Segments {
         let old_end_k = self.starts.get(k + 1).copied().unwrap_or(self.len);
         // The old tree of the segment, told about the edit, when the edit lies inside it.
         // (Applied only once the budget allows the parse: editing a huge tree is not cheap.)
-        let old = (oe <= old_end_k).then(|| OldTree {
-            tree: self.segs[k].tree.clone(),
+        let kept = self.segs[k].tree.as_ref().filter(|_| oe <= old_end_k);
+        let old = kept.map(|tree| OldTree {
+            tree: tree.clone(),
             edit: Some(RelEdit {
                 start: s - r,
                 old_end: oe - r,
@@ -150,7 +170,7 @@ impl Segments {
                 i > k && starts.get(i) == Some(&q)
             }
         };
-        let (new, stop) = build(parser, rope, r, old, &resync, budget)?;
+        let (new, stop) = build(parser, rope, r, old, &resync, budget, self.keep_tree)?;
         let m = match stop {
             Some(p) => self
                 .starts
@@ -184,19 +204,42 @@ impl Segments {
         self.headed.splice(a..b, headed(new, k));
     }
 
-    /// Each segment's start and tree.
-    pub fn trees(&self) -> impl Iterator<Item = (usize, &Tree)> {
+    /// Segments at least this long keep their tree.
+    pub fn keep_tree(&self) -> usize {
+        self.keep_tree
+    }
+
+    /// Each segment's start byte.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// Where the text the last segment was parsed from ends: the length of the text the
+    /// segments are in sync with.
+    pub fn parsed_end(&self) -> usize {
+        self.starts
+            .last()
+            .map_or(0, |&at| at + self.segs[self.segs.len() - 1].len)
+    }
+
+    /// The start and the tree of each segment that keeps one (see [`KEEP_TREE`]).
+    pub fn kept_trees(&self) -> impl Iterator<Item = (usize, &Tree)> {
         self.starts
             .iter()
             .copied()
-            .zip(self.segs.iter().map(|s| &s.tree))
+            .zip(&self.segs)
+            .filter_map(|(at, s)| Some((at, s.tree.as_ref()?)))
     }
 
-    /// Every segment's start and tree, as S-expressions: for tests comparing two parses.
+    /// Every segment's start, length and blocks, and its tree as an S-expression when kept:
+    /// for tests comparing two parses.
     pub fn sexp(&self) -> String {
-        self.trees()
-            .map(|(at, t)| format!("{at}: {}\n", t.root_node().to_sexp()))
-            .collect()
+        let mut out = String::new();
+        for (at, seg) in self.starts.iter().zip(&self.segs) {
+            let tree = seg.tree.as_ref().map(|t| t.root_node().to_sexp());
+            out.push_str(&format!("{at}+{}: {:?} {tree:?}\n", seg.len, seg.blocks));
+        }
+        out
     }
 
     pub fn count(&self) -> usize {
@@ -390,6 +433,7 @@ fn build(
     mut old: Option<OldTree>,
     stop: &dyn Fn(usize) -> bool,
     budget: usize,
+    keep_tree: usize,
 ) -> Option<Built> {
     let len = rope.len_bytes();
     let mut out = Vec::new();
@@ -411,12 +455,12 @@ fn build(
         let prev = old.take_if(|_| fits).map(|o| o.edited_for(rope, cur, end));
         let tree = parse_range(parser, rope, cur..end, prev.as_ref());
         let Some(p) = cand else {
-            out.push((cur, seg(tree, rope, cur)));
+            out.push((cur, seg(tree, rope, cur..end, keep_tree)));
             return Some((out, None));
         };
         match open_at_end(parser, &tree, rope, cur, end) {
             None => {
-                out.push((cur, seg(tree, rope, cur)));
+                out.push((cur, seg(tree, rope, cur..end, keep_tree)));
                 if stop(p) {
                     return Some((out, Some(p)));
                 }
@@ -463,7 +507,6 @@ fn cut_past_open(
         .and_then(|c| next_candidate(rope, c.max(floor), limit))
 }
 
-/// The segment parsed as `tree` from `rope[at..]`, with its blocks read (`None` when none).
 /// The indices (from `first`) of the segments of `segs` that hold a heading.
 fn headed(segs: &[Seg], first: usize) -> Vec<usize> {
     let has = |s: &Seg| s.blocks.as_ref().is_some_and(|b| !b.headings.is_empty());
@@ -482,15 +525,24 @@ fn moved(h: &markdown::Heading, at: usize) -> markdown::Heading {
     }
 }
 
-fn seg(tree: Tree, rope: &Rope, at: usize) -> Seg {
-    let b = markdown::blocks(&tree, &Sub { rope, base: at });
+/// The segment `rope[range]`, parsed as `tree`, with its blocks read (`None` when none).
+fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
+    let b = markdown::blocks(
+        &tree,
+        &Sub {
+            rope,
+            base: range.start,
+        },
+    );
     let empty = b.front_matter.is_none()
         && b.headings.is_empty()
         && b.fenced_code.is_empty()
         && b.indented_code.is_empty()
         && b.html.is_empty();
+    let len = range.end - range.start;
     Seg {
-        tree,
+        tree: (len >= keep_tree).then_some(tree),
+        len,
         blocks: (!empty).then(|| Arc::new(b)),
     }
 }

@@ -88,7 +88,7 @@ proptest! {
         batches in proptest::collection::vec(
             proptest::collection::vec(change_strategy(), 1..4), 1..12),
     ) {
-        let mut doc = Document::with_encoding(&initial, 0, enc);
+        let mut doc = Document::keeping_trees(&initial, 0, enc, 0);
         let mut reference = initial.clone();
         for (i, batch) in batches.iter().enumerate() {
             let version = i as i32 + 1;
