@@ -16,6 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 mod common;
+use common::Kind;
 
 /// The plugin's parser in node, measured once on the project machine (issue 18): on the
 /// 8.5 MB note and over the 10,000-note vault. Fixed figures, not rerun.
@@ -177,6 +178,13 @@ fn main() {
         return;
     }
     let tmp = std::env::temp_dir().join(format!("srls-bench-{}", std::process::id()));
+    if std::env::var("SRLS_BENCH_ONLY").as_deref() == Ok("memory") {
+        for line in open_notes_memory(&tmp) {
+            println!("{line}");
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
     let vault = tmp.join("vault");
     gen_vault(&vault, 10_000);
     let bytes: u64 = walk_size(&vault);
@@ -196,21 +204,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&big_vault);
 
     // 2. Memory per open 1 MB note.
-    let note = one_mb_note();
-    let mut s = Server::start();
-    init(&mut s, None, false);
-    std::thread::sleep(Duration::from_millis(200));
-    let before = s.status("VmRSS:");
-    let n_open = 8;
-    for i in 0..n_open {
-        s.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": format!("file:///bench/{i}.md"), "languageId": "markdown", "version": 1, "text": note}}),
-        );
-    }
-    let _ = s.request("textDocument/hover", json!({"textDocument": {"uri": format!("file:///bench/{}.md", n_open - 1)}, "position": {"line": 0, "character": 0}}));
-    let after = s.status("VmRSS:");
-    s.stop();
+    let memory = open_notes_memory(&tmp);
 
     // 3. Cold start of `srls check` on the corpus.
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -244,12 +238,9 @@ fn main() {
         rss_idle as f64 / 1024.0,
         small.rss_kb as f64 / 1024.0
     );
-    println!(
-        "| memory per open {:.1} MB note | {:.1} MB ({} notes open) |",
-        note.len() as f64 / 1e6,
-        (after.saturating_sub(before)) as f64 / 1024.0 / n_open as f64,
-        n_open
-    );
+    for line in &memory {
+        println!("{line}");
+    }
     println!(
         "| `srls check` cold start on the corpus (175 notes) | median {:.0} ms |",
         times[2].as_secs_f64() * 1e3
@@ -418,20 +409,56 @@ fn walk_size(p: &Path) -> u64 {
     n
 }
 
-fn one_mb_note() -> String {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).unwrap();
-    let mut out = String::from("#flashcards\n\n");
-    'outer: loop {
-        for line in list.lines() {
-            let v: Value = serde_json::from_str(line).unwrap();
-            let t = std::fs::read_to_string(corpus.join(v["file"].as_str().unwrap())).unwrap();
-            out.push_str(&t.replace("\n---\n", "\n- - -\n"));
-            out.push_str("\n\n");
-            if out.len() >= 1 << 20 {
-                break 'outer;
-            }
-        }
+/// The rows of [`open_note_memory`]: corpus and dense notes, each copy in its own vault, and
+/// the dense note's copies in one vault (every card then a duplicate question of seven others).
+fn open_notes_memory(tmp: &Path) -> Vec<String> {
+    vec![
+        open_note_memory(tmp, Kind::Corpus, false),
+        open_note_memory(tmp, Kind::Dense, false),
+        open_note_memory(tmp, Kind::Dense, true),
+    ]
+}
+
+/// The server's resident memory per open note of about 1 MB of `kind`, as a table row: eight
+/// copies opened (in one vault or one vault each: a folder with `.obsidian`), each asked a
+/// hover (which waits for its open) and given time to publish, RSS after minus before.
+fn open_note_memory(tmp: &Path, kind: Kind, one_vault: bool) -> String {
+    let note = common::corpus_note(1 << 20, kind);
+    let mut server = Server::start();
+    init(&mut server, None, false);
+    std::thread::sleep(Duration::from_millis(200));
+    let before = server.status("VmRSS:");
+    let n_open = 8;
+    let uri = |i: usize| {
+        let vault = tmp.join(format!("memory-{}", if one_vault { 0 } else { i }));
+        let _ = std::fs::create_dir_all(vault.join(".obsidian"));
+        uri(&vault.join(format!("{i}.md")))
+    };
+    for i in 0..n_open {
+        server.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(i), "languageId": "markdown", "version": 1, "text": note}}),
+        );
     }
-    out
+    for i in 0..n_open {
+        let _ = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(i)}, "position": {"line": 2, "character": 0}}),
+        );
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let after = server.status("VmRSS:");
+    let peak = server.status("VmHWM:");
+    server.stop();
+    let name = match (kind, one_vault) {
+        (Kind::Dense, true) => "dense cards, 8 copies in one vault",
+        (Kind::Dense, false) => "dense cards",
+        _ => "corpus notes",
+    };
+    format!(
+        "| memory per open {:.1} MB note ({name}) | {:.1} MB ({n_open} notes open; peak RSS {:.0} MB) |",
+        note.len() as f64 / 1e6,
+        (after.saturating_sub(before)) as f64 / 1024.0 / n_open as f64,
+        peak as f64 / 1024.0,
+    )
 }

@@ -68,7 +68,7 @@ pub fn bench(tmp: &Path) {
         (
             "completion after `#flashcards/f`",
             "textDocument/completion",
-            at(0, 13),
+            completion,
         ),
         (
             "references on the note's deck",

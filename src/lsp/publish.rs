@@ -10,41 +10,99 @@ use tower_lsp_server::ls_types::{MessageType, Uri};
 /// How long typing must pause before diagnostics are published.
 const DEBOUNCE: Duration = Duration::from_millis(40);
 
-/// Publishes a note's diagnostics after the debounce, unless it changed again meanwhile.
+/// Publishes a note's diagnostics once typing pauses. One task per note: asking again while
+/// it waits or publishes (another keystroke, a peer's change) makes it wait one more pause and
+/// publish once more, so a note never has two publishes computed or queued at once (eight
+/// copies of a big note, each a peer of the others, would otherwise queue dozens).
 pub fn schedule_diagnostics(state: &Shared, client: &Client, uri: Uri) {
-    let Some(generation) = lock(state).notes.get(&uri).map(|n| n.generation()) else {
-        return;
-    };
-    let (state, client) = (state.clone(), client.clone());
-    tokio::spawn(async move {
-        tokio::time::sleep(DEBOUNCE).await;
-        if !catch_up_trees(&state, &uri, generation).await {
+    {
+        let mut s = lock(state);
+        if !s.notes.contains_key(&uri) {
             return;
         }
-        let (peers, published) = {
-            let mut s = lock(&state);
-            if s.notes
-                .get(&uri)
-                .is_none_or(|n| n.generation() != generation)
-            {
-                return;
+        if let Some(again) = s.publishing.get_mut(&uri) {
+            *again = true;
+            return;
+        }
+        s.publishing.insert(uri.clone(), false);
+    }
+    let (state, client) = (state.clone(), client.clone());
+    tokio::spawn(async move {
+        let mut published = false;
+        loop {
+            tokio::time::sleep(DEBOUNCE).await;
+            match next_step(&state, &uri, published) {
+                Step::Wait => published = false,
+                Step::Publish => {
+                    publish_now(&state, &client, &uri).await;
+                    published = true;
+                }
+                Step::Done => break,
             }
-            // The vault index follows the open note once typing pauses; open notes whose
-            // duplicate questions changed with it are published again.
-            let peers = diagnostics::reindex_with_peers(&mut s, &uri);
-            let published = (!s.caps.pull_diagnostics).then(|| {
-                let config = s.config.clone();
-                let State { notes, index, .. } = &mut *s;
-                let n = notes.get_mut(&uri)?;
-                Some((diagnostics::with_duplicates(n, &config, index), n.version()))
-            });
-            (peers, published)
-        };
-        repeat_for_peers(&state, &client, peers).await;
-        if let Some(Some((items, version))) = published {
-            client.publish_diagnostics(uri, items, Some(version)).await;
         }
     });
+}
+
+/// What a note's publishing task does after a pause.
+enum Step {
+    /// Asked again during the pause: wait for another.
+    Wait,
+    Publish,
+    /// Published and not asked again, or the note closed.
+    Done,
+}
+
+/// The next [`Step`] of the publishing task of `uri` (`published`: it has just published).
+fn next_step(state: &Shared, uri: &Uri, published: bool) -> Step {
+    let mut s = lock(state);
+    match s.publishing.get_mut(uri) {
+        None => Step::Done,
+        Some(again) if *again => {
+            *again = false;
+            Step::Wait
+        }
+        Some(_) if published => {
+            s.publishing.remove(uri);
+            Step::Done
+        }
+        Some(_) => Step::Publish,
+    }
+}
+
+/// Publishes the note's diagnostics as they are now (bringing its trees up to date first),
+/// after copying it into the index and scheduling the peers whose duplicates changed.
+async fn publish_now(state: &Shared, client: &Client, uri: &Uri) {
+    let Some(generation) = lock(state).notes.get(uri).map(|n| n.generation()) else {
+        return;
+    };
+    if !catch_up_trees(state, uri, generation).await {
+        return;
+    }
+    let (peers, published) = {
+        let mut s = lock(state);
+        if s.notes
+            .get(uri)
+            .is_none_or(|n| n.generation() != generation)
+        {
+            return;
+        }
+        // The vault index follows the open note once typing pauses; open notes whose
+        // duplicate questions changed with it are published again.
+        let peers = diagnostics::reindex_with_peers(&mut s, uri);
+        let published = (!s.caps.pull_diagnostics).then(|| {
+            let config = s.config.clone();
+            let State { notes, index, .. } = &mut *s;
+            let n = notes.get_mut(uri)?;
+            Some((diagnostics::with_duplicates(n, &config, index), n.version()))
+        });
+        (peers, published)
+    };
+    repeat_for_peers(state, client, peers).await;
+    if let Some(Some((items, version))) = published {
+        client
+            .publish_diagnostics(uri.clone(), items, Some(version))
+            .await;
+    }
 }
 
 /// Publishes the peers' diagnostics again (or asks a pulling client to pull them again).

@@ -40,6 +40,9 @@ pub struct State {
     pub opened: Arc<tokio::sync::Notify>,
     /// Open notes above `srls.maxNoteSize`: not parsed, not served.
     pub oversize: HashSet<Uri>,
+    /// Notes whose diagnostics publishing task runs (see `publish::schedule_diagnostics`), and
+    /// whether it was asked again since its last pause began.
+    pub publishing: HashMap<Uri, bool>,
 }
 
 /// The state as the handlers and background tasks hold it.

@@ -62,11 +62,18 @@ pub fn diagnostic(note: &OpenNote, d: &lint::Diagnostic, severity: Severity) -> 
     }
 }
 
-/// A `duplicate-question` diagnostic, with every other card as related information.
+/// The other cards a `duplicate-question` finding lists as related information, at most (its
+/// message counts them all): a card copied into hundreds of notes must not make every publish
+/// of those notes hundreds of times larger.
+const MAX_RELATED: usize = 20;
+
+/// A `duplicate-question` diagnostic, with the other cards (up to [`MAX_RELATED`]) as related
+/// information.
 pub fn duplicate(note: &OpenNote, d: &Duplicate, severity: Severity) -> Diagnostic {
     let related = d
         .others
         .iter()
+        .take(MAX_RELATED)
         .filter_map(|p| {
             Some(DiagnosticRelatedInformation {
                 location: Location::new(Uri::from_file_path(&p.path)?, line_start(p.line)),

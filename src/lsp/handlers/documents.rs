@@ -184,6 +184,7 @@ pub async fn did_close(state: &Shared, client: &Client, params: DidCloseTextDocu
         let mut s = lock(state);
         s.opening.remove(&uri);
         s.oversize.remove(&uri);
+        s.publishing.remove(&uri);
         let path = s
             .notes
             .remove(&uri)
