@@ -772,8 +772,10 @@ mod tests {
             one(text, 4, "single-line").unwrap(),
             "#flashcards\r\n\r\n😀 漢\r\n\r\nQ:::A\r\n<!--SR:!2025-01-03,15,290!2025-01-04,3,250-->\r\n\r\nnext\r\n"
         );
-        let mut same = Settings::default();
-        same.card_comment_on_same_line = true;
+        let same = Settings {
+            card_comment_on_same_line: true,
+            ..Settings::default()
+        };
         let got = converted_with(text, 4, &same);
         assert_eq!(
             got[0].2,
@@ -811,8 +813,10 @@ mod tests {
             one(text, 2, "multi-line").unwrap(),
             "#flashcards\nQ1::A1\n\nQ\n?\nA\n\nQ3::A3"
         );
-        let mut marked = Settings::default();
-        marked.multiline_card_end_marker = "+++".into();
+        let marked = Settings {
+            multiline_card_end_marker: "+++".into(),
+            ..Settings::default()
+        };
         let got = converted_with(text, 2, &marked);
         assert_eq!(got[0].2, "#flashcards\nQ1::A1\n\nQ\n?\nA\n+++\nQ3::A3");
         let back = "#flashcards\n\nQ\n?\nA\n+++\nQ3::A3";
@@ -822,11 +826,13 @@ mod tests {
 
     #[test]
     fn custom_separators_and_tabs() {
-        let mut s = Settings::default();
-        s.single_line_card_separator = ";;".into();
-        s.single_line_reversed_card_separator = ";;;".into();
-        s.multiline_card_separator = "%".into();
-        s.multiline_reversed_card_separator = "%%".into();
+        let s = Settings {
+            single_line_card_separator: ";;".into(),
+            single_line_reversed_card_separator: ";;;".into(),
+            multiline_card_separator: "%".into(),
+            multiline_reversed_card_separator: "%%".into(),
+            ..Settings::default()
+        };
         let text = "#flashcards\n\n\t#geo Q\t;; A ^id1\n<!--SR:!2025-01-03,15,290-->\n";
         let got = converted_with(text, 2, &s);
         assert_eq!(

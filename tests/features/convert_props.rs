@@ -34,8 +34,10 @@ fn note() -> impl Strategy<Value = (String, Settings)> {
         any::<bool>(),
     )
         .prop_map(|(q, a, reversed, crlf, same_line, block, scheduled)| {
-            let mut settings = Settings::default();
-            settings.card_comment_on_same_line = same_line;
+            let settings = Settings {
+                card_comment_on_same_line: same_line,
+                ..Settings::default()
+            };
             let sep = if reversed { ":::" } else { "::" };
             let block = block.map(|b| format!(" ^{b}")).unwrap_or_default();
             let comment = "<!--SR:!2025-01-03,15,290-->";
