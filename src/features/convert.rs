@@ -8,7 +8,7 @@
 //! a dropped reverse side loses its group, and the title says so when it had a schedule.
 //!
 //! A conversion is only offered when the new text, parsed with the note's settings, gives the
-//! same card (sides compared trimmed, as the plugin renders them; schedule, leading tag and
+//! same card (sides compared trimmed, lines too, as they render; schedule, leading tag and
 //! block id equal) and nothing around it changes: a multi-line card gets blank lines (or the
 //! end marker) around it where its neighbours would otherwise join it.
 
@@ -253,9 +253,7 @@ impl Ctx<'_> {
         let after = trim(&snippet[span.end.max(card.end).min(snippet.len())..]);
         let marker = &self.settings.multiline_card_end_marker;
         let trimmed = |s: &[(String, String)]| -> Vec<(String, String)> {
-            s.iter()
-                .map(|(f, b)| (trim(f).to_string(), trim(b).to_string()))
-                .collect()
+            s.iter().map(|(f, b)| (rendered(f), rendered(b))).collect()
         };
         card.kind == expect.kind
             && trimmed(&card.sides) == trimmed(&expect.sides)
@@ -671,6 +669,13 @@ impl Ctx<'_> {
     }
 }
 
+/// A side as it renders: trimmed, and each line trimmed at its end (a multi-line card's lines
+/// are, a single-line card's metadata callout header keeps its trailing space).
+fn rendered(side: &str) -> String {
+    let lines: Vec<&str> = trim(side).split('\n').map(trim_end).collect();
+    lines.join("\n")
+}
+
 /// Whether a tag at the start of card `card_index` could change other cards' decks: when some
 /// card takes the note's first flashcard tag (spec §1.2 rule 5) and this card is at or before
 /// that tag's line.
@@ -875,6 +880,33 @@ mod tests {
             cloze.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
             ["deck:#flashcards/geo"]
         );
+    }
+
+    #[test]
+    fn a_card_right_after_a_byte_order_mark_keeps_its_leading_tag() {
+        let text = "\u{feff}#flashcards Q::A\n";
+        assert_eq!(
+            one(text, 0, "multi-line").as_deref(),
+            Some("\u{feff}#flashcards Q\n?\nA\n")
+        );
+        let back = one("\u{feff}#flashcards Q\n?\nA\n", 0, "single-line");
+        assert_eq!(back.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn callout_comments_move_into_a_callout() {
+        let callouts = Settings {
+            use_callouts_for_scheduling_comments: true,
+            ..Settings::default()
+        };
+        let text = "#flashcards\n\nQ::A\n> [!sr|card-metadata] \n>  <!--SR:!2025-01-03,15,290-->\n";
+        let got = converted_with(text, 2, &callouts);
+        assert_eq!(
+            got[0].2,
+            "#flashcards\n\nQ\n?\nA\n> [!sr|card-metadata] \n>  <!--SR:!2025-01-03,15,290-->\n"
+        );
+        let back = converted_with(&got[0].2, 2, &callouts);
+        assert_eq!(back[0].2, text);
     }
 
     #[test]
