@@ -35,13 +35,14 @@ pub struct Conversion {
     pub loses_schedule: bool,
 }
 
-/// Every conversion of card `card_index` the plugin would read back as the same card. `decks`:
-/// the deck tags (`#`-prefixed) to offer putting the card in, in the order to offer them.
+/// Every conversion of card `card_index` the plugin would read back as the same card (`engine`:
+/// the vault's cloze engine, built from `settings`). `decks`: the deck tags (`#`-prefixed) to
+/// offer putting the card in, in the order to offer them.
 pub fn conversions(
     text: &str,
     note: &Note,
     card_index: usize,
-    settings: &Settings,
+    (settings, engine): (&Settings, &ClozeEngine),
     decks: &[String],
 ) -> Vec<Conversion> {
     let Some(card) = note.cards.get(card_index) else {
@@ -52,7 +53,7 @@ pub fn conversions(
         note,
         card,
         settings,
-        engine: ClozeEngine::new(&settings.cloze_patterns),
+        engine,
         nl: line_ending(text, note, card.start),
     };
     if !ctx.readable() {
@@ -76,7 +77,7 @@ struct Ctx<'a> {
     note: &'a Note,
     card: &'a Card,
     settings: &'a Settings,
-    engine: ClozeEngine,
+    engine: &'a ClozeEngine,
     /// The line ending new lines get (the card's own).
     nl: &'static str,
 }
@@ -725,7 +726,8 @@ mod tests {
         let note = parse_note(text, settings, &NoteContext::default());
         let i = note.card_at_line(line).expect("a card");
         let decks = ["#flashcards/geo".to_string()];
-        conversions(text, &note, i, settings, &decks)
+        let engine = ClozeEngine::new(&settings.cloze_patterns);
+        conversions(text, &note, i, (settings, &engine), &decks)
             .into_iter()
             .map(|c| (c.id, c.title, apply_edits(text, &c.edits)))
             .collect()
@@ -808,6 +810,36 @@ mod tests {
         assert_eq!(
             basic.2,
             "#flashcards\n\nQ::A\n<!--SR:!2025-01-03,15,290-->\n"
+        );
+    }
+
+    #[test]
+    fn a_multi_line_reversed_card_keeps_or_drops_its_groups() {
+        let text = "#flashcards\r\n\r\nQ\r\n ?? \r\nA\r\n<!--SR:!2025-01-03,15,290!2000-01-01,1,250-->\r\n";
+        let got = converted(text, 2);
+        let ids: Vec<&str> = got.iter().map(|c| c.1.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "Convert to a single-line card",
+                "Convert to a basic card",
+                "Add deck tag #flashcards/geo"
+            ]
+        );
+        assert_eq!(
+            got[0].2,
+            "#flashcards\r\n\r\nQ:::A\r\n<!--SR:!2025-01-03,15,290!2000-01-01,1,250-->\r\n"
+        );
+        // Only the separator's bytes and the placeholder group go.
+        assert_eq!(
+            got[1].2,
+            "#flashcards\r\n\r\nQ\r\n ? \r\nA\r\n<!--SR:!2025-01-03,15,290-->\r\n"
+        );
+        let scheduled = text.replace("!2000-01-01,1,250", "!2025-01-09,4,230");
+        let got = converted(&scheduled, 3);
+        assert_eq!(
+            got[1].1,
+            "Convert to a basic card (drops the reverse side's schedule)"
         );
     }
 

@@ -7,13 +7,15 @@ use proptest::prelude::*;
 use srls::features::convert::conversions;
 use srls::features::grade::apply_edits;
 use srls::note::{NoteContext, parse_note};
+use srls::plugin::cloze::ClozeEngine;
 use srls::plugin::settings::Settings;
 
 /// The note after conversion `id` of the card on `line` (`None`: not offered).
 fn convert(text: &str, line: usize, id: &str, settings: &Settings) -> Option<String> {
     let note = parse_note(text, settings, &NoteContext::default());
     let i = note.card_at_line(line)?;
-    let found = conversions(text, &note, i, settings, &[]);
+    let engine = ClozeEngine::new(&settings.cloze_patterns);
+    let found = conversions(text, &note, i, (settings, &engine), &[]);
     let c = found.into_iter().find(|c| c.id == id)?;
     Some(apply_edits(text, &c.edits))
 }

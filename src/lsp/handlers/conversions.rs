@@ -32,7 +32,8 @@ pub fn offers(state: &State, open: &OpenNote, uri: &Uri, at: usize) -> Vec<CodeA
             .chain(under.flat_map(|f| t.tags_under(f)))
     });
     let decks = deck_offers(written, &vault.settings, MAX_DECKS);
-    let found = conversions(open.text(), note, card_index, &vault.settings, &decks);
+    let rules = (&vault.settings, &vault.engine);
+    let found = conversions(open.text(), note, card_index, rules, &decks);
     found
         .into_iter()
         .map(|c| {
@@ -79,10 +80,16 @@ pub fn resolve(state: &State, data: &Value, id: &str, uri: &Uri) -> Result<Works
         .map(str::to_string)
         .into_iter()
         .collect();
-    let settings = &open.vault().settings;
-    conversions(open.text(), note, card_index, settings, &decks)
-        .into_iter()
-        .find(|c| c.id == id)
-        .map(|c| edit(state, open, uri, &c))
-        .ok_or_else(|| refused("the card can no longer be converted so"))
+    let vault = open.vault();
+    conversions(
+        open.text(),
+        note,
+        card_index,
+        (&vault.settings, &vault.engine),
+        &decks,
+    )
+    .into_iter()
+    .find(|c| c.id == id)
+    .map(|c| edit(state, open, uri, &c))
+    .ok_or_else(|| refused("the card can no longer be converted so"))
 }
