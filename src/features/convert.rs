@@ -240,12 +240,8 @@ impl Ctx<'_> {
 
     /// Whether `snippet` (blank lines around it allowed) is exactly one card as expected.
     fn reads_as(&self, snippet: &str, expect: &Expect) -> bool {
-        let mut note = parse_note_with(
-            snippet,
-            self.settings,
-            &NoteContext::default(),
-            &self.engine,
-        );
+        let mut note =
+            parse_note_with(snippet, self.settings, &NoteContext::default(), self.engine);
         let all = take_all_cards(&mut note);
         let [card] = all.as_slice() else {
             return false;
