@@ -172,19 +172,48 @@ pub fn deck_candidates<'a>(
         .collect()
 }
 
+/// The decks to offer putting a card in: the settings' first flashcard tag, then the vault's
+/// decks (`#`-prefixed, sorted, each once), at most `max` in all.
+pub fn deck_offers<'a>(
+    decks: impl Iterator<Item = &'a str>,
+    settings: &Settings,
+    max: usize,
+) -> Vec<String> {
+    let first = settings.flashcard_tags.first().cloned();
+    let mut vault: Vec<String> = decks
+        .filter(|d| is_deck_tag(d, settings) && Some(*d) != first.as_deref())
+        .map(str::to_string)
+        .collect();
+    vault.sort();
+    vault.dedup();
+    first.into_iter().chain(vault).take(max).collect()
+}
+
 /// Whether a tag is a deck tag of these settings (a flashcard tag or below one).
 pub fn is_deck_tag(name: &str, settings: &Settings) -> bool {
     matches_any(name, &settings.flashcard_tags)
 }
 
-/// Checks a rename of deck `old` to what the user typed; gives the new name (`#`-prefixed) or
-/// why it is refused. `exists(tag)`: whether the vault has that tag or one below it.
+/// A rename that passed [`check_rename`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenameTo {
+    /// The new name, `#`-prefixed.
+    pub name: String,
+    /// Whether the new name is an existing deck, so the rename merges the two (only when the
+    /// check was told the user can confirm that).
+    pub merges: bool,
+}
+
+/// Checks a rename of deck `old` to what the user typed; gives the new name or why it is
+/// refused. `exists(tag)`: whether the vault has that tag or one below it. A rename into an
+/// existing deck merges the two: refused unless `can_confirm` (the client asks the user).
 pub fn check_rename(
     old: &str,
     typed: &str,
     settings: &Settings,
     exists: impl Fn(&str) -> bool,
-) -> Result<String, String> {
+    can_confirm: bool,
+) -> Result<RenameTo, String> {
     let body = typed.trim().trim_start_matches('#');
     if !is_tag_body(body) {
         return Err(format!(
@@ -203,12 +232,25 @@ pub fn check_rename(
             settings.flashcard_tags.join(", ")
         ));
     }
-    if new != old && exists(&new) {
+    let merges = new != old && exists(&new);
+    if merges && !can_confirm {
         return Err(format!(
             "{new} is already a deck of this vault: renaming {old} would merge the two decks"
         ));
     }
-    Ok(new)
+    Ok(RenameTo { name: new, merges })
+}
+
+/// The label and description of the confirmation a merging rename asks for: `cards` is how many
+/// cards deck `old` (its sub-decks included) holds.
+pub fn merge_confirmation(old: &str, new: &str, cards: u32) -> (String, String) {
+    let plural = if cards == 1 { "" } else { "s" };
+    (
+        format!("Merge deck {old} into the existing deck {new}"),
+        format!(
+            "Renaming {old} to {new} merges deck {old} into existing deck {new} ({cards} card{plural})"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -278,35 +320,69 @@ mod tests {
     }
 
     #[test]
+    fn offers_the_first_flashcard_tag_then_the_vaults_decks() {
+        let decks = [
+            "#flashcards/b",
+            "#flashcards",
+            "#other/x",
+            "#flashcards/a",
+            "#flashcards/b",
+        ];
+        assert_eq!(
+            deck_offers(decks.into_iter(), &Settings::default(), 3),
+            ["#flashcards", "#flashcards/a", "#flashcards/b"]
+        );
+        assert_eq!(
+            deck_offers(decks.into_iter(), &Settings::default(), 2).len(),
+            2
+        );
+    }
+
+    #[test]
     fn refuses_bad_names_and_merges() {
         let s = Settings::default();
         let none = |_: &str| false;
+        let to_b = RenameTo {
+            name: "#flashcards/b".into(),
+            merges: false,
+        };
         assert_eq!(
-            check_rename("#flashcards/a", "flashcards/b", &s, none),
-            Ok("#flashcards/b".into())
+            check_rename("#flashcards/a", "flashcards/b", &s, none, false),
+            Ok(to_b)
         );
         assert!(
-            check_rename("#flashcards/a", "flashcards/a b", &s, none)
+            check_rename("#flashcards/a", "flashcards/a b", &s, none, true)
                 .unwrap_err()
                 .contains("not a tag name")
         );
-        assert!(check_rename("#flashcards/a", "#flashcards//b", &s, none).is_err());
+        assert!(check_rename("#flashcards/a", "#flashcards//b", &s, none, true).is_err());
         assert!(
-            check_rename("#flashcards/a", "other/b", &s, none)
+            check_rename("#flashcards/a", "other/b", &s, none, true)
                 .unwrap_err()
                 .contains("leave every deck")
         );
         assert!(
-            check_rename("#flashcards", "#cards", &s, none)
+            check_rename("#flashcards", "#cards", &s, none, true)
                 .unwrap_err()
                 .contains("settings")
         );
-        let merge = check_rename("#flashcards/a", "flashcards/b", &s, |t| {
-            t == "#flashcards/b"
-        });
+        let b_exists = |t: &str| t == "#flashcards/b";
+        let merge = check_rename("#flashcards/a", "flashcards/b", &s, b_exists, false);
         assert_eq!(
             merge.unwrap_err(),
             "#flashcards/b is already a deck of this vault: renaming #flashcards/a would merge the two decks"
+        );
+        let confirmed = check_rename("#flashcards/a", "flashcards/b", &s, b_exists, true);
+        assert_eq!(
+            confirmed,
+            Ok(RenameTo {
+                name: "#flashcards/b".into(),
+                merges: true
+            })
+        );
+        assert_eq!(
+            merge_confirmation("#flashcards/a", "#flashcards/b", 1).1,
+            "Renaming #flashcards/a to #flashcards/b merges deck #flashcards/a into existing deck #flashcards/b (1 card)"
         );
     }
 }

@@ -270,7 +270,7 @@ pub fn outcome_group(outcome: &Outcome) -> String {
 
 /// The line ending to use when inserting at `offset`: the one of the line holding it, else the
 /// note's first one, else `\n`.
-fn line_ending(text: &str, note: &Note, offset: usize) -> &'static str {
+pub(crate) fn line_ending(text: &str, note: &Note, offset: usize) -> &'static str {
     let li = note.lines.line_of(offset);
     let l = note.lines.get(li);
     let term = &text[l.end..l.next];
@@ -294,7 +294,7 @@ fn line_ending(text: &str, note: &Note, offset: usize) -> &'static str {
     "\n"
 }
 
-fn trim_ws_back(text: &str, lo: usize, mut at: usize) -> usize {
+pub(crate) fn trim_ws_back(text: &str, lo: usize, mut at: usize) -> usize {
     while at > lo {
         let c = text[..at].chars().next_back().unwrap_or('x');
         if crate::plugin::js::text::is_js_space(c) {

@@ -2,6 +2,7 @@
 //! server: diagnostics, hover text, hints, grade edits and actions, due state and counts, the
 //! outline, reports, review sessions, statistics.
 pub mod actions;
+pub mod convert;
 pub mod decks;
 pub mod due;
 pub mod duplicates;

@@ -11,6 +11,10 @@ use tower_lsp_server::ls_types::*;
 /// comment, so "rewrite" says what it does. Clients that filter by `refactor` still get them.
 pub const GRADE_KIND: &str = "refactor.rewrite";
 
+/// The code action kind of the card conversions (single-line ⇄ multi-line, basic ⇄ reversed,
+/// a deck tag): they rewrite the card, so they sit beside the grade actions under "Rewrite".
+pub const CONVERT_KIND: &str = "refactor.rewrite";
+
 /// What the client can do, read once at `initialize`.
 #[derive(Debug, Default, Clone)]
 pub struct ClientCaps {
@@ -25,6 +29,8 @@ pub struct ClientCaps {
     pub lens_refresh: bool,
     pub diagnostic_refresh: bool,
     pub document_changes: bool,
+    /// `workspace.workspaceEdit.changeAnnotationSupport`: edits can ask the user to confirm.
+    pub change_annotations: bool,
 }
 
 impl ClientCaps {
@@ -68,6 +74,9 @@ impl ClientCaps {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
                 == Some(true),
+            change_annotations: ws
+                .and_then(|w| w.workspace_edit.as_ref())
+                .is_some_and(|e| e.change_annotation_support.is_some()),
         }
     }
 }

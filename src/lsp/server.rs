@@ -151,7 +151,7 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         // Every open note is edited by the rename: none may still be opening.
         documents::wait_all_opened(&self.state).await;
-        rename::rename(&mut self.lock(), params)
+        rename::rename(&self.state, params).await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {

@@ -164,6 +164,35 @@ pub fn multi_edit(
     }
 }
 
+/// One workspace edit over several documents whose every edit points at one change annotation
+/// (`documentChanges` only: plain `changes` cannot carry annotations).
+pub fn annotated_multi_edit(
+    docs: Vec<(Uri, Option<i32>, Vec<TextEdit>)>,
+    id: &str,
+    annotation: ChangeAnnotation,
+) -> WorkspaceEdit {
+    let edits = docs
+        .into_iter()
+        .map(|(uri, version, edits)| TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+            edits: edits
+                .into_iter()
+                .map(|text_edit| {
+                    OneOf::Right(AnnotatedTextEdit {
+                        text_edit,
+                        annotation_id: id.to_string(),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Edits(edits)),
+        change_annotations: Some([(id.to_string(), annotation)].into_iter().collect()),
+        ..Default::default()
+    }
+}
+
 /// Markup content: markdown when the client renders it, else plain text.
 pub fn markup(value: String, markdown: bool) -> MarkupContent {
     MarkupContent {

@@ -1,6 +1,7 @@
 //! Features over parsed notes: the grade writer, lint fixtures, incremental lint ≡ fresh lint,
 //! review sessions against the plugin's own sessions and against `srls grade`.
 
+mod convert_props;
 #[path = "../common/edits.rs"]
 mod edits;
 mod grade_writer;

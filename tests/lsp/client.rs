@@ -227,6 +227,19 @@ impl Client {
         init_options: Value,
         root: Option<&str>,
     ) -> Value {
+        self.initialize_with(encodings, pull, init_options, root, |_| {})
+            .await
+    }
+
+    /// [`Client::initialize`] with the capabilities changed by `patch` first.
+    pub async fn initialize_with(
+        &mut self,
+        encodings: &[&str],
+        pull: bool,
+        init_options: Value,
+        root: Option<&str>,
+        patch: impl FnOnce(&mut Value),
+    ) -> Value {
         let mut td = json!({
             "hover": {"contentFormat": ["markdown", "plaintext"]},
             "codeAction": {"resolveSupport": {"properties": ["edit"]}, "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor"]}}},
@@ -239,6 +252,18 @@ impl Client {
         let folders = root
             .map(|r| json!([{"uri": r, "name": "vault"}]))
             .unwrap_or(Value::Null);
+        let mut capabilities = json!({
+            "general": {"positionEncodings": encodings},
+            "textDocument": td,
+            "window": {"workDoneProgress": true, "showDocument": {"support": true}},
+            "workspace": {
+                "configuration": true,
+                "workspaceEdit": {"documentChanges": true},
+                "didChangeWatchedFiles": {"dynamicRegistration": true},
+                "inlayHint": {"refreshSupport": true}
+            }
+        });
+        patch(&mut capabilities);
         let r = self
             .request(
                 "initialize",
@@ -247,17 +272,7 @@ impl Client {
                     "rootUri": root,
                     "workspaceFolders": folders,
                     "initializationOptions": init_options,
-                    "capabilities": {
-                        "general": {"positionEncodings": encodings},
-                        "textDocument": td,
-                        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
-                        "workspace": {
-                            "configuration": true,
-                            "workspaceEdit": {"documentChanges": true},
-                            "didChangeWatchedFiles": {"dynamicRegistration": true},
-                            "inlayHint": {"refreshSupport": true}
-                        }
-                    }
+                    "capabilities": capabilities
                 }),
             )
             .await;

@@ -1,6 +1,7 @@
 //! The language server, driven in process over real framing (tokio duplex).
 
 mod client;
+mod convert;
 mod counts;
 mod framing;
 mod fsrs;

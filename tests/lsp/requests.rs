@@ -212,6 +212,8 @@ async fn grade_actions_in_the_plugins_order_with_intervals_and_good_preferred() 
             json!(["Grade: Good · 44d", true]),
             json!(["Grade: Easy · 60d", null]),
             json!(["Reset", null]),
+            json!(["Convert to a single-line card", null]),
+            json!(["Convert to a reversed card", null]),
         ]
     );
 }

@@ -2,7 +2,7 @@
 //! and questions, duplicate questions kept current as notes change.
 
 use crate::client::{Client, apply, file_uri, vault};
-use crate::workspace::indexed;
+use crate::workspace::{indexed, indexed_with};
 use serde_json::{Value, json};
 
 const A: &str = "---\r\ntags: [flashcards/geo]\r\n---\r\n😀 漢 #flashcards/geo/asia Q1::A1\r\n\r\nparis::France?\r\n";
@@ -102,6 +102,45 @@ async fn rename_refuses_bad_names_merges_and_other_tags() {
     // No tag under the cursor: nothing to rename.
     let p = c.request("textDocument/prepareRename", at(&a, 5, 2)).await;
     assert_eq!(p, Value::Null);
+    c.shutdown().await;
+}
+
+#[tokio::test]
+async fn rename_into_an_existing_deck_asks_to_confirm_the_merge() {
+    let dir = setup();
+    let mut c = indexed_with(dir.path(), |caps| {
+        caps["workspace"]["workspaceEdit"]["changeAnnotationSupport"] = json!({});
+    })
+    .await;
+    let a = file_uri(&dir.path().join("v/a.md"));
+    let b = file_uri(&dir.path().join("v/b.md"));
+    c.open(&a, A, 4);
+    let mut params = at(&a, 1, 9);
+    params["newName"] = json!("flashcards/other");
+    let edit = c.request("textDocument/rename", params).await;
+    let new = "flashcards/other";
+    let annotated = |r: Value| json!({"range": r, "newText": new, "annotationId": "srls.merge"});
+    assert_eq!(
+        edit,
+        json!({
+            "documentChanges": [
+                {"textDocument": {"uri": a, "version": 4}, "edits": [
+                    annotated(range(1, 7, 1, 21)), annotated(range(3, 6, 3, 20))]},
+                {"textDocument": {"uri": b, "version": null}, "edits": [
+                    annotated(range(0, 1, 0, 15))]}
+            ],
+            "changeAnnotations": {"srls.merge": {
+                "label": "Merge deck #flashcards/geo into the existing deck #flashcards/other",
+                "needsConfirmation": true,
+                "description": "Renaming #flashcards/geo to #flashcards/other merges deck #flashcards/geo into existing deck #flashcards/other (3 cards)"
+            }}
+        })
+    );
+    // A rename into a new name is not annotated.
+    let mut params = at(&a, 1, 9);
+    params["newName"] = json!("flashcards/geo2");
+    let edit = c.request("textDocument/rename", params).await;
+    assert!(edit.get("changeAnnotations").is_none(), "{edit}");
     c.shutdown().await;
 }
 

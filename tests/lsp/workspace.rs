@@ -36,13 +36,19 @@ async fn summary(c: &mut Client) -> Value {
 
 /// A client on the folder, today 2025-01-03, once the first index is done.
 pub(crate) async fn indexed(folder: &Path) -> Client {
+    indexed_with(folder, |_| {}).await
+}
+
+/// [`indexed`] with the client's capabilities changed by `patch`.
+pub(crate) async fn indexed_with(folder: &Path, patch: impl FnOnce(&mut Value)) -> Client {
     let mut c = Client::start();
     let root = file_uri(folder);
-    c.initialize(
+    c.initialize_with(
         &["utf-16"],
         false,
         json!({"today": "2025-01-03"}),
         Some(&root),
+        patch,
     )
     .await;
     wait_index(&c).await;

@@ -1,11 +1,12 @@
-//! `textDocument/codeAction` (quick fixes of the diagnostics under the range, grade actions for
-//! the card under the cursor) and `codeAction/resolve` (the grade edit, computed when applied so
-//! "today" is the day it is applied, refused when the note changed since it was offered).
+//! `textDocument/codeAction` (quick fixes of the diagnostics under the range, grade actions and
+//! conversions for the card under the cursor) and `codeAction/resolve` (the grade edit, computed
+//! when applied so "today" is the day it is applied, and the conversion's edit; both refused
+//! when the note changed since they were offered).
 
-use super::refused;
+use super::{conversions, refused};
 use crate::features::actions::{PREFERRED, grade_actions, reset_broken_group};
 use crate::features::grade;
-use crate::lsp::capabilities::GRADE_KIND;
+use crate::lsp::capabilities::{CONVERT_KIND, GRADE_KIND};
 use crate::lsp::open_note::OpenNote;
 use crate::lsp::state::State;
 use crate::lsp::{from_proto, to_proto};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-/// The actions for a range: quick fixes first, then the grade actions.
+/// The actions for a range: quick fixes first, then the grade actions, then the conversions.
 pub fn code_actions(state: &mut State, params: CodeActionParams) -> Option<CodeActionResponse> {
     // As hover: the histogram is the index's as of the last pause in typing.
     let uri = &params.text_document.uri;
@@ -28,6 +29,9 @@ pub fn code_actions(state: &mut State, params: CodeActionParams) -> Option<CodeA
     }
     if wants(GRADE_KIND) {
         out.extend(grade_offers(state, open, uri, start));
+    }
+    if wants(CONVERT_KIND) {
+        out.extend(conversions::offers(state, open, uri, start));
     }
     Some(out)
 }
@@ -130,6 +134,14 @@ pub fn resolve(state: &State, mut action: CodeAction) -> Result<CodeAction> {
     let Some(data) = action.data.as_ref().filter(|_| action.edit.is_none()) else {
         return Ok(action);
     };
+    if let Some(id) = data["convert"].as_str() {
+        let uri: Uri = data["uri"]
+            .as_str()
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(|| refused("the action has no document"))?;
+        action.edit = Some(conversions::resolve(state, data, id, &uri)?);
+        return Ok(action);
+    }
     let data = GradeData::read(data)?;
     let open = state
         .notes

@@ -4,6 +4,7 @@ pub mod code_actions;
 pub mod code_lens;
 pub mod commands;
 pub mod completion;
+pub mod conversions;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;

@@ -347,6 +347,31 @@ local function run()
     assert_graded()
   end)
 
+  -- A conversion, applied the same way: the `?` line below the question becomes `??`, nothing else.
+  check('code action "Convert to a reversed card" turns the separator line into ?? and nothing else', function()
+    vim.cmd('silent undo')
+    assert(vim.deep_equal(vim.api.nvim_buf_get_lines(buf, 0, -1, false), before), 'undo did not restore the note')
+    vim.api.nvim_win_set_cursor(0, { lines.question + 1, 0 })
+    vim.lsp.buf.code_action({
+      filter = function(a)
+        return a.title == 'Convert to a reversed card'
+      end,
+      apply = true,
+    })
+    local sep = lines.question + 1
+    wait_for('the conversion to be applied', function()
+      return vim.api.nvim_buf_get_lines(buf, sep, sep + 1, false)[1] == '??'
+    end)
+    local after = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+    assert(#after == #before, ('the note had %d lines and now has %d'):format(#before, #after))
+    for i = 1, #before do
+      if i - 1 ~= sep then
+        assert(after[i] == before[i], ('line %d changed: %q -> %q'):format(i, before[i], after[i]))
+      end
+    end
+    vim.cmd('silent undo')
+  end)
+
   -- The Lua plugin (editors/neovim/lua/srls): a review session driven by keys.
   local rv
   check("require('srls').setup{} defines :SrlsReview, :SrlsCram, :SrlsDue, :SrlsNext, :SrlsStats", function()
