@@ -51,8 +51,19 @@ impl<T> PerCard<T> {
         }
         let b_old = self.0.len() - after;
         self.0[b_old..].iter_mut().for_each(shift);
-        let old = self.0.splice(a..b_old, cards[a..b_new].iter().map(of));
-        Some((old.collect(), a..b_new))
+        let fresh = cards[a..b_new].iter().map(of);
+        let old = if b_old == b_new {
+            // As many cards as before (a keystroke inside one): replaced in place, the values
+            // after them not moved in memory.
+            let slots = self.0[a..b_old].iter_mut();
+            slots
+                .zip(fresh)
+                .map(|(v, f)| std::mem::replace(v, f))
+                .collect()
+        } else {
+            self.0.splice(a..b_old, fresh).collect()
+        };
+        Some((old, a..b_new))
     }
 
     /// The values, in card order.
