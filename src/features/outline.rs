@@ -4,7 +4,7 @@
 use crate::features::due::sibling_dues;
 use crate::features::hints::due_label;
 use crate::features::report::one_line;
-use crate::note::Note;
+use crate::note::{Card, Note};
 use crate::plugin::settings::Settings;
 use crate::text::markdown::Heading;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,6 +31,9 @@ pub struct OutlineItem {
     pub children: Vec<OutlineItem>,
 }
 
+/// The outline level of a card: below every heading (`1..=6`).
+pub const CARD_LEVEL: u8 = 7;
+
 /// The outline: top-level headings (not those inside quotes or lists) nesting what follows them
 /// until a heading of the same or a higher level; cards are leaves.
 pub fn outline(
@@ -39,35 +42,43 @@ pub fn outline(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Vec<OutlineItem> {
-    let mut flat: Vec<(u8, OutlineItem)> = headings
+    let mut flat: Vec<(u8, OutlineItem)> = top_headings(headings).collect();
+    let cards = note.cards.iter().map(|c| card_item(note, c, today, now));
+    flat.extend(cards.map(|i| (CARD_LEVEL, i)));
+    flat.sort_by_key(|(_, i)| i.range.start);
+    nest(flat)
+}
+
+/// The headings the outline lists (not those inside quotes or lists), with their levels.
+pub fn top_headings(headings: &[Heading]) -> impl Iterator<Item = (u8, OutlineItem)> + '_ {
+    headings
         .iter()
         .filter(|h| !h.nested)
         .map(|h| (h.level, heading_item(h)))
-        .collect();
-    for c in &note.cards {
-        let span = note.card_span(c);
-        let q = one_line(c.question(), 60);
-        let detail = sibling_dues(c)
-            .iter()
-            .map(|x| due_label(x, today, now))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let item = OutlineItem {
-            kind: OutlineKind::Card,
-            name: if q.is_empty() {
-                format!("({})", c.kind.as_str())
-            } else {
-                q
-            },
-            detail: Some(detail),
-            selection: span.start..note.lines.get(c.start_line()).end,
-            range: span,
-            children: vec![],
-        };
-        flat.push((7, item));
+}
+
+/// A card's outline entry: its question on one line, each side's due label (at `today` /
+/// `now`) as the detail, its lines as the range, its first line as the selection.
+pub fn card_item(note: &Note, c: &Card, today: NaiveDate, now: DateTime<Utc>) -> OutlineItem {
+    let span = note.card_span(c);
+    let q = one_line(c.question(), 60);
+    let detail = sibling_dues(c)
+        .iter()
+        .map(|x| due_label(x, today, now))
+        .collect::<Vec<_>>()
+        .join(", ");
+    OutlineItem {
+        kind: OutlineKind::Card,
+        name: if q.is_empty() {
+            format!("({})", c.kind.as_str())
+        } else {
+            q
+        },
+        detail: Some(detail),
+        selection: span.start..note.lines.get(c.start_line()).end,
+        range: span,
+        children: vec![],
     }
-    flat.sort_by_key(|(_, i)| i.range.start);
-    nest(flat)
 }
 
 fn heading_item(h: &Heading) -> OutlineItem {
@@ -85,21 +96,48 @@ fn heading_item(h: &Heading) -> OutlineItem {
     }
 }
 
+/// An outline entry [`nest`] can put under another: the outline in bytes, or in protocol
+/// positions.
+pub trait Nestable: Sized {
+    /// Where an entry ends, in an order that follows the text.
+    type At: Ord + Copy;
+    /// Where the entry ends.
+    fn end(&self) -> Self::At;
+    /// Stretches the entry to end at `end`.
+    fn stretch_to(&mut self, end: Self::At);
+    /// Puts `child` last under the entry.
+    fn adopt(&mut self, child: Self);
+}
+
+impl Nestable for OutlineItem {
+    type At = usize;
+    fn end(&self) -> usize {
+        self.range.end
+    }
+    fn stretch_to(&mut self, end: usize) {
+        self.range.end = end;
+    }
+    fn adopt(&mut self, child: OutlineItem) {
+        self.children.push(child);
+    }
+}
+
 /// Nests `(level, item)` in document order: an item holds what follows it until one of the same
 /// or a higher level (a lower number); a parent stretches over its last child.
-fn nest(items: Vec<(u8, OutlineItem)>) -> Vec<OutlineItem> {
-    fn pop_into(stack: &mut Vec<(u8, OutlineItem)>, root: &mut Vec<OutlineItem>) {
+pub fn nest<T: Nestable>(items: Vec<(u8, T)>) -> Vec<T> {
+    fn pop_into<T: Nestable>(stack: &mut Vec<(u8, T)>, root: &mut Vec<T>) {
         let Some((_, item)) = stack.pop() else { return };
         match stack.last_mut() {
             Some((_, parent)) => {
-                parent.range.end = parent.range.end.max(item.range.end);
-                parent.children.push(item);
+                let end = parent.end().max(item.end());
+                parent.stretch_to(end);
+                parent.adopt(item);
             }
             None => root.push(item),
         }
     }
     let mut root = Vec::new();
-    let mut stack: Vec<(u8, OutlineItem)> = Vec::new();
+    let mut stack: Vec<(u8, T)> = Vec::new();
     for (level, item) in items {
         while stack.last().is_some_and(|(l, _)| *l >= level) {
             pop_into(&mut stack, &mut root);
@@ -132,28 +170,29 @@ pub struct Fold {
 /// The folds of a note: each multi-line card's answer, else the card's scheduling comment on a
 /// line of its own.
 pub fn folds(text: &str, note: &Note, settings: &Settings) -> Vec<Fold> {
-    let mut out = Vec::new();
-    for c in &note.cards {
-        let first = c.start_line();
-        let last = c.end_line.min(note.lines.len().saturating_sub(1));
-        if let Some(sep) = c.separator_line(text, &note.lines, settings) {
-            if last > sep {
-                out.push(Fold {
-                    start_line: sep,
-                    end_line: last,
-                    kind: FoldKind::Answer,
-                });
-            }
-        } else if let Some(cm) = &c.comment {
-            let line = note.lines.line_of(cm.start);
-            if line > first {
-                out.push(Fold {
-                    start_line: line - 1,
-                    end_line: line,
-                    kind: FoldKind::Comment,
-                });
-            }
-        }
+    let folds = note
+        .cards
+        .iter()
+        .map(|c| card_fold(text, note, c, settings));
+    folds.flatten().collect()
+}
+
+/// A card's fold: a multi-line card's answer, else its scheduling comment on a line of its own.
+pub fn card_fold(text: &str, note: &Note, c: &Card, settings: &Settings) -> Option<Fold> {
+    let first = c.start_line();
+    let last = c.end_line.min(note.lines.len().saturating_sub(1));
+    if let Some(sep) = c.separator_line(text, &note.lines, settings) {
+        (last > sep).then_some(Fold {
+            start_line: sep,
+            end_line: last,
+            kind: FoldKind::Answer,
+        })
+    } else {
+        let line = note.lines.line_of(c.comment.as_ref()?.start);
+        (line > first).then(|| Fold {
+            start_line: line - 1,
+            end_line: line,
+            kind: FoldKind::Comment,
+        })
     }
-    out
 }

@@ -10,6 +10,7 @@ pub mod from_proto;
 pub mod handlers;
 pub mod indexing;
 pub mod open_note;
+pub mod per_card;
 pub mod publish;
 pub mod server;
 pub mod state;

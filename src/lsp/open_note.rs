@@ -2,6 +2,7 @@
 //! up to date keystroke by keystroke, and the diagnostics that follow each edit.
 
 use crate::features::lint::{self, Lint, rendered_as_code};
+use crate::lsp::per_card::KeptAnswers;
 use crate::note::incremental::{EditSpan, OldFacts, Reparsed, reparse_in_place};
 use crate::note::{Card, Note, NoteContext};
 use crate::text::document::{Change, Document, StaleVersion, TreeSnapshot, TreeUpdate};
@@ -44,6 +45,9 @@ pub struct OpenNote {
     pub(crate) symbols: Kept<SymbolsKey, Vec<DocumentSymbol>>,
     /// The last `foldingRange` answer, for the generation it was computed for.
     pub(crate) folds: Kept<u64, Vec<FoldingRange>>,
+    /// The cards' parts of the outline, the folds and the code lens, kept card by card across
+    /// edits (see [`KeptAnswers`] for what invalidates them).
+    answers: KeptAnswers,
 }
 
 /// What a `documentSymbol` answer depends on besides the note: its generation (bumped by every
@@ -102,6 +106,7 @@ impl OpenNote {
             last_position: Default::default(),
             symbols: Kept::default(),
             folds: Kept::default(),
+            answers: KeptAnswers::default(),
         }
     }
 
@@ -112,6 +117,7 @@ impl OpenNote {
         self.note = Arc::new(self.vault.parse_in(&self.text, &self.ctx));
         self.lint = None;
         self.rendered = None;
+        self.answers = KeptAnswers::default();
         self.generation += 1;
     }
 
@@ -156,6 +162,7 @@ impl OpenNote {
             _ => None,
         };
         self.generation += 1;
+        self.with_answers(|a, me| a.follow(me, &how, follows));
         Ok(clamped)
     }
 
@@ -288,6 +295,14 @@ impl OpenNote {
         let at = self.note.lines.get(card.start_line()).start;
         let trail = self.document.segments().breadcrumb(at);
         trail.into_iter().map(|h| h.text).collect()
+    }
+
+    /// Runs `f` on the kept per-card answers and the note they belong to.
+    pub fn with_answers<R>(&mut self, f: impl FnOnce(&mut KeptAnswers, &OpenNote) -> R) -> R {
+        let mut answers = std::mem::take(&mut self.answers);
+        let out = f(&mut answers, self);
+        self.answers = answers;
+        out
     }
 
     /// The parsed note.

@@ -118,7 +118,7 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let me = self.ready(&params.text_document.uri).await;
-        Ok(code_lens::code_lens(&me.lock(), params))
+        Ok(code_lens::code_lens(&mut me.lock(), params))
     }
 
     async fn symbol(

@@ -247,12 +247,12 @@ impl Segments {
     }
 
     /// The headings of the whole note, in absolute offsets (what [`Segments::blocks`] lists,
-    /// without copying the other blocks).
+    /// without copying the other blocks): read from the headed segments only.
     pub fn headings(&self) -> Vec<markdown::Heading> {
         let mut out = Vec::new();
-        for (&at, seg) in self.starts.iter().zip(&self.segs) {
-            if let Some(b) = &seg.blocks {
-                out.extend(b.headings.iter().map(|h| moved(h, at)));
+        for &i in &self.headed {
+            if let Some(b) = &self.segs[i].blocks {
+                out.extend(b.headings.iter().map(|h| moved(h, self.starts[i])));
             }
         }
         out

@@ -193,3 +193,108 @@ proptest! {
         }
     }
 }
+
+/// Lines of notes with every shape the per-card answers follow: single-line and multi-line
+/// cards, scheduling comments (due, later, FSRS), ATX and setext headings, fences, HTML blocks
+/// and comments, emoji and CJK.
+const CARD_PIECES: &[&str] = &[
+    "#flashcards",
+    "Q::A",
+    "Q:::A",
+    "Q::A <!--SR:!2025-01-03,15,290-->",
+    "Q::A <!--SR:!2025-02-10,15,290-->",
+    "Q::A <!--SR:!fsrs,2025-01-03T11:59:30.000Z,0,1.2931,5.1,1,1,0,0,2025-01-03T09:26:32.000Z-->",
+    "Q::A <!--SR:!fsrs,2025-01-09T12:00:00.000Z,0,1.2931,5.1,1,1,0,0,2025-01-03T09:26:32.000Z-->",
+    "<!--SR:!2025-01-01,15,290-->",
+    "<!--SR:!2025-01-01,15,290!2025-03-01,4,270-->",
+    "?",
+    "??",
+    "question 😀",
+    "answer 中文",
+    "==c== and ==d==",
+    "",
+    "",
+    "",
+    "# Heading",
+    "## Sub 😀",
+    "### ",
+    "Setext",
+    "===",
+    "---",
+    "-----",
+    "```",
+    "~~~",
+    "    indented",
+    "<!--",
+    "-->",
+    "<!-- c -->",
+    "<div>",
+    "</div>",
+    "> # quoted",
+    "- # listed",
+    "%%",
+];
+
+fn card_note() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(prop::sample::select(CARD_PIECES), 0..40),
+        any::<bool>(),
+    )
+        .prop_map(|(v, crlf)| v.join(if crlf { "\r\n" } else { "\n" }))
+}
+
+/// The outline, the folds and the code lens of the note, as the handlers answer.
+fn card_answers(
+    s: &mut srls::lsp::state::State,
+    u: &tower_lsp_server::ls_types::Uri,
+) -> (String, String, String) {
+    use srls::lsp::handlers::code_lens;
+    use tower_lsp_server::ls_types::*;
+    let (symbols, folds) = whole_answers(s, u);
+    let lens = code_lens::code_lens(
+        s,
+        CodeLensParams {
+            text_document: TextDocumentIdentifier::new(u.clone()),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    );
+    (symbols, folds, format!("{lens:?}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// The outline, folds and code lens kept card by card (the cards before an edit's window
+    /// kept, those after it moved, those in it recomputed) equal the answers of the same text
+    /// opened afresh, after every edit.
+    #[test]
+    fn card_by_card_answers_equal_fresh_ones(
+        start in card_note(),
+        edits in prop::collection::vec((0u32..42, 0u32..6, 0u32..3, prop::sample::select(CARD_PIECES), 0u8..3, 0u8..4), 1..14),
+    ) {
+        let vault = Arc::new(Vault::open(None, &Default::default()));
+        let (mut s, u) = state_with(&start, &vault);
+        let _ = card_answers(&mut s, &u);
+        let mut v = 1;
+        for (line, ch, del, piece, nl, asks) in edits {
+            v += 1;
+            let text = match nl {
+                0 => piece.to_string(),
+                1 => format!("{piece}\n"),
+                _ => format!("\r\n{piece}"),
+            };
+            let n = s.notes.get_mut(&u).unwrap();
+            n.apply(v, &[Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text)]).unwrap();
+            let now = s.notes[&u].text().to_string();
+            // Mostly asked after each edit (the kept answers follow it), sometimes not at all
+            // (they follow several edits), sometimes twice (the unchanged document's answer).
+            for _ in 0..[1, 1, 2, 0][usize::from(asks)] {
+                let (mut f, fu) = state_with(&now, &vault);
+                prop_assert_eq!(card_answers(&mut s, &u), card_answers(&mut f, &fu), "{:?}", now);
+            }
+        }
+        let now = s.notes[&u].text().to_string();
+        let (mut f, fu) = state_with(&now, &vault);
+        prop_assert_eq!(card_answers(&mut s, &u), card_answers(&mut f, &fu), "{:?}", now);
+    }
+}
