@@ -48,7 +48,7 @@ impl Questions {
             .others
             .iter()
             .map(|p| {
-                let shown = self.shown.get(&p.path).cloned();
+                let shown = self.shown.get(&*p.path).cloned();
                 let shown = shown.unwrap_or_else(|| p.path.display().to_string());
                 format!("{shown}:{}", p.line + 1)
             })

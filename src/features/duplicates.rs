@@ -6,7 +6,8 @@
 use crate::features::lint::Severity;
 use crate::note::{Card, Note};
 use crate::plugin::scanner::CardType;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 /// The diagnostic code.
 pub const CODE: &str = "duplicate-question";
@@ -43,10 +44,31 @@ fn without_sr_comments(s: &str) -> String {
     out
 }
 
+/// A normalised question ([`question_key`]) as a 128-bit hash: what the vault's tables keep per
+/// card instead of the text (two cards of different questions share one with a chance of about
+/// n²/2¹²⁹, n the number of cards). Stable within a process only; never written anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QuestionKey(u64, u64);
+
+impl QuestionKey {
+    /// The key of a normalised question.
+    pub fn of(key: &str) -> QuestionKey {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let half = |salt: u8| {
+            let mut h = DefaultHasher::new();
+            salt.hash(&mut h);
+            key.hash(&mut h);
+            h.finish()
+        };
+        QuestionKey(half(0), half(1))
+    }
+}
+
 /// Another card with the same question: its note and 0-based first line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Peer {
-    pub path: PathBuf,
+    /// Shared with the index's note (one allocation per note, not per card).
+    pub path: Arc<Path>,
     pub line: usize,
 }
 
@@ -67,7 +89,7 @@ pub struct Duplicate {
 pub fn duplicates<'a>(
     path: &Path,
     note: &Note,
-    mut cards_with: impl FnMut(&str) -> Vec<&'a Peer>,
+    mut cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
 ) -> Vec<Duplicate> {
     let mut out = Vec::new();
     for card in &note.cards {
@@ -75,9 +97,9 @@ pub fn duplicates<'a>(
             continue;
         };
         let line = card.start_line();
-        let others: Vec<Peer> = cards_with(&key)
+        let others: Vec<Peer> = cards_with(&QuestionKey::of(&key))
             .into_iter()
-            .filter(|p| !(p.path == path && p.line == line))
+            .filter(|p| !(*p.path == *path && p.line == line))
             .cloned()
             .collect();
         if others.is_empty() {
@@ -85,7 +107,7 @@ pub fn duplicates<'a>(
         }
         let span = note.lines.get(line);
         out.push(Duplicate {
-            severity: if others.iter().any(|p| p.path == path) {
+            severity: if others.iter().any(|p| *p.path == *path) {
                 Severity::Warning
             } else {
                 Severity::Information
@@ -100,7 +122,7 @@ pub fn duplicates<'a>(
 }
 
 fn message(path: &Path, others: &[Peer]) -> String {
-    let here = others.iter().filter(|p| p.path == path).count();
+    let here = others.iter().filter(|p| *p.path == *path).count();
     let elsewhere = others.len() - here;
     let mut parts = Vec::new();
     if here > 0 {
@@ -165,12 +187,12 @@ mod tests {
                 line: 4,
             },
             Peer {
-                path: "/v/b.md".into(),
+                path: Path::new("/v/b.md").into(),
                 line: 7,
             },
         ];
         let d = duplicates(here, &note, |k| {
-            if k == "q" {
+            if *k == QuestionKey::of("q") {
                 peers.iter().collect()
             } else {
                 vec![]

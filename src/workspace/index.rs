@@ -3,12 +3,14 @@
 
 use super::tables::VaultTables;
 use crate::features::due::{Counts, Due, in_deck, sibling_dues};
+use crate::features::duplicates::{QuestionKey, question_key};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One card, as much as vault-wide features need.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,17 +18,21 @@ pub struct IndexedCard {
     /// 0-based first line of the card's text and the byte range of that line's start.
     pub line: usize,
     pub question: String,
-    pub decks: Vec<String>,
+    /// Shared by consecutive cards of a note in the same decks (the usual case: one tag line).
+    pub decks: Arc<[String]>,
     pub dues: Vec<Due>,
-    /// The normalised question ([`crate::features::duplicates::question_key`]).
-    pub key: Option<String>,
+    /// The normalised question ([`crate::features::duplicates::question_key`]), shared with the
+    /// vault's questions table.
+    pub key: Option<QuestionKey>,
 }
 
 /// One note of the index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexedNote {
-    pub path: PathBuf,
-    pub vault_root: Option<PathBuf>,
+    /// Shared with the index's key and the tables' entries (one allocation per note).
+    pub path: Arc<Path>,
+    /// Shared by the notes of a vault once indexed ([`Index::set_disk`] interns it).
+    pub vault_root: Option<Arc<Path>>,
     pub cards: Vec<IndexedCard>,
     /// The note's tags (body and front matter), each once.
     pub tags: Vec<String>,
@@ -34,20 +40,23 @@ pub struct IndexedNote {
 
 impl IndexedNote {
     pub fn from_note(path: &Path, vault_root: Option<PathBuf>, note: &Note) -> IndexedNote {
+        let mut decks: Arc<[String]> = Arc::new([]);
+        let mut card = |c: &crate::note::Card| {
+            if *decks != *c.decks {
+                decks = c.decks.as_slice().into();
+            }
+            IndexedCard {
+                line: c.start_line(),
+                question: crate::features::report::one_line(c.question(), 80),
+                decks: decks.clone(),
+                dues: sibling_dues(c),
+                key: question_key(c).map(|k| QuestionKey::of(&k)),
+            }
+        };
         IndexedNote {
-            path: path.to_path_buf(),
-            vault_root,
-            cards: note
-                .cards
-                .iter()
-                .map(|c| IndexedCard {
-                    line: c.start_line(),
-                    question: crate::features::report::one_line(c.question(), 80),
-                    decks: c.decks.clone(),
-                    dues: sibling_dues(c),
-                    key: crate::features::duplicates::question_key(c),
-                })
-                .collect(),
+            path: path.into(),
+            vault_root: vault_root.map(Arc::from),
+            cards: note.cards.iter().map(&mut card).collect(),
             tags: note_tags(note),
         }
     }
@@ -115,14 +124,14 @@ impl DueTable {
 /// The index: files on disk, with open documents laid over them.
 #[derive(Debug, Default)]
 pub struct Index {
-    disk: HashMap<PathBuf, IndexedNote>,
-    open: HashMap<PathBuf, IndexedNote>,
+    disk: HashMap<Arc<Path>, IndexedNote>,
+    open: HashMap<Arc<Path>, IndexedNote>,
     /// The due table of each vault root, over the visible notes (open ones win). Invalidated
     /// by nothing: every change of `disk` or `open` goes through [`Index::replace`], which
     /// takes the old visible note out and puts the new one in.
-    due: HashMap<Option<PathBuf>, DueTable>,
+    due: HashMap<Option<Arc<Path>>, DueTable>,
     /// Questions, decks and tags of each vault root, kept the same way.
-    tables: HashMap<Option<PathBuf>, VaultTables>,
+    tables: HashMap<Option<Arc<Path>>, VaultTables>,
     pub ready: bool,
 }
 
@@ -152,8 +161,16 @@ impl Index {
         }
     }
 
+    /// The vault root as already held by the index, so that its notes share one allocation.
+    fn intern_root(&self, n: &mut IndexedNote) {
+        if let Some((Some(root), _)) = self.due.get_key_value(&n.vault_root) {
+            n.vault_root = Some(root.clone());
+        }
+    }
+
     /// Sets a note as read from disk.
-    pub fn set_disk(&mut self, n: IndexedNote) {
+    pub fn set_disk(&mut self, mut n: IndexedNote) {
+        self.intern_root(&mut n);
         let p = n.path.clone();
         self.replace(&p, |ix| {
             ix.disk.insert(p.clone(), n);
@@ -172,13 +189,14 @@ impl Index {
     /// Keeps only the notes on disk that `keep` accepts (a full re-index drops what it did not
     /// find).
     pub fn retain_disk(&mut self, mut keep: impl FnMut(&Path) -> bool) {
-        let gone: Vec<PathBuf> = self.disk.keys().filter(|p| !keep(p)).cloned().collect();
+        let gone: Vec<Arc<Path>> = self.disk.keys().filter(|p| !keep(p)).cloned().collect();
         for p in gone {
             self.remove_disk(&p);
         }
     }
     /// Sets an open note (it wins over the file).
-    pub fn set_open(&mut self, n: IndexedNote) {
+    pub fn set_open(&mut self, mut n: IndexedNote) {
+        self.intern_root(&mut n);
         let p = n.path.clone();
         self.replace(&p, |ix| {
             ix.open.insert(p.clone(), n);
@@ -213,7 +231,7 @@ impl Index {
 
     /// The questions, decks and tags of one vault.
     pub fn tables(&self, root: Option<&Path>) -> Option<&VaultTables> {
-        self.tables.get(&root.map(Path::to_path_buf))
+        self.tables.get(&root.map(Arc::from))
     }
 
     /// Due-date histogram of one vault (all notes whose vault root is `root`), from its due
@@ -224,7 +242,7 @@ impl Index {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Histogram {
-        let key = root.map(Path::to_path_buf);
+        let key = root.map(Arc::from);
         self.due
             .get(&key)
             .map(|t| t.histogram(today, now))
@@ -255,7 +273,7 @@ impl Index {
         let mut decks: HashMap<String, Counts> = HashMap::new();
         for c in self.notes().flat_map(|n| &n.cards) {
             total.add_card(&c.dues, today, now);
-            for d in &c.decks {
+            for d in c.decks.iter() {
                 let key = d.trim_start_matches('#').to_string();
                 decks.entry(key).or_default().add_card(&c.dues, today, now);
             }
@@ -321,12 +339,12 @@ mod tests {
         let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
         let t0 = base.and_hms_opt(0, 0, 0).unwrap().and_utc();
         IndexedNote {
-            path: PathBuf::from(format!("/v{}/d{}/n{path}.md", root % 2, path % 3)),
-            vault_root: Some(PathBuf::from(format!("/v{}", root % 2))),
+            path: Path::new(&format!("/v{}/d{}/n{path}.md", root % 2, path % 3)).into(),
+            vault_root: Some(Path::new(&format!("/v{}", root % 2)).into()),
             cards: vec![IndexedCard {
                 line: 0,
                 question: "q".into(),
-                decks: vec!["#flashcards".into()],
+                decks: ["#flashcards".to_string()].into(),
                 dues: dues
                     .iter()
                     .map(|&(kind, v)| match kind % 4 {

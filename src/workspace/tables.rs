@@ -3,33 +3,81 @@
 //! questions to cards, decks to their cards and notes, tags to the notes naming them.
 
 use super::index::{IndexedNote, bump};
-use crate::features::duplicates::Peer;
+use crate::features::duplicates::{Peer, QuestionKey};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The cards asking one question: nearly always one, so held inline without a map (a
+/// `BTreeMap` node costs some 400 bytes however few entries it holds).
+#[derive(Debug, Clone, PartialEq)]
+enum Peers {
+    One(Peer, u32),
+    Many(BTreeMap<Peer, u32>),
+}
+
+impl Peers {
+    /// Counts `peer` in (`add`) or out; `false` when none is left.
+    fn bump(&mut self, peer: Peer, add: bool) -> bool {
+        match self {
+            Peers::One(p, n) if *p == peer => {
+                if add {
+                    *n += 1;
+                } else {
+                    *n -= 1;
+                }
+                *n > 0
+            }
+            Peers::One(..) if !add => true,
+            Peers::One(p, n) => {
+                let map = BTreeMap::from([(p.clone(), *n), (peer, 1)]);
+                *self = Peers::Many(map);
+                true
+            }
+            Peers::Many(map) => {
+                bump(map, peer, add);
+                if map.len() == 1 {
+                    // Back to one, as if built afresh (the tables compare equal to fresh ones).
+                    let (p, n) = map.pop_first().expect("one entry");
+                    *self = Peers::One(p, n);
+                }
+                true
+            }
+        }
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = &Peer> + '_> {
+        match self {
+            Peers::One(p, _) => Box::new(std::iter::once(p)),
+            Peers::Many(map) => Box::new(map.keys()),
+        }
+    }
+}
 
 /// The tables of one vault (the visible notes whose vault root it is).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct VaultTables {
     /// Normalised question → the cards asking it.
-    questions: HashMap<String, BTreeMap<Peer, u32>>,
+    questions: HashMap<QuestionKey, Peers>,
     /// Deck (`#`-prefixed) → how many cards are in it directly (not via a sub-deck).
     decks: BTreeMap<String, u32>,
     /// Deck → the notes holding its cards (and how many).
-    deck_notes: BTreeMap<String, BTreeMap<PathBuf, u32>>,
+    deck_notes: BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
     /// Tag (`#`-prefixed, any tag of a note, body or front matter) → the notes naming it.
-    tag_notes: BTreeMap<String, BTreeMap<PathBuf, u32>>,
+    tag_notes: BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
 }
 
 /// Counts `path` in or out of the set of `key`, dropping empty sets.
-fn bump_in(map: &mut BTreeMap<String, BTreeMap<PathBuf, u32>>, key: &str, path: &Path, add: bool) {
+fn bump_in(
+    map: &mut BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
+    key: &str,
+    path: &Arc<Path>,
+    add: bool,
+) {
     if add {
-        bump(
-            map.entry(key.to_string()).or_default(),
-            path.to_path_buf(),
-            true,
-        );
+        bump(map.entry(key.to_string()).or_default(), path.clone(), true);
     } else if let Some(set) = map.get_mut(key) {
-        bump(set, path.to_path_buf(), false);
+        bump(set, path.clone(), false);
         if set.is_empty() {
             map.remove(key);
         }
@@ -45,16 +93,9 @@ impl VaultTables {
                     path: note.path.clone(),
                     line: c.line,
                 };
-                if add {
-                    bump(self.questions.entry(k.clone()).or_default(), peer, true);
-                } else if let Some(set) = self.questions.get_mut(k) {
-                    bump(set, peer, false);
-                    if set.is_empty() {
-                        self.questions.remove(k);
-                    }
-                }
+                self.count_question(k, peer, add);
             }
-            for d in &c.decks {
+            for d in c.decks.iter() {
                 bump(&mut self.decks, d.clone(), add);
                 bump_in(&mut self.deck_notes, d, &note.path, add);
             }
@@ -64,11 +105,24 @@ impl VaultTables {
         }
     }
 
+    /// Counts a card in (`add`) or out of the cards asking `k`.
+    fn count_question(&mut self, k: &QuestionKey, peer: Peer, add: bool) {
+        let Some(peers) = self.questions.get_mut(k) else {
+            if add {
+                self.questions.insert(*k, Peers::One(peer, 1));
+            }
+            return;
+        };
+        if !peers.bump(peer, add) {
+            self.questions.remove(k);
+        }
+    }
+
     /// The cards asking a normalised question.
-    pub fn cards_with(&self, key: &str) -> Vec<&Peer> {
+    pub fn cards_with(&self, key: &QuestionKey) -> Vec<&Peer> {
         self.questions
             .get(key)
-            .map(|s| s.keys().collect())
+            .map(|s| s.iter().collect())
             .unwrap_or_default()
     }
 
@@ -104,11 +158,9 @@ fn under<'a, 'k, V>(
 }
 
 fn union<'a>(
-    sets: impl Iterator<Item = (&'a String, &'a BTreeMap<PathBuf, u32>)>,
+    sets: impl Iterator<Item = (&'a String, &'a BTreeMap<Arc<Path>, u32>)>,
 ) -> Vec<&'a Path> {
-    let mut v: Vec<&Path> = sets
-        .flat_map(|(_, s)| s.keys().map(PathBuf::as_path))
-        .collect();
+    let mut v: Vec<&Path> = sets.flat_map(|(_, s)| s.keys().map(|p| &**p)).collect();
     v.sort();
     v.dedup();
     v
@@ -123,14 +175,14 @@ mod tests {
     fn note(path: u8, q: u8, deck: u8) -> IndexedNote {
         let deck = ["#flashcards/a", "#flashcards/a/b", "#flashcards/ab"][deck as usize % 3];
         IndexedNote {
-            path: PathBuf::from(format!("/v/n{path}.md")),
-            vault_root: Some(PathBuf::from("/v")),
+            path: Path::new(&format!("/v/n{path}.md")).into(),
+            vault_root: Some(Path::new("/v").into()),
             cards: vec![IndexedCard {
                 line: q as usize % 2,
                 question: String::new(),
-                decks: vec![deck.into()],
+                decks: [deck.to_string()].into(),
                 dues: vec![],
-                key: Some(format!("q{}", q % 3)),
+                key: Some(QuestionKey::of(&format!("q{}", q % 3))),
             }],
             tags: vec![deck.into(), "#x".into()],
         }
@@ -175,6 +227,6 @@ mod tests {
             ["/v/n1.md", "/v/n2.md"]
         );
         assert_eq!(paths(t.tag_notes("#flashcards/ab")), ["/v/n3.md"]);
-        assert_eq!(t.cards_with("q0").len(), 3);
+        assert_eq!(t.cards_with(&QuestionKey::of("q0")).len(), 3);
     }
 }

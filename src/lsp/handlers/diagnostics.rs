@@ -1,6 +1,7 @@
 //! Diagnostics of an open note in protocol form, pushed (see `publish`) or pulled.
 
 use crate::features;
+use crate::features::duplicates::QuestionKey;
 use crate::features::lint::settings_diagnostics;
 use crate::lsp::config::Config;
 use crate::lsp::open_note::OpenNote;
@@ -111,7 +112,7 @@ pub fn peers_of_change(
     let changed = before.symmetric_difference(&after);
     let paths: HashSet<&Path> = changed
         .flat_map(|k| tables.cards_with(k))
-        .map(|p| p.path.as_path())
+        .map(|p| &*p.path)
         .filter(|p| *p != path)
         .collect();
     state
@@ -123,7 +124,7 @@ pub fn peers_of_change(
 }
 
 /// The question keys of the indexed note at `path`.
-fn keys(index: &Index, path: &Path) -> HashSet<String> {
+fn keys(index: &Index, path: &Path) -> HashSet<QuestionKey> {
     let cards = index.note(path).map(|n| n.cards.as_slice()).unwrap_or(&[]);
-    cards.iter().filter_map(|c| c.key.clone()).collect()
+    cards.iter().filter_map(|c| c.key).collect()
 }

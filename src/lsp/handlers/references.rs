@@ -3,7 +3,7 @@
 
 use super::rename::deck_tag_at;
 use crate::features::due::in_deck;
-use crate::features::duplicates::question_key;
+use crate::features::duplicates::{QuestionKey, question_key};
 use crate::lsp::state::State;
 use crate::lsp::{from_proto, to_proto};
 use std::path::Path;
@@ -36,9 +36,9 @@ pub fn references(state: &mut State, params: ReferenceParams) -> Result<Option<V
     let me = (open.path(), card.start_line());
     let include_self = params.context.include_declaration;
     let found = tables
-        .cards_with(&key)
+        .cards_with(&QuestionKey::of(&key))
         .into_iter()
-        .filter(|p| include_self || (Some(p.path.as_path()), p.line) != me)
+        .filter(|p| include_self || (Some(&*p.path), p.line) != me)
         .filter_map(|p| location(&p.path, p.line))
         .collect();
     Ok(Some(found))
