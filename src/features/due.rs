@@ -123,15 +123,6 @@ pub struct NoteSummary {
     pub next_in_days: Option<i64>,
 }
 
-/// The counts of a note's sides and its next due day: its cards' [`card_summary`] summed.
-pub fn note_summary(note: &Note, today: NaiveDate, now: DateTime<Utc>) -> NoteSummary {
-    let mut out = NoteSummary::default();
-    for c in &note.cards {
-        out.add(&card_summary(c, today, now));
-    }
-    out
-}
-
 /// One card's part of its note's summary (its due tally): its sides' counts and the soonest
 /// day one of them that is not yet due falls due.
 pub fn card_summary(card: &Card, today: NaiveDate, now: DateTime<Utc>) -> NoteSummary {
@@ -146,18 +137,6 @@ pub fn card_summary(card: &Card, today: NaiveDate, now: DateTime<Utc>) -> NoteSu
         }
     }
     out
-}
-
-impl NoteSummary {
-    /// Adds the summary of other cards.
-    pub fn add(&mut self, other: &NoteSummary) {
-        self.counts.due += other.counts.due;
-        self.counts.new += other.counts.new;
-        self.next_in_days = match (self.next_in_days, other.next_in_days) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
 }
 
 /// Siblings of a card with their due state.

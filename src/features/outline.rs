@@ -34,21 +34,6 @@ pub struct OutlineItem {
 /// The outline level of a card: below every heading (`1..=6`).
 pub const CARD_LEVEL: u8 = 7;
 
-/// The outline: top-level headings (not those inside quotes or lists) nesting what follows them
-/// until a heading of the same or a higher level; cards are leaves.
-pub fn outline(
-    note: &Note,
-    headings: &[Heading],
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Vec<OutlineItem> {
-    let mut flat: Vec<(u8, OutlineItem)> = top_headings(headings).collect();
-    let cards = note.cards.iter().map(|c| card_item(note, c, today, now));
-    flat.extend(cards.map(|i| (CARD_LEVEL, i)));
-    flat.sort_by_key(|(_, i)| i.range.start);
-    nest(flat)
-}
-
 /// The headings the outline lists (not those inside quotes or lists), with their levels.
 pub fn top_headings(headings: &[Heading]) -> impl Iterator<Item = (u8, OutlineItem)> + '_ {
     headings
@@ -165,16 +150,6 @@ pub struct Fold {
     pub start_line: usize,
     pub end_line: usize,
     pub kind: FoldKind,
-}
-
-/// The folds of a note: each multi-line card's answer, else the card's scheduling comment on a
-/// line of its own.
-pub fn folds(text: &str, note: &Note, settings: &Settings) -> Vec<Fold> {
-    let folds = note
-        .cards
-        .iter()
-        .map(|c| card_fold(text, note, c, settings));
-    folds.flatten().collect()
 }
 
 /// A card's fold: a multi-line card's answer, else its scheduling comment on a line of its own.

@@ -46,11 +46,12 @@ impl Peers {
         }
     }
 
-    fn iter(&self) -> Box<dyn Iterator<Item = &Peer> + '_> {
-        match self {
-            Peers::One(p, _) => Box::new(std::iter::once(p)),
-            Peers::Many(map) => Box::new(map.keys()),
-        }
+    fn iter(&self) -> impl Iterator<Item = &Peer> {
+        let (one, many) = match self {
+            Peers::One(p, _) => (Some(p), None),
+            Peers::Many(map) => (None, Some(map.keys())),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 }
 
