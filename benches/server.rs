@@ -185,6 +185,22 @@ fn main() {
         let _ = std::fs::remove_dir_all(&tmp);
         return;
     }
+    if std::env::var("SRLS_BENCH_ONLY").as_deref() == Ok("index") {
+        // Only the 100,000-note index (wall time, peak RSS, hovers while indexing).
+        let big_vault = tmp.join("vault100k");
+        gen_vault(&big_vault, 100_000);
+        let big = index_vault(&big_vault);
+        println!(
+            "| index 100000 notes ({:.1} MB) | {:.2} s wall, peak RSS {:.1} MB, RSS after {:.1} MB; hover while indexing: {} |",
+            big.bytes as f64 / 1e6,
+            big.time.as_secs_f64(),
+            big.peak_kb as f64 / 1024.0,
+            big.rss_kb as f64 / 1024.0,
+            big.hovers.summary()
+        );
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
     let vault = tmp.join("vault");
     gen_vault(&vault, 10_000);
     let bytes: u64 = walk_size(&vault);
