@@ -140,9 +140,13 @@ pub fn card_summary(card: &Card, today: NaiveDate, now: DateTime<Utc>) -> NoteSu
 }
 
 /// Siblings of a card with their due state.
-pub fn sibling_dues(card: &Card) -> Vec<Due> {
+pub fn sibling_dues(card: &Card) -> Dues {
     card.schedule.iter().map(Due::of).collect()
 }
+
+/// A card's due moments, one per side: nearly always one, held inline without an allocation
+/// (the index keeps one per card of the vault).
+pub type Dues = smallvec::SmallVec<[Due; 1]>;
 
 /// Adds scheduled sides to a due-date histogram (the one builder: the vault walk and the index
 /// both use it).

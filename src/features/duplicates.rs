@@ -48,7 +48,7 @@ fn without_sr_comments(s: &str) -> String {
 /// card instead of the text (two cards of different questions share one with a chance of about
 /// n²/2¹²⁹, n the number of cards). Stable within a process only; never written anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct QuestionKey(u64, u64);
+pub struct QuestionKey(std::num::NonZeroU64, u64);
 
 impl QuestionKey {
     /// The key of a normalised question.
@@ -60,7 +60,9 @@ impl QuestionKey {
             key.hash(&mut h);
             h.finish()
         };
-        QuestionKey(half(0), half(1))
+        // Non-zero, so that an `Option<QuestionKey>` takes no more room than the key.
+        let first = std::num::NonZeroU64::new(half(0)).unwrap_or(std::num::NonZeroU64::MIN);
+        QuestionKey(first, half(1))
     }
 }
 

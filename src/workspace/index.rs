@@ -2,7 +2,7 @@
 //! next-due navigation and workspace symbols. Open documents always win over files on disk.
 
 use super::tables::VaultTables;
-use crate::features::due::{Counts, Due, in_deck, sibling_dues};
+use crate::features::due::{Counts, Due, Dues, in_deck, sibling_dues};
 use crate::features::duplicates::{QuestionKey, question_key};
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
@@ -17,10 +17,11 @@ use std::sync::Arc;
 pub struct IndexedCard {
     /// 0-based first line of the card's text and the byte range of that line's start.
     pub line: usize,
-    pub question: String,
+    /// The question on one line, at most 80 characters.
+    pub question: Box<str>,
     /// Shared by consecutive cards of a note in the same decks (the usual case: one tag line).
     pub decks: Arc<[String]>,
-    pub dues: Vec<Due>,
+    pub dues: Dues,
     /// The normalised question ([`crate::features::duplicates::question_key`]), shared with the
     /// vault's questions table.
     pub key: Option<QuestionKey>,
@@ -47,7 +48,7 @@ impl IndexedNote {
             }
             IndexedCard {
                 line: c.start_line(),
-                question: crate::features::report::one_line(c.question(), 80),
+                question: crate::features::report::one_line(c.question(), 80).into_boxed_str(),
                 decks: decks.clone(),
                 dues: sibling_dues(c),
                 key: question_key(c).map(|k| QuestionKey::of(&k)),
@@ -78,16 +79,16 @@ struct DueTable {
     instants: BTreeMap<DateTime<Utc>, u32>,
 }
 
-/// Counts a key in (`add`) or out of a multiset.
-pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, add: bool) {
+/// Counts a key in (`add`) or out of a multiset `n` times, dropping it at zero.
+pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, n: u32, add: bool) {
     match map.entry(key) {
         Entry::Vacant(e) if add => {
-            e.insert(1);
+            e.insert(n);
         }
         Entry::Vacant(_) => {}
-        Entry::Occupied(mut e) if add => *e.get_mut() += 1,
+        Entry::Occupied(mut e) if add => *e.get_mut() += n,
         Entry::Occupied(mut e) => {
-            *e.get_mut() -= 1;
+            *e.get_mut() = e.get().saturating_sub(n);
             if *e.get() == 0 {
                 e.remove();
             }
@@ -100,8 +101,8 @@ impl DueTable {
     fn apply(&mut self, note: &IndexedNote, add: bool) {
         for d in note.cards.iter().flat_map(|c| &c.dues) {
             match d {
-                Due::Day(day) => bump(&mut self.days, *day, add),
-                Due::Instant(t) => bump(&mut self.instants, *t, add),
+                Due::Day(day) => bump(&mut self.days, *day, 1, add),
+                Due::Instant(t) => bump(&mut self.instants, *t, 1, add),
                 Due::New | Due::Invalid => {}
             }
         }

@@ -8,12 +8,55 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
+/// A value ordered by the bytes of its path (then its line), for the tables' sorted maps:
+/// `Path`'s own order parses both paths into components on every comparison, which made a
+/// fifth of indexing a vault. Answers sort what they return by `Path`'s order.
+#[derive(Debug, Clone)]
+struct ByBytes<T>(T);
+
+/// The path bytes and line a [`ByBytes`] orders by.
+trait BytesKey {
+    fn bytes_key(&self) -> (&[u8], usize);
+}
+
+impl BytesKey for Peer {
+    fn bytes_key(&self) -> (&[u8], usize) {
+        (self.path.as_os_str().as_encoded_bytes(), self.line)
+    }
+}
+
+impl BytesKey for Arc<Path> {
+    fn bytes_key(&self) -> (&[u8], usize) {
+        (self.as_os_str().as_encoded_bytes(), 0)
+    }
+}
+
+impl<T: BytesKey> PartialEq for ByBytes<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.bytes_key() == other.0.bytes_key()
+    }
+}
+
+impl<T: BytesKey> Eq for ByBytes<T> {}
+
+impl<T: BytesKey> PartialOrd for ByBytes<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T: BytesKey> Ord for ByBytes<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.bytes_key().cmp(&other.0.bytes_key())
+    }
+}
+
 /// The cards asking one question: nearly always one, so held inline without a map (a
 /// `BTreeMap` node costs some 400 bytes however few entries it holds).
 #[derive(Debug, Clone, PartialEq)]
 enum Peers {
     One(Peer, u32),
-    Many(BTreeMap<Peer, u32>),
+    Many(BTreeMap<ByBytes<Peer>, u32>),
 }
 
 impl Peers {
@@ -30,16 +73,16 @@ impl Peers {
             }
             Peers::One(..) if !add => true,
             Peers::One(p, n) => {
-                let map = BTreeMap::from([(p.clone(), *n), (peer, 1)]);
+                let map = BTreeMap::from([(ByBytes(p.clone()), *n), (ByBytes(peer), 1)]);
                 *self = Peers::Many(map);
                 true
             }
             Peers::Many(map) => {
-                bump(map, peer, add);
+                bump(map, ByBytes(peer), 1, add);
                 if map.len() == 1 {
                     // Back to one, as if built afresh (the tables compare equal to fresh ones).
                     let (p, n) = map.pop_first().expect("one entry");
-                    *self = Peers::One(p, n);
+                    *self = Peers::One(p.0, n);
                 }
                 true
             }
@@ -49,7 +92,7 @@ impl Peers {
     fn iter(&self) -> impl Iterator<Item = &Peer> {
         let (one, many) = match self {
             Peers::One(p, _) => (Some(p), None),
-            Peers::Many(map) => (None, Some(map.keys())),
+            Peers::Many(map) => (None, Some(map.keys().map(|p| &p.0))),
         };
         one.into_iter().chain(many.into_iter().flatten())
     }
@@ -63,31 +106,52 @@ pub struct VaultTables {
     /// Deck (`#`-prefixed) → how many cards are in it directly (not via a sub-deck).
     decks: BTreeMap<String, u32>,
     /// Deck → the notes holding its cards (and how many).
-    deck_notes: BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
+    deck_notes: BTreeMap<String, NoteSet>,
     /// Tag (`#`-prefixed, any tag of a note, body or front matter) → the notes naming it.
-    tag_notes: BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
+    tag_notes: BTreeMap<String, NoteSet>,
 }
 
-/// Counts `path` in or out of the set of `key`, dropping empty sets.
-fn bump_in(
-    map: &mut BTreeMap<String, BTreeMap<Arc<Path>, u32>>,
-    key: &str,
-    path: &Arc<Path>,
-    add: bool,
-) {
-    if add {
-        bump(map.entry(key.to_string()).or_default(), path.clone(), true);
-    } else if let Some(set) = map.get_mut(key) {
-        bump(set, path.clone(), false);
+/// Notes, each with a count (its cards in a deck, or 1 for a tag).
+type NoteSet = BTreeMap<ByBytes<Arc<Path>>, u32>;
+
+/// Counts `n` in (`add`) or out of the count of `key`, dropping it at zero; allocates the key
+/// only when it is new.
+fn bump_count(map: &mut BTreeMap<String, u32>, key: &str, n: u32, add: bool) {
+    match map.get_mut(key) {
+        Some(c) if add => *c += n,
+        Some(c) => {
+            *c = c.saturating_sub(n);
+            if *c == 0 {
+                map.remove(key);
+            }
+        }
+        None if add => {
+            map.insert(key.to_string(), n);
+        }
+        None => {}
+    }
+}
+
+/// Counts `path` in or out of the set of `key` `n` times, dropping empty sets.
+fn bump_in(map: &mut BTreeMap<String, NoteSet>, key: &str, path: &Arc<Path>, n: u32, add: bool) {
+    if let Some(set) = map.get_mut(key) {
+        bump(set, ByBytes(path.clone()), n, add);
         if set.is_empty() {
             map.remove(key);
         }
+    } else if add {
+        map.insert(
+            key.to_string(),
+            BTreeMap::from([(ByBytes(path.clone()), n)]),
+        );
     }
 }
 
 impl VaultTables {
     /// Adds (`add`) or removes a note's cards and tags.
     pub fn apply(&mut self, note: &IndexedNote, add: bool) {
+        // A note's decks are counted once each, with its number of cards in them.
+        let mut decks: BTreeMap<&str, u32> = BTreeMap::new();
         for c in &note.cards {
             if let Some(k) = &c.key {
                 let peer = Peer {
@@ -97,12 +161,15 @@ impl VaultTables {
                 self.count_question(k, peer, add);
             }
             for d in c.decks.iter() {
-                bump(&mut self.decks, d.clone(), add);
-                bump_in(&mut self.deck_notes, d, &note.path, add);
+                *decks.entry(d).or_default() += 1;
             }
         }
+        for (d, n) in decks {
+            bump_count(&mut self.decks, d, n, add);
+            bump_in(&mut self.deck_notes, d, &note.path, n, add);
+        }
         for t in &note.tags {
-            bump_in(&mut self.tag_notes, t, &note.path, add);
+            bump_in(&mut self.tag_notes, t, &note.path, 1, add);
         }
     }
 
@@ -121,10 +188,13 @@ impl VaultTables {
 
     /// The cards asking a normalised question.
     pub fn cards_with(&self, key: &QuestionKey) -> Vec<&Peer> {
-        self.questions
+        let mut peers: Vec<&Peer> = self
+            .questions
             .get(key)
             .map(|s| s.iter().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        peers.sort();
+        peers
     }
 
     /// Every deck with its own card count, sorted.
@@ -158,10 +228,8 @@ fn under<'a, 'k, V>(
         .filter(move |(k, _)| k.len() == key.len() || k.as_bytes()[key.len()] == b'/')
 }
 
-fn union<'a>(
-    sets: impl Iterator<Item = (&'a String, &'a BTreeMap<Arc<Path>, u32>)>,
-) -> Vec<&'a Path> {
-    let mut v: Vec<&Path> = sets.flat_map(|(_, s)| s.keys().map(|p| &**p)).collect();
+fn union<'a>(sets: impl Iterator<Item = (&'a String, &'a NoteSet)>) -> Vec<&'a Path> {
+    let mut v: Vec<&Path> = sets.flat_map(|(_, s)| s.keys().map(|p| &*p.0)).collect();
     v.sort();
     v.dedup();
     v
@@ -180,9 +248,9 @@ mod tests {
             vault_root: Some(Path::new("/v").into()),
             cards: vec![IndexedCard {
                 line: q as usize % 2,
-                question: String::new(),
+                question: "".into(),
                 decks: [deck.to_string()].into(),
-                dues: vec![],
+                dues: Default::default(),
                 key: Some(QuestionKey::of(&format!("q{}", q % 3))),
             }],
             tags: vec![deck.into(), "#x".into()],

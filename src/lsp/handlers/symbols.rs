@@ -15,7 +15,7 @@ pub fn workspace_symbols(state: &State, params: WorkspaceSymbolParams) -> Worksp
         .into_iter()
         .filter_map(|(n, c)| {
             Some(SymbolInformation {
-                name: c.question.clone(),
+                name: c.question.to_string(),
                 kind: SymbolKind::EVENT,
                 tags: None,
                 deprecated: None,
