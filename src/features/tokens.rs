@@ -78,7 +78,9 @@ pub fn tokens_in(
     let (from, to) = (range.start, range.end);
     let cards = &note.cards;
     let first = cards.partition_point(|c| note.card_span(c).end <= from);
-    let tags = deck_tags(note, settings, from);
+    // The tags inside the first card count from its start: a deletion there is cut around them.
+    let tags_from = cards.get(first).map_or(from, |c| note.card_span(c).start.min(from));
+    let tags = deck_tags(note, settings, tags_from);
     let mut tags = tags.peekable();
     let mut spans = Vec::new();
     for card in &cards[first..] {
@@ -347,5 +349,19 @@ mod tests {
         assert_eq!(got[0].line, 4);
         let all = tokens(t, &note, &s, &engine);
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn a_range_after_a_tag_in_a_deletion_gives_the_deletions_rest_not_all_of_it() {
+        let t = "#flashcards\n\n==a #flashcards/x b== c\n";
+        let s = Settings::default();
+        let engine = ClozeEngine::new(&s.cloze_patterns);
+        let note = parse_note(t, &s, &NoteContext::default());
+        let at = t.find(" b==").unwrap();
+        let got: Vec<(&str, TokenKind)> = tokens_in(t, &note, &s, &engine, at..at + 1)
+            .iter()
+            .map(|k| (&t[k.start..k.end], k.kind))
+            .collect();
+        assert_eq!(got, vec![(" b==", Cloze)]);
     }
 }
