@@ -79,7 +79,9 @@ pub fn tokens_in(
     let cards = &note.cards;
     let first = cards.partition_point(|c| note.card_span(c).end <= from);
     // The tags inside the first card count from its start: a deletion there is cut around them.
-    let tags_from = cards.get(first).map_or(from, |c| note.card_span(c).start.min(from));
+    let tags_from = cards
+        .get(first)
+        .map_or(from, |c| note.card_span(c).start.min(from));
     let tags = deck_tags(note, settings, tags_from);
     let mut tags = tags.peekable();
     let mut spans = Vec::new();
@@ -330,7 +332,8 @@ mod tests {
             kind: Comment,
         };
         split_lines(&note, s, &mut out);
-        let got: Vec<(usize, usize, usize)> = out.iter().map(|t| (t.line, t.start, t.end)).collect();
+        let got: Vec<(usize, usize, usize)> =
+            out.iter().map(|t| (t.line, t.start, t.end)).collect();
         assert_eq!(got, vec![(0, 1, 2), (1, 4, 6), (3, 8, 10)]);
     }
 

@@ -208,7 +208,10 @@ mod tests {
                 let m = card_marks(text, &note.lines, c, &settings, &engine);
                 (
                     m.separator.map(|r| text[r].to_string()),
-                    m.deletions.into_iter().map(|r| text[r].to_string()).collect(),
+                    m.deletions
+                        .into_iter()
+                        .map(|r| text[r].to_string())
+                        .collect(),
                 )
             })
             .collect()
@@ -245,8 +248,17 @@ mod tests {
         let t = "#flashcards\n\nQ <!--SR:!2025-01-03,1,250--> more::A\n";
         let note = parse_note(t, &Settings::default(), &NoteContext::default());
         let engine = ClozeEngine::new(&Settings::default().cloze_patterns);
-        let m = card_marks(t, &note.lines, &note.cards[0], &Settings::default(), &engine);
-        assert_eq!(m.separator, Some(t.find("::").unwrap()..t.find("::").unwrap() + 2));
+        let m = card_marks(
+            t,
+            &note.lines,
+            &note.cards[0],
+            &Settings::default(),
+            &engine,
+        );
+        assert_eq!(
+            m.separator,
+            Some(t.find("::").unwrap()..t.find("::").unwrap() + 2)
+        );
     }
 
     #[test]
@@ -254,7 +266,10 @@ mod tests {
         let t = "\u{feff}#flashcards\r\n\r\n🃏 ==漢字== and ==b==\r\nline ==c==\r\n<!--SR:!2025-01-03,1,250!2025-01-03,1,250!2025-01-03,1,250-->\r\n";
         assert_eq!(
             marks(t),
-            vec![(None, vec!["==漢字==".into(), "==b==".into(), "==c==".into()])]
+            vec![(
+                None,
+                vec!["==漢字==".into(), "==b==".into(), "==c==".into()]
+            )]
         );
     }
 
@@ -263,10 +278,7 @@ mod tests {
         let t = "#flashcards\n\n==a <!--SR:!2025-01-03,1,250--> b== c\n";
         assert_eq!(
             marks(t),
-            vec![(
-                None,
-                vec!["==a <!--SR:!2025-01-03,1,250--> b==".into()]
-            )]
+            vec![(None, vec!["==a <!--SR:!2025-01-03,1,250--> b==".into()])]
         );
         // A leading tag alone on its line: the question starts on the next line.
         let t = "#flashcards\n\n#flashcards/d\nThe ==x== one\n";
