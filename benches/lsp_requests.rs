@@ -1,7 +1,8 @@
 //! What an editor asks after each keystroke and cursor move, through the server's own handlers
 //! on its shared state: hover, code actions and code lens on the edited card, inlay hints for 60
 //! visible lines, pulled diagnostics (the keystroke counted), document symbols and folding
-//! ranges (after the keystroke, then asked again unchanged). Prints p50/p99 per request for a
+//! ranges (after the keystroke, then asked again unchanged), semantic tokens (the whole note
+//! after the keystroke, and 60 visible lines). Prints p50/p99 per request for a
 //! 1 MB and a 4 MB note and their ratio, then the costs that grew with the note or a card:
 //! opening a fence or a comment at the top of a 4 MB note, code actions on a card with many
 //! clozes, and a request on another note while a big one opens.
@@ -11,7 +12,9 @@ mod common;
 
 use common::{Kind, corpus_note, pct};
 use srls::lsp::OpenNote;
-use srls::lsp::handlers::{code_actions, code_lens, diagnostics, hover, inlay_hints, outline};
+use srls::lsp::handlers::{
+    code_actions, code_lens, diagnostics, hover, inlay_hints, outline, semantic_tokens,
+};
 use srls::lsp::state::State;
 use srls::text::document::Change;
 use srls::text::position::{Encoding, Pos};
@@ -102,6 +105,23 @@ fn requests() -> Vec<(&'static str, Request)> {
         ("documentSymbol again, unchanged", symbols),
         ("foldingRange after the keystroke", folds),
         ("foldingRange again, unchanged", folds),
+        ("semanticTokens/full after the keystroke", |s, u, _| {
+            let p = SemanticTokensParams {
+                text_document: doc(u),
+                work_done_progress_params: Default::default(),
+                partial_result_params: Default::default(),
+            };
+            std::hint::black_box(semantic_tokens::full(s, p));
+        }),
+        ("semanticTokens/range 60 lines", |s, u, l| {
+            let p = SemanticTokensRangeParams {
+                text_document: doc(u),
+                range: range(l.saturating_sub(30), l + 30),
+                work_done_progress_params: Default::default(),
+                partial_result_params: Default::default(),
+            };
+            std::hint::black_box(semantic_tokens::range(s, p));
+        }),
     ]
 }
 

@@ -14,3 +14,4 @@ pub mod outline;
 pub mod report;
 pub mod review;
 pub mod stats;
+pub mod tokens;

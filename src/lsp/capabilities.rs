@@ -2,6 +2,7 @@
 
 use super::handlers::commands::COMMANDS;
 use super::to_proto;
+use crate::features::tokens::TokenKind;
 use crate::text::position::Encoding;
 use tower_lsp_server::ls_types::*;
 
@@ -14,6 +15,34 @@ pub const GRADE_KIND: &str = "refactor.rewrite";
 /// The code action kind of the card conversions (single-line ⇄ multi-line, basic ⇄ reversed,
 /// a deck tag): they rewrite the card, so they sit beside the grade actions under "Rewrite".
 pub const CONVERT_KIND: &str = "refactor.rewrite";
+
+/// The semantic token types, indexed by [`TokenKind`] (its order): standard types only, so
+/// that Helix, Neovim and VS Code themes colour them without configuration.
+///
+/// - separator (`::`, `?`) → `operator`: it joins question and answer, and themes give
+///   operators a colour of their own;
+/// - scheduling comment → `comment`: it is a comment, and themes dim comments;
+/// - cloze deletion → `string`: the hidden text stands out as literals do (every theme colours
+///   strings, distinctly from comments and operators);
+/// - deck tag → `namespace`: a deck is a hierarchical name (`#flashcards/lang/verbs`), as a
+///   namespace or module is.
+///
+/// No modifier applies (`documentation`, `readonly`… would say something false), so the
+/// legend has none.
+pub const TOKEN_TYPES: [(TokenKind, SemanticTokenType); 4] = [
+    (TokenKind::Separator, SemanticTokenType::OPERATOR),
+    (TokenKind::Comment, SemanticTokenType::COMMENT),
+    (TokenKind::Cloze, SemanticTokenType::STRING),
+    (TokenKind::DeckTag, SemanticTokenType::NAMESPACE),
+];
+
+/// The semantic tokens legend (see [`TOKEN_TYPES`]).
+pub fn token_legend() -> SemanticTokensLegend {
+    SemanticTokensLegend {
+        token_types: TOKEN_TYPES.iter().map(|(_, t)| t.clone()).collect(),
+        token_modifiers: vec![],
+    }
+}
 
 /// What the client can do, read once at `initialize`.
 #[derive(Debug, Default, Clone)]
@@ -141,10 +170,31 @@ pub fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         references_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(
+            SemanticTokensOptions {
+                legend: token_legend(),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            }
+            .into(),
+        ),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
             ..Default::default()
         }),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_is_in_token_kind_order() {
+        for (i, (kind, _)) in TOKEN_TYPES.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::handlers::{
     code_actions, code_lens, commands, completion, diagnostics, documents, hover, inlay_hints,
-    lifecycle, outline, references, rename, symbols, workspace,
+    lifecycle, outline, references, rename, semantic_tokens, symbols, workspace,
 };
 use super::state::{Shared, State, lock};
 use serde_json::Value;
@@ -119,6 +119,22 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let me = self.ready(&params.text_document.uri).await;
         Ok(code_lens::code_lens(&mut me.lock(), params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(semantic_tokens::full(&me.lock(), params))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let me = self.ready(&params.text_document.uri).await;
+        Ok(semantic_tokens::range(&me.lock(), params))
     }
 
     async fn symbol(

@@ -5,6 +5,7 @@ use super::open_note::OpenNote;
 use crate::features::duplicates::{self, Duplicate};
 use crate::features::grade::Edit;
 use crate::features::lint::{self, Severity};
+use crate::features::tokens::Token;
 use crate::plugin::lines::BOM;
 use crate::text::position::{Encoding, LineIndex, Pos};
 use std::collections::HashMap;
@@ -202,5 +203,39 @@ pub fn markup(value: String, markdown: bool) -> MarkupContent {
             MarkupKind::PlainText
         },
         value,
+    }
+}
+
+/// Semantic tokens in the protocol's relative encoding: each token's line and start relative
+/// to the previous one's, its start and length in the negotiated encoding (a byte order mark
+/// takes no column). Tokens must be sorted and one line each, as the feature gives them; a
+/// token's start column counts on from the previous token of its line.
+pub fn semantic_tokens(note: &OpenNote, tokens: &[Token]) -> SemanticTokens {
+    let (text, lines) = (note.text(), &note.note().lines);
+    let enc = note.document().encoding();
+    let units = |a: usize, b: usize| enc.len_of_str(text.get(a..b).unwrap_or("")) as u32;
+    let mut data = Vec::with_capacity(tokens.len());
+    // The previous token: its line, start byte and start column.
+    let mut prev = (0, lines.get(0).start, 0);
+    for t in tokens {
+        let same_line = prev.0 == t.line && prev.1 <= t.start;
+        let (from, base) = if same_line {
+            (prev.1, prev.2)
+        } else {
+            (lines.get(t.line).start, 0)
+        };
+        let start = base + units(from, t.start);
+        data.push(SemanticToken {
+            delta_line: t.line.saturating_sub(prev.0) as u32,
+            delta_start: if same_line { start - prev.2 } else { start },
+            length: units(t.start, t.end),
+            token_type: t.kind as u32,
+            token_modifiers_bitset: 0,
+        });
+        prev = (t.line, t.start, start);
+    }
+    SemanticTokens {
+        result_id: None,
+        data,
     }
 }

@@ -1,6 +1,7 @@
 //! A parsed note: its cards, their scheduling comments and decks (spec §1, §2.4, §3.2).
 
 pub mod incremental;
+pub mod marks;
 
 use crate::plugin::cloze::{ClozeEngine, ClozeKind};
 use crate::plugin::js;

@@ -10,5 +10,6 @@ mod opening;
 mod requests;
 mod review;
 mod stats;
+mod tokens;
 mod vault_writing;
 mod workspace;

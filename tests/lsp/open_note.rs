@@ -243,12 +243,13 @@ fn card_note() -> impl Strategy<Value = String> {
         .prop_map(|(v, crlf)| v.join(if crlf { "\r\n" } else { "\n" }))
 }
 
-/// The outline, the folds and the code lens of the note, as the handlers answer.
+/// The outline, the folds, the code lens and the semantic tokens of the note, as the handlers
+/// answer.
 fn card_answers(
     s: &mut srls::lsp::state::State,
     u: &tower_lsp_server::ls_types::Uri,
-) -> (String, String, String) {
-    use srls::lsp::handlers::code_lens;
+) -> (String, String, String, String) {
+    use srls::lsp::handlers::{code_lens, semantic_tokens};
     use tower_lsp_server::ls_types::*;
     let (symbols, folds) = whole_answers(s, u);
     let lens = code_lens::code_lens(
@@ -259,14 +260,23 @@ fn card_answers(
             partial_result_params: Default::default(),
         },
     );
-    (symbols, folds, format!("{lens:?}"))
+    let tokens = semantic_tokens::full(
+        s,
+        SemanticTokensParams {
+            text_document: TextDocumentIdentifier::new(u.clone()),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    );
+    (symbols, folds, format!("{lens:?}"), format!("{tokens:?}"))
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     /// The outline, folds and code lens kept card by card (the cards before an edit's window
     /// kept, those after it moved, those in it recomputed) equal the answers of the same text
-    /// opened afresh, after every edit.
+    /// opened afresh, after every edit; so do the semantic tokens (computed from the note
+    /// reparsed in place).
     #[test]
     fn card_by_card_answers_equal_fresh_ones(
         start in card_note(),

@@ -14,6 +14,7 @@ pub mod outline;
 pub mod references;
 pub mod rename;
 pub mod review;
+pub mod semantic_tokens;
 pub mod stats;
 pub mod symbols;
 pub mod workspace;

@@ -261,6 +261,39 @@ local function run()
     assert(text:find('2025-01-03', 1, true), 'hover does not mention 2025-01-03: ' .. vim.inspect(text))
   end)
 
+  -- Neovim asks for semantic tokens itself once the server offers them; they are drawn as
+  -- extmarks of the @lsp.type.<type>.markdown groups when the window is redrawn.
+  check('semantic tokens: the cloze is @lsp.type.string, the SR comment @lsp.type.comment', function()
+    local cloze = find_line(buf, '==France==')
+    local col = vim.api.nvim_buf_get_lines(buf, cloze, cloze + 1, false)[1]:find('==France==', 1, true) - 1
+    local function types_at(row, c)
+      local t = {}
+      for _, tok in ipairs(vim.lsp.semantic_tokens.get_at_pos(buf, row, c) or {}) do
+        t[#t + 1] = tok.type
+      end
+      return t
+    end
+    wait_for('semantic tokens at the cloze', function()
+      return vim.tbl_contains(types_at(cloze, col + 3), 'string')
+    end)
+    local at_comment = types_at(lines.comment, 3)
+    assert(vim.deep_equal(at_comment, { 'comment' }), 'tokens at the SR comment: ' .. vim.inspect(at_comment))
+    local function groups_at(row, c)
+      local g = {}
+      for _, h in ipairs(vim.inspect_pos(buf, row, c).semantic_tokens) do
+        g[#g + 1] = h.opts.hl_group
+      end
+      return g
+    end
+    wait_for('the semantic token highlights to be drawn', function()
+      vim.cmd('redraw')
+      return vim.tbl_contains(groups_at(cloze, col + 3), '@lsp.type.string.markdown')
+    end)
+    out(('# semantic tokens: cloze %s, comment %s'):format(
+      table.concat(groups_at(cloze, col + 3), ' '), table.concat(groups_at(lines.comment, 3), ' ')))
+    assert(vim.tbl_contains(groups_at(lines.comment, 3), '@lsp.type.comment.markdown'), 'no @lsp.type.comment.markdown at the SR comment')
+  end)
+
   check('textDocument/inlayHint returns hints (first card: due today)', function()
     local result = request(client, 'textDocument/inlayHint', {
       textDocument = { uri = vim.uri_from_bufnr(buf) },
