@@ -238,9 +238,8 @@ impl OpenNote {
     /// of thousands of clozes on one line would each count the line again.
     pub fn position(&self, byte: usize) -> Pos {
         let byte = position::snap_str_offset(&self.text, byte);
-        let lines = &self.note.lines;
-        let line = lines.line_of(byte);
-        let start = lines.get(line).start.min(byte);
+        let line = self.note.lines.line_of(byte);
+        let start = self.line_start(line).min(byte);
         let (from, base) = match self.last_position.get() {
             Some((g, l, b, units))
                 if g == self.generation && l == line && b <= byte && b >= start =>
@@ -255,6 +254,17 @@ impl OpenNote {
         Pos {
             line: line as u32,
             character: units as u32,
+        }
+    }
+
+    /// The first byte of a line in the client's text. The note's own lines start past a byte
+    /// order mark (the plugin reads past it), but a client that sent one holds it as a
+    /// character of line 0, as the incoming positions count it ([`OpenNote::offset`]).
+    pub fn line_start(&self, line: usize) -> usize {
+        if line == 0 {
+            0
+        } else {
+            self.note.lines.get(line).start
         }
     }
 

@@ -208,21 +208,21 @@ pub fn markup(value: String, markdown: bool) -> MarkupContent {
 
 /// Semantic tokens in the protocol's relative encoding: each token's line and start relative
 /// to the previous one's, its start and length in the negotiated encoding (a byte order mark
-/// takes no column). Tokens must be sorted and one line each, as the feature gives them; a
+/// the client sent is a character of line 0, as in [`position`]). Tokens must be sorted and one line each, as the feature gives them; a
 /// token's start column counts on from the previous token of its line.
 pub fn semantic_tokens(note: &OpenNote, tokens: &[Token]) -> SemanticTokens {
-    let (text, lines) = (note.text(), &note.note().lines);
+    let text = note.text();
     let enc = note.document().encoding();
     let units = |a: usize, b: usize| enc.len_of_str(text.get(a..b).unwrap_or("")) as u32;
     let mut data = Vec::with_capacity(tokens.len());
     // The previous token: its line, start byte and start column.
-    let mut prev = (0, lines.get(0).start, 0);
+    let mut prev = (0, 0, 0);
     for t in tokens {
         let same_line = prev.0 == t.line && prev.1 <= t.start;
         let (from, base) = if same_line {
             (prev.1, prev.2)
         } else {
-            (lines.get(t.line).start, 0)
+            (note.line_start(t.line), 0)
         };
         let start = base + units(from, t.start);
         data.push(SemanticToken {

@@ -308,3 +308,23 @@ proptest! {
         prop_assert_eq!(card_answers(&mut s, &u), card_answers(&mut f, &fu), "{:?}", now);
     }
 }
+
+/// A byte order mark the client sent is a character of line 0 both ways: every char boundary
+/// of such a note comes back from the position the server gives it (it was read one unit early
+/// on line 0 before, as the server left the mark out of the columns it sent).
+#[test]
+fn positions_round_trip_in_a_note_with_a_byte_order_mark() {
+    let text = "\u{feff}🃏 漢字\t#flashcards Q::A\r\n😀 x::y\r\n";
+    for enc in [Encoding::Utf16, Encoding::Utf8] {
+        let vault = Arc::new(Vault::open(None, &Default::default()));
+        let open = OpenNote::open(text.to_string(), 1, enc, vault, None);
+        for (b, _) in text
+            .char_indices()
+            .filter(|&(b, _)| text.as_bytes()[b] != b'\n')
+        {
+            assert_eq!(open.offset(open.position(b)), b, "{enc:?} byte {b}");
+        }
+        let mark = if enc == Encoding::Utf8 { 3 } else { 1 };
+        assert_eq!(open.position(3), Pos::new(0, mark));
+    }
+}
