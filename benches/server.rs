@@ -185,6 +185,12 @@ fn main() {
         let _ = std::fs::remove_dir_all(&tmp);
         return;
     }
+    if std::env::var("SRLS_BENCH_ONLY").as_deref() == Ok("decks") {
+        // Only completion, references and rename in the 10,000-note deck vault.
+        decks::bench(&tmp);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
     if std::env::var("SRLS_BENCH_ONLY").as_deref() == Ok("index") {
         // Only the 100,000-note index (wall time, peak RSS, hovers while indexing).
         let big_vault = tmp.join("vault100k");

@@ -35,8 +35,8 @@ pub struct IndexedNote {
     /// Shared by the notes of a vault once indexed ([`Index::set_disk`] interns it).
     pub vault_root: Option<Arc<Path>>,
     pub cards: Vec<IndexedCard>,
-    /// The note's tags (body and front matter), each once.
-    pub tags: Vec<String>,
+    /// The note's tags (body and front matter), each once; shared like the decks.
+    pub tags: Arc<[String]>,
 }
 
 impl IndexedNote {
@@ -58,7 +58,7 @@ impl IndexedNote {
             path: path.into(),
             vault_root: vault_root.map(Arc::from),
             cards: note.cards.iter().map(&mut card).collect(),
-            tags: note_tags(note),
+            tags: note_tags(note).into(),
         }
     }
 }
@@ -133,7 +133,52 @@ pub struct Index {
     due: HashMap<Option<Arc<Path>>, DueTable>,
     /// Questions, decks and tags of each vault root, kept the same way.
     tables: HashMap<Option<Arc<Path>>, VaultTables>,
+    lists: Lists,
     pub ready: bool,
+}
+
+/// A note's deck or tag list.
+type List = Arc<[String]>;
+
+/// Deck and tag lists as the index already holds them, so that the notes with the same list
+/// (the usual case: one tag line in every note) share one allocation. Lists no note holds any
+/// more are dropped each time the set has doubled since the last sweep.
+#[derive(Debug, Default)]
+struct Lists {
+    set: std::collections::HashSet<Arc<[String]>>,
+    swept: usize,
+}
+
+impl Lists {
+    fn intern(&mut self, list: &mut Arc<[String]>) {
+        if let Some(held) = self.set.get(list) {
+            *list = held.clone();
+            return;
+        }
+        if self.set.len() >= 2 * self.swept + 64 {
+            self.set.retain(|l| Arc::strong_count(l) > 1);
+            self.swept = self.set.len();
+        }
+        self.set.insert(list.clone());
+    }
+
+    /// Shares a note's tags and its cards' deck lists with the notes holding the same.
+    fn share(&mut self, n: &mut IndexedNote) {
+        self.intern(&mut n.tags);
+        // The previous card's list as built, and as shared.
+        let mut last: Option<(List, List)> = None;
+        for c in &mut n.cards {
+            match &last {
+                // Consecutive cards already share their list (`IndexedNote::from_note`).
+                Some((was, now)) if Arc::ptr_eq(was, &c.decks) => c.decks = now.clone(),
+                _ => {
+                    let was = c.decks.clone();
+                    self.intern(&mut c.decks);
+                    last = Some((was, c.decks.clone()));
+                }
+            }
+        }
+    }
 }
 
 impl Index {
@@ -172,6 +217,7 @@ impl Index {
     /// Sets a note as read from disk.
     pub fn set_disk(&mut self, mut n: IndexedNote) {
         self.intern_root(&mut n);
+        self.lists.share(&mut n);
         let p = n.path.clone();
         self.replace(&p, |ix| {
             ix.disk.insert(p.clone(), n);
@@ -198,6 +244,7 @@ impl Index {
     /// Sets an open note (it wins over the file).
     pub fn set_open(&mut self, mut n: IndexedNote) {
         self.intern_root(&mut n);
+        self.lists.share(&mut n);
         let p = n.path.clone();
         self.replace(&p, |ix| {
             ix.open.insert(p.clone(), n);
@@ -357,8 +404,42 @@ mod tests {
                     .collect(),
                 key: None,
             }],
-            tags: vec![],
+            tags: Arc::new([]),
         }
+    }
+
+    /// Notes with the same deck and tag lists share one allocation; lists no note holds are
+    /// swept once the set has doubled, and a list still held is never swept.
+    #[test]
+    fn equal_lists_are_shared_and_unheld_ones_swept() {
+        let mut ix = Index::default();
+        let with = |i: usize, deck: &str| IndexedNote {
+            path: Path::new(&format!("/v/n{i}.md")).into(),
+            vault_root: Some(Path::new("/v").into()),
+            cards: vec![IndexedCard {
+                line: 0,
+                question: "q".into(),
+                decks: [deck.to_string()].into(),
+                dues: Default::default(),
+                key: None,
+            }],
+            tags: [deck.to_string()].into(),
+        };
+        ix.set_disk(with(0, "#flashcards"));
+        ix.set_disk(with(1, "#flashcards"));
+        let (a, b) = (
+            ix.note(Path::new("/v/n0.md")).unwrap(),
+            ix.note(Path::new("/v/n1.md")).unwrap(),
+        );
+        assert!(Arc::ptr_eq(&a.cards[0].decks, &b.cards[0].decks));
+        assert!(Arc::ptr_eq(&a.tags, &a.cards[0].decks));
+        // A note retagged 200 times (as while typing) leaves a bounded set behind.
+        for i in 0..200 {
+            ix.set_open(with(2, &format!("#flashcards/{i}")));
+        }
+        assert!(ix.lists.set.len() < 140, "{}", ix.lists.set.len());
+        let still = &ix.note(Path::new("/v/n0.md")).unwrap().tags;
+        assert!(ix.lists.set.contains(still));
     }
 
     proptest! {

@@ -168,7 +168,7 @@ impl VaultTables {
             bump_count(&mut self.decks, d, n, add);
             bump_in(&mut self.deck_notes, d, &note.path, n, add);
         }
-        for t in &note.tags {
+        for t in note.tags.iter() {
             bump_in(&mut self.tag_notes, t, &note.path, 1, add);
         }
     }
@@ -253,7 +253,7 @@ mod tests {
                 dues: Default::default(),
                 key: Some(QuestionKey::of(&format!("q{}", q % 3))),
             }],
-            tags: vec![deck.into(), "#x".into()],
+            tags: [deck.to_string(), "#x".to_string()].into(),
         }
     }
 
