@@ -7,7 +7,7 @@
 //! card's separator is the first separator in that text, a cloze card's deletions are what the
 //! cloze engine finds in it; [`QuestionMap`] turns offsets in it back into note bytes.
 
-use super::{Card, block_id, leading_tag, strip_sr_comments};
+use super::{Card, question_bounds, strip_sr_comments};
 use crate::plugin::cloze::ClozeEngine;
 use crate::plugin::js;
 use crate::plugin::lines::Lines;
@@ -104,20 +104,12 @@ impl<'a> QuestionMap<'a> {
     /// The question of a card whose scanner text is `raw`, as [`super::build_card`] makes it.
     fn new(raw: &'a str) -> QuestionMap<'a> {
         let stripped = strip_sr_comments(raw);
-        let (q_from, rest_end) = match leading_tag(&stripped) {
-            Some((_, consumed)) => (consumed, stripped.len()),
-            None => (0, js::text::trim_end(&stripped).len()),
-        };
-        let q = &stripped[q_from..rest_end];
-        let q_len = match block_id(q) {
-            Some(caret) => js::text::trim_end(&q[..caret]).len(),
-            None => q.len(),
-        };
+        let (q, _, _) = question_bounds(&stripped);
         QuestionMap {
-            q_to: q_from + q_len,
+            q_from: q.start,
+            q_to: q.end,
             stripped,
             lines: stripped_lines(raw),
-            q_from,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::plugin::settings::Settings;
 use crate::plugin::sr_comment::{self, Group, SrComment};
 use crate::plugin::tags::{self, FrontMatter, Tag};
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Where a note lives, for folder decks and ignored folders.
 #[derive(Debug, Clone, Default)]
@@ -498,9 +499,9 @@ pub(crate) fn build_card(
     let end = lines.get(rc.last_line.min(lines.len() - 1)).end;
     let (comment, extra_comments) = card_comments(text, lines, &rc.src_lines);
     let stripped = strip_sr_comments(&rc.text);
-    let (q, tag) = split_leading_tag(&stripped);
-    let (q, bid) = split_block_id(q);
-    let (sides, cloze_kind) = card_sides(&q, rc.kind, settings, engine);
+    let (q, tag, bid) = question_bounds(&stripped);
+    let (tag, bid) = (tag.map(str::to_string), bid.map(str::to_string));
+    let (sides, cloze_kind) = card_sides(&stripped[q], rc.kind, settings, engine);
     let kind = if sides.is_empty() {
         CardType::Cloze
     } else {
@@ -561,23 +562,22 @@ fn card_comments(
     (comment, extra_comments)
 }
 
-/// The question without its leading tag (the text trimmed at the end when it has none), and
-/// the tag.
-fn split_leading_tag(stripped: &str) -> (String, Option<String>) {
-    match leading_tag(stripped) {
-        Some((tag, consumed)) => (stripped[consumed..].to_string(), Some(tag.to_string())),
-        None => (js::text::trim_end(stripped).to_string(), None),
-    }
-}
-
-/// The question without a ` ^block-id` at its end, and the id.
-fn split_block_id(q: String) -> (String, Option<String>) {
-    match block_id(&q) {
-        Some(c) => (
-            js::text::trim_end(&q[..c]).to_string(),
-            Some(q[c + 2..].to_string()),
-        ),
-        None => (q, None),
+/// Where a card's question lies in its text with the comments cut out: after a leading tag
+/// (and the space after it), else up to the end trimmed; then before a trailing
+/// ` ^block-id` (trimmed). The question's range, the tag and the block id: the one rule that
+/// [`build_card`] and [`marks`] read the question by.
+pub(crate) fn question_bounds(stripped: &str) -> (Range<usize>, Option<&str>, Option<&str>) {
+    let (from, to, tag) = match leading_tag(stripped) {
+        Some((tag, consumed)) => (consumed, stripped.len(), Some(tag)),
+        None => (0, js::text::trim_end(stripped).len(), None),
+    };
+    let q = &stripped[from..to];
+    match block_id(q) {
+        Some(c) => {
+            let end = from + js::text::trim_end(&q[..c]).len();
+            (from..end, tag, Some(&q[c + 2..]))
+        }
+        None => (from..to, tag, None),
     }
 }
 
