@@ -119,6 +119,9 @@ pub fn bench(tmp: &Path) {
     in_process(&vault, &note, &text);
 }
 
+/// One request on the state: how many results and the JSON sent.
+type Run = Box<dyn FnMut(&mut srls::lsp::state::State) -> (usize, Vec<u8>)>;
+
 /// The handlers alone on a state holding the indexed vault, each answer serialised as the
 /// server sends it.
 fn in_process(vault: &Path, note: &Path, text: &str) {
@@ -142,7 +145,7 @@ fn in_process(vault: &Path, note: &Path, text: &str) {
         text_document: TextDocumentIdentifier { uri: u.clone() },
         position: Position { line, character },
     };
-    let mut runs: Vec<(String, Box<dyn FnMut(&mut State) -> (usize, Vec<u8>)>)> = Vec::new();
+    let mut runs: Vec<(String, Run)> = Vec::new();
     for (what, line, character) in places(note, text) {
         let pos = at(line, character);
         let what = format!("{what}, in process");
