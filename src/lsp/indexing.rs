@@ -94,55 +94,94 @@ fn index_files(
     max: u64,
     progress: &UnboundedSender<(usize, usize)>,
 ) -> (usize, Vec<String>) {
-    let files = workspace_notes(roots);
+    let files = &workspace_notes(roots);
     let total = files.len();
     // A re-index replaces the index: notes gone since the last one (a folder renamed without
     // an event per file) leave it.
     let found: std::collections::HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
     lock(state).index.retain_disk(|p| found.contains(p));
     let mut logs = Vec::new();
-    // Vaults looked up once per folder for this pass (the state's vaults, under the lock).
-    let mut places = FolderPlaces::default();
-    for (k, batch) in files.chunks(INDEX_BATCH).enumerate() {
-        let _ = progress.send((k * INDEX_BATCH, total));
-        let placed: Vec<_> = batch
-            .iter()
-            .map(|f| (f, places.place(f, |p| lock(state).vault_for(Some(p)))))
-            .collect();
-        let read: Vec<Result<IndexedNote, Option<String>>> = placed
-            .par_iter()
-            .map(|(f, (vault, ctx))| index_one(f, vault, ctx, max))
-            .collect();
-        let mut s = lock(state);
-        for r in read {
-            match r {
-                Ok(entry) => s.index.set_disk(entry),
-                Err(log) => logs.extend(log),
+    // Batches are read and parsed on every core in one thread while this one puts the
+    // previous batch into the index, so the cores never wait for the inserts.
+    let (batches, parsed) = std::sync::mpsc::sync_channel::<Vec<Indexed>>(1);
+    std::thread::scope(|scope| {
+        // The sender moves into the thread: the loop below ends when it is done.
+        scope.spawn(move || parse_batches(state, files, max, &batches));
+        for (k, read) in parsed.into_iter().enumerate() {
+            let mut s = lock(state);
+            for r in read {
+                match r {
+                    Ok(entry) => s.index.set_disk(entry),
+                    Err(log) => logs.extend(log),
+                }
             }
+            drop(s);
+            let _ = progress.send(((k + 1) * INDEX_BATCH, total));
         }
-    }
+    });
     lock(state).index.ready = true;
     (total, logs)
 }
 
-/// One note's index entry, or, when it is not indexed, the line to log if any (too big).
-fn index_one(
-    f: &Path,
-    vault: &Vault,
-    ctx: &NoteContext,
+/// A note read for the index, or the line to log if it is not indexed.
+type Indexed = Result<IndexedNote, Option<String>>;
+
+/// Reads and parses the files batch by batch (each batch on every core), sending each batch
+/// as it is done; stops when the receiver is gone.
+fn parse_batches(
+    state: &Shared,
+    files: &[PathBuf],
     max: u64,
-) -> Result<IndexedNote, Option<String>> {
-    let meta = std::fs::metadata(f).map_err(|_| None)?;
-    if meta.len() > max {
-        return Err(Some(format!(
-            "srls: not indexing {} ({} bytes, over index.maxFileSize)",
-            f.display(),
-            meta.len()
-        )));
+    batches: &std::sync::mpsc::SyncSender<Vec<Indexed>>,
+) {
+    // Vaults looked up once per folder for this pass (the state's vaults, under the lock).
+    let mut places = FolderPlaces::default();
+    for batch in files.chunks(INDEX_BATCH) {
+        let placed: Vec<_> = batch
+            .iter()
+            .map(|f| (f, places.place(f, |p| lock(state).vault_for(Some(p)))))
+            .collect();
+        let read: Vec<Indexed> = placed
+            .par_iter()
+            .map(|(f, (vault, ctx))| index_one(f, vault, ctx, max))
+            .collect();
+        if batches.send(read).is_err() {
+            return;
+        }
     }
-    let text = std::fs::read_to_string(f).map_err(|_| None)?;
+}
+
+/// One note's index entry, or, when it is not indexed, the line to log if any (too big).
+fn index_one(f: &Path, vault: &Vault, ctx: &NoteContext, max: u64) -> Indexed {
+    let text = match read_at_most(f, max) {
+        Ok(Ok(text)) => text,
+        Ok(Err(len)) => {
+            return Err(Some(format!(
+                "srls: not indexing {} ({len} bytes, over index.maxFileSize)",
+                f.display()
+            )));
+        }
+        Err(_) => return Err(None),
+    };
     let note = vault.parse_in(&text, ctx);
     Ok(IndexedNote::from_note(f, vault.root.clone(), &note))
+}
+
+/// A UTF-8 file's text, or its length when it is longer than `max` bytes: one open, one stat
+/// and the reads (what a hundred thousand notes cost in system calls adds up).
+fn read_at_most(f: &Path, max: u64) -> std::io::Result<Result<String, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(f)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Ok(Err(len));
+    }
+    let mut text = String::with_capacity(len as usize + 1);
+    // Through `take`, `read_to_string` does not stat the file again for a size hint; a file
+    // that grew past `max` since the stat stops there.
+    file.take(max + 1).read_to_string(&mut text)?;
+    let read = text.len() as u64;
+    Ok(if read > max { Err(read) } else { Ok(text) })
 }
 
 /// Re-reads one file into the index (removes it when it is gone). A folder is rescanned: its

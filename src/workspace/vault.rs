@@ -304,7 +304,12 @@ pub fn walk_notes(dir: &Path, skip_folder: &mut dyn FnMut(&Path) -> bool) -> Vec
                 continue;
             }
             let path = e.path();
-            if path.is_dir() {
+            // The entry's type comes with the listing; only a symlink is followed (a stat).
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => path.is_dir(),
+            };
+            if is_dir {
                 if !skip(&path) {
                     go(&path, skip, out, seen);
                 }

@@ -423,3 +423,47 @@ async fn settings_that_break_while_running_are_reported() {
     assert_eq!(s["range"]["start"], json!({"line": 0, "character": 0}));
     assert!(s["message"].as_str().unwrap().contains("data.json"), "{s}");
 }
+
+/// The walk follows a symlinked folder (its entry type says symlink; the target is a folder),
+/// and a note over `index.maxFileSize` is left out with a logged line giving its size.
+#[cfg(unix)]
+#[tokio::test]
+async fn index_follows_folder_links_and_skips_notes_over_the_size_limit() {
+    let dir = vault(&[
+        ("V/.obsidian/app.json", "{}"),
+        ("V/geo.md", A1),
+        ("outside/bio.md", A2),
+        (
+            "V/big.md",
+            &format!("#flashcards\n\nBig::card\n\n{}\n", "x".repeat(400)),
+        ),
+    ]);
+    std::os::unix::fs::symlink(dir.path().join("outside"), dir.path().join("V/linked")).unwrap();
+    let root = dir.path().join("V");
+    let mut c = Client::start();
+    c.initialize_with(
+        &["utf-16"],
+        false,
+        json!({"today": "2025-01-03", "index": {"maxFileSize": 300}}),
+        Some(&file_uri(&root)),
+        |_| {},
+    )
+    .await;
+    wait_index(&c).await;
+    let s = summary(&mut c).await;
+    // geo: Paris due, Rome new; the linked bio: Cell due; big.md's card is not counted.
+    assert_eq!(s["total"], json!({"due": 2, "new": 1}), "{s}");
+    let log = c
+        .wait_for("window/logMessage", |p| {
+            p["message"].as_str().unwrap_or("").contains("not indexing")
+        })
+        .await;
+    let big = root.join("big.md");
+    assert_eq!(
+        log["message"],
+        format!(
+            "srls: not indexing {} (425 bytes, over index.maxFileSize)",
+            big.display()
+        )
+    );
+}
