@@ -80,7 +80,31 @@ struct Seg {
     /// The bytes the segment was parsed from.
     len: usize,
     /// The segment's blocks (relative offsets), `None` when it has none.
-    blocks: Option<Arc<Blocks>>,
+    blocks: Option<Arc<SegBlocks>>,
+}
+
+/// The blocks of one segment, relative to its start: [`Blocks`] without room to grow (every
+/// segment of an open note keeps them; most hold one `<!--SR:...-->` comment). Shared by the
+/// clones a background reparse takes.
+#[derive(Debug, PartialEq)]
+struct SegBlocks {
+    front_matter: Option<Box<markdown::FrontMatter>>,
+    headings: Box<[markdown::Heading]>,
+    fenced_code: Box<[markdown::FencedCode]>,
+    indented_code: Box<[Range<usize>]>,
+    html: Box<[Range<usize>]>,
+}
+
+impl From<Blocks> for SegBlocks {
+    fn from(b: Blocks) -> SegBlocks {
+        SegBlocks {
+            front_matter: b.front_matter.map(Box::new),
+            headings: b.headings.into(),
+            fenced_code: b.fenced_code.into(),
+            indented_code: b.indented_code.into(),
+            html: b.html.into(),
+        }
+    }
 }
 
 /// Segments this long or longer keep their tree for the next edit once edited (see
@@ -592,7 +616,7 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
     Seg {
         tree: (len >= keep_tree).then_some(tree),
         len,
-        blocks: (!empty).then(|| Arc::new(b)),
+        blocks: (!empty).then(|| Arc::new(SegBlocks::from(b))),
     }
 }
 
