@@ -508,14 +508,23 @@ pub(crate) fn build_card(
         rc.kind
     };
     let (schedule, extra_groups) = schedule_of(comment.as_ref(), sides.len());
+    // An open note keeps every card: no room beyond the text (the scanner pushes line by line).
+    let (mut raw, mut src_lines, mut sides) = (rc.text, rc.src_lines, sides);
+    raw.shrink_to_fit();
+    src_lines.shrink_to_fit();
+    sides.shrink_to_fit();
+    for (f, b) in &mut sides {
+        f.shrink_to_fit();
+        b.shrink_to_fit();
+    }
     Card {
         kind,
         first_line: rc.first_line,
         last_line: rc.last_line,
         start,
         end,
-        raw: rc.text,
-        src_lines: rc.src_lines,
+        raw,
+        src_lines,
         end_line: rc.end_line,
         sides,
         comment,
