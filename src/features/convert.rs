@@ -87,7 +87,7 @@ struct Expect {
     kind: CardType,
     sides: Vec<(String, String)>,
     schedule: Vec<Option<Group>>,
-    leading_tag: Option<String>,
+    leading_tag: Option<Box<str>>,
 }
 
 /// A piece of a card's new text: bytes of the note kept, or new text.
@@ -196,7 +196,7 @@ impl Ctx<'_> {
         Expect {
             kind,
             sides: self.card.sides.clone(),
-            schedule: self.card.schedule.clone(),
+            schedule: self.card.schedule.to_vec(),
             leading_tag: self.card.leading_tag.clone(),
         }
     }
@@ -254,7 +254,7 @@ impl Ctx<'_> {
         };
         card.kind == expect.kind
             && trimmed(&card.sides) == trimmed(&expect.sides)
-            && card.schedule == expect.schedule
+            && *card.schedule == *expect.schedule
             && card.leading_tag == expect.leading_tag
             && card.block_id == self.card.block_id
             && card.extra_comments.is_empty()
@@ -362,7 +362,7 @@ impl Ctx<'_> {
         let (card, lines, text) = (self.card, &self.note.lines, self.text);
         let first = card.start_line();
         let own: Vec<usize> = (first..=self.last_line()).collect();
-        (card.src_lines == own).then_some(())?;
+        (*card.src_lines == *own).then_some(())?;
         let tag = card.leading_tag.as_deref();
         let tag_alone = tag.is_some_and(|t| trim(self.line(first)) == t);
         let (prefix, gap, qline) = if tag_alone {
@@ -657,7 +657,7 @@ impl Ctx<'_> {
             ),
         };
         let mut expect = self.expect(card.kind);
-        expect.leading_tag = Some(deck.to_string());
+        expect.leading_tag = Some(deck.into());
         let rewrite = Rewrite {
             region: span,
             pieces,

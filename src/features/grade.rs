@@ -129,10 +129,10 @@ pub fn schedule_sibling(
         });
     }
     let group = card.schedule[req.sibling].as_ref();
-    if let Some(Group::Invalid { reasons, .. }) = group {
+    if let Some(Group::Invalid(i)) = group {
         return Err(GradeError::InvalidGroup {
             sibling: req.sibling + 1,
-            reason: reasons.join("; "),
+            reason: i.reasons.join("; "),
         });
     }
     let sm2_prev = match group {
@@ -251,10 +251,10 @@ pub fn group_text(g: Option<&Group>, settings: &Settings, i: usize) -> Result<St
             ease: *ease as f64,
         }),
         Some(Group::Fsrs(c)) => c.to_segment(),
-        Some(Group::Invalid { reasons, .. }) => {
+        Some(Group::Invalid(g)) => {
             return Err(GradeError::InvalidGroup {
                 sibling: i + 1,
-                reason: reasons.join("; "),
+                reason: g.reasons.join("; "),
             });
         }
     })
@@ -343,9 +343,9 @@ pub fn check_card(card: &Card) -> Result<(), GradeError> {
         .position(|g| matches!(g, Some(Group::Invalid { .. })))
     {
         Some(k) => match &card.schedule[k] {
-            Some(Group::Invalid { reasons, .. }) => Err(GradeError::InvalidGroup {
+            Some(Group::Invalid(i)) => Err(GradeError::InvalidGroup {
                 sibling: k + 1,
-                reason: reasons.join("; "),
+                reason: i.reasons.join("; "),
             }),
             _ => Ok(()),
         },

@@ -190,8 +190,8 @@ fn schedule_line(group: &Option<Group>, ctx: &HoverContext<'_>) -> String {
             }
             line
         }
-        Some(Group::Invalid { reasons, .. }) => {
-            format!("schedule unreadable: {}", reasons.join("; "))
+        Some(Group::Invalid(i)) => {
+            format!("schedule unreadable: {}", i.reasons.join("; "))
         }
     }
 }

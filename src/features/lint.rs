@@ -975,12 +975,7 @@ fn remove_blank_lines_above(text: &str, note: &Note, i: usize) -> Option<Fix> {
 /// review writes), so none hides behind another.
 fn group_diagnostics(g: &GroupSpan, side: usize, out: &mut Vec<Diagnostic>) {
     let (due, interval, ease, legacy, reasons) = match &g.group {
-        Group::Invalid {
-            reasons,
-            due,
-            interval,
-            ease,
-        } => (*due, *interval, *ease, false, reasons.as_slice()),
+        Group::Invalid(i) => (i.due, i.interval, i.ease, false, i.reasons.as_slice()),
         Group::Sm2 {
             due,
             interval,

@@ -18,17 +18,12 @@ pub fn schedule_json(g: &Option<Group>) -> Value {
         }) => json!([due.format("%Y-%m-%d").to_string(), interval, ease]),
         Some(Group::Fsrs(c)) => json!({ "fsrs": c.to_segment() }),
         // As the plugin reports them: moment's "Invalid date", NaN as null.
-        Some(Group::Invalid {
-            due,
-            interval,
-            ease,
-            ..
-        }) => json!([
-            due.map_or("Invalid date".to_string(), |d| d
+        Some(Group::Invalid(i)) => json!([
+            i.due.map_or("Invalid date".to_string(), |d| d
                 .format("%Y-%m-%d")
                 .to_string()),
-            interval,
-            ease
+            i.interval,
+            i.ease
         ]),
     }
 }
@@ -57,17 +52,12 @@ impl<'a> ScheduleOut<'a> {
             Some(Group::Fsrs(c)) => ScheduleOut::Fsrs {
                 fsrs: c.to_segment(),
             },
-            Some(Group::Invalid {
-                due,
-                interval,
-                ease,
-                ..
-            }) => ScheduleOut::Invalid(
-                due.map_or(Cow::Borrowed("Invalid date"), |d| {
+            Some(Group::Invalid(i)) => ScheduleOut::Invalid(
+                i.due.map_or(Cow::Borrowed("Invalid date"), |d| {
                     Cow::Owned(d.format("%Y-%m-%d").to_string())
                 }),
-                *interval,
-                *ease,
+                i.interval,
+                i.ease,
             ),
         }
     }

@@ -31,9 +31,9 @@ pub struct Card {
     pub start: usize,
     pub end: usize,
     /// The scanner's text of the card.
-    pub raw: String,
+    pub raw: Box<str>,
     /// Note lines that make up the card's text.
-    pub src_lines: Vec<usize>,
+    pub src_lines: Box<[usize]>,
     /// The card's last line of text (a consumed closing fence included).
     pub end_line: usize,
     /// Front and back of each sibling, as the plugin builds them (not trimmed).
@@ -41,9 +41,9 @@ pub struct Card {
     /// The first scheduling comment of the card (the one the plugin reads).
     pub comment: Option<SrComment>,
     /// Further SR comments inside the card (ignored by the plugin), byte ranges.
-    pub extra_comments: Vec<(usize, usize)>,
+    pub extra_comments: Box<[(usize, usize)]>,
     /// One entry per sibling: `None` for a new sibling.
-    pub schedule: Vec<Option<Group>>,
+    pub schedule: Box<[Option<Group>]>,
     /// Groups beyond the sibling count (the plugin drops them and rewrites the note).
     pub extra_groups: usize,
     /// Decks, as `#`-prefixed topic paths.
@@ -53,8 +53,8 @@ pub struct Card {
     /// shows it, `review.md` §3).
     pub repeated_decks: Vec<String>,
     /// Leading tag removed from the question, and the block id cut from the end.
-    pub leading_tag: Option<String>,
-    pub block_id: Option<String>,
+    pub leading_tag: Option<Box<str>>,
+    pub block_id: Option<Box<str>>,
     pub cloze_kind: Option<ClozeKind>,
 }
 
@@ -500,7 +500,7 @@ pub(crate) fn build_card(
     let (comment, extra_comments) = card_comments(text, lines, &rc.src_lines);
     let stripped = strip_sr_comments(&rc.text);
     let (q, tag, bid) = question_bounds(&stripped);
-    let (tag, bid) = (tag.map(str::to_string), bid.map(str::to_string));
+    let (tag, bid) = (tag.map(Box::from), bid.map(Box::from));
     let (sides, cloze_kind) = card_sides(&stripped[q], rc.kind, settings, engine);
     let kind = if sides.is_empty() {
         CardType::Cloze
@@ -508,19 +508,26 @@ pub(crate) fn build_card(
         rc.kind
     };
     let (schedule, extra_groups) = schedule_of(comment.as_ref(), sides.len());
+    // An open note keeps every card: no room beyond the text (the scanner pushes line by line).
+    let mut sides = sides;
+    sides.shrink_to_fit();
+    for (f, b) in &mut sides {
+        f.shrink_to_fit();
+        b.shrink_to_fit();
+    }
     Card {
         kind,
         first_line: rc.first_line,
         last_line: rc.last_line,
         start,
         end,
-        raw: rc.text,
-        src_lines: rc.src_lines,
+        raw: rc.text.into_boxed_str(),
+        src_lines: rc.src_lines.into_boxed_slice(),
         end_line: rc.end_line,
         sides,
         comment,
-        extra_comments,
-        schedule,
+        extra_comments: extra_comments.into_boxed_slice(),
+        schedule: schedule.into_boxed_slice(),
         extra_groups,
         decks: vec![],
         repeated_decks: vec![],

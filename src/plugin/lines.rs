@@ -23,7 +23,17 @@ pub struct Line {
 /// The lines of a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lines {
-    lines: Vec<Line>,
+    /// Each line's content bytes. Where a line's successor starts is the next one's start (the
+    /// end of the text, which is the last line's end, for the last): not stored, a third of
+    /// what a 1 MB note of short lines spends on its lines.
+    lines: Vec<Content>,
+}
+
+/// A line's content bytes, `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Content {
+    start: usize,
+    end: usize,
 }
 
 impl Lines {
@@ -40,15 +50,15 @@ impl Lines {
             } else {
                 end + 1
             };
-            lines.push(Line { start, end, next });
+            lines.push(Content { start, end });
             start = next;
             i = next;
         }
-        lines.push(Line {
+        lines.push(Content {
             start,
             end: b.len(),
-            next: b.len(),
         });
+        lines.shrink_to_fit();
         Lines { lines }
     }
 
@@ -61,7 +71,9 @@ impl Lines {
     }
 
     pub fn get(&self, i: usize) -> Line {
-        self.lines[i]
+        let Content { start, end } = self.lines[i];
+        let next = self.lines.get(i + 1).map_or(end, |n| n.start);
+        Line { start, end, next }
     }
 
     pub fn text<'a>(&self, text: &'a str, i: usize) -> &'a str {
@@ -79,24 +91,29 @@ impl Lines {
 
     /// Whether the text uses CRLF (judged from the first line break).
     pub fn crlf(&self, text: &str) -> bool {
-        self.lines
-            .first()
-            .is_some_and(|l| l.next > l.end + 1 && text.as_bytes().get(l.end) == Some(&b'\r'))
+        let b = text.as_bytes();
+        !self.lines.is_empty() && {
+            let l = self.get(0);
+            l.next > l.end + 1 && b.get(l.end) == Some(&b'\r')
+        }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Line> {
-        self.lines.iter()
+    pub fn iter(&self) -> impl Iterator<Item = Line> + '_ {
+        (0..self.lines.len()).map(|i| self.get(i))
     }
 
     /// Replaces lines `old` by `new` and moves every later line by `delta` bytes (an edit).
     pub(crate) fn splice(&mut self, old: std::ops::Range<usize>, new: Vec<Line>, delta: isize) {
         let after = old.start + new.len();
+        let new = new.into_iter().map(|l| Content {
+            start: l.start,
+            end: l.end,
+        });
         self.lines.splice(old, new);
         if delta != 0 {
             for l in &mut self.lines[after..] {
                 l.start = l.start.wrapping_add_signed(delta);
                 l.end = l.end.wrapping_add_signed(delta);
-                l.next = l.next.wrapping_add_signed(delta);
             }
         }
     }

@@ -57,26 +57,64 @@ pub struct Segments {
     /// The indices of the segments holding a heading, ascending: breadcrumbs walk these only
     /// (a note of 50,000 segments may have a handful). Kept by `parse` and `update`.
     headed: Vec<usize>,
-    /// Segments at least this long keep their tree ([`KEEP_TREE`] unless a test asks for all).
+    /// Segments at least this long keep their tree once edited ([`KEEP_TREE`] unless a test
+    /// asks for all).
     keep_tree: usize,
+    /// The bytes of the segments holding a tree (kept by `parse` and `update`): past
+    /// [`KEPT_TREE_BYTES`], the trees of segments an edit did not just reparse are dropped.
+    kept_bytes: usize,
 }
 
 #[derive(Clone)]
 struct Seg {
-    /// The segment's tree, kept only for segments of at least [`KEEP_TREE`] bytes: what it
-    /// saves is the reparse of a long segment after an edit (tree-sitter reuses the old tree),
-    /// and a short one parses from scratch in tens of microseconds. A tree costs several KB
-    /// however short its text (an open note of small paragraphs spent 55 to 110 MB per MB on
-    /// them), and the features read only `blocks`.
+    /// The segment's tree, kept only for segments of at least [`KEEP_TREE`] bytes that an edit
+    /// reparsed (a fresh parse keeps none): what it saves is the reparse of a long segment on
+    /// the next keystroke in it (tree-sitter reuses the old tree), and a short one parses from
+    /// scratch in tens of microseconds. A tree costs several KB however short its text (an
+    /// open note of small paragraphs spent 55 to 110 MB per MB on them) and some 45 bytes per
+    /// byte of prose (the long segments of a 1 MB corpus note, 120 KB, held 5.5 MB of trees
+    /// at open), while the features read only `blocks`. The first edit of a long segment
+    /// parses it from scratch (a 20 KB segment in about 8 ms); the trees kept are bounded by
+    /// [`KEPT_TREE_BYTES`].
     tree: Option<Tree>,
     /// The bytes the segment was parsed from.
     len: usize,
     /// The segment's blocks (relative offsets), `None` when it has none.
-    blocks: Option<Arc<Blocks>>,
+    blocks: Option<Arc<SegBlocks>>,
 }
 
-/// Segments this long or longer keep their tree for the next edit (see [`Seg::tree`]).
+/// The blocks of one segment, relative to its start: [`Blocks`] without room to grow (every
+/// segment of an open note keeps them; most hold one `<!--SR:...-->` comment). Shared by the
+/// clones a background reparse takes.
+#[derive(Debug, PartialEq)]
+struct SegBlocks {
+    front_matter: Option<Box<markdown::FrontMatter>>,
+    headings: Box<[markdown::Heading]>,
+    fenced_code: Box<[markdown::FencedCode]>,
+    indented_code: Box<[Range<usize>]>,
+    html: Box<[Range<usize>]>,
+}
+
+impl From<Blocks> for SegBlocks {
+    fn from(b: Blocks) -> SegBlocks {
+        SegBlocks {
+            front_matter: b.front_matter.map(Box::new),
+            headings: b.headings.into(),
+            fenced_code: b.fenced_code.into(),
+            indented_code: b.indented_code.into(),
+            html: b.html.into(),
+        }
+    }
+}
+
+/// Segments this long or longer keep their tree for the next edit once edited (see
+/// [`Seg::tree`]).
 pub const KEEP_TREE: usize = 4096;
+
+/// The bytes of text whose segments may keep a tree (see [`Seg::tree`]): some 3 MB of trees
+/// of prose. An edit that reparses segments past it drops the trees of the others (the
+/// segments it just reparsed keep theirs, however long).
+pub const KEPT_TREE_BYTES: usize = 64 * 1024;
 
 /// Bytes parsed beyond which [`Segments::update`] gives up (the caller parses in the background).
 pub const UNBOUNDED: usize = usize::MAX;
@@ -95,29 +133,28 @@ impl Source for Sub<'_> {
 }
 
 impl Segments {
-    /// Parses the whole text, keeping the trees of segments of at least [`KEEP_TREE`] bytes.
+    /// Parses the whole text, keeping no tree; edits keep those of segments of at least
+    /// [`KEEP_TREE`] bytes they reparse.
     pub fn parse(parser: &mut Parser, rope: &Rope) -> Segments {
         Segments::parse_keeping(parser, rope, KEEP_TREE)
     }
 
-    /// Parses the whole text, keeping the trees of segments of at least `keep_tree` bytes (0:
-    /// every tree, for tests that compare trees node by node).
+    /// Parses the whole text; edits keep the trees of the segments of at least `keep_tree`
+    /// bytes they reparse (see [`Seg::tree`]). 0 keeps every tree, from this parse on and
+    /// without bound, for tests that compare trees node by node.
     pub fn parse_keeping(parser: &mut Parser, rope: &Rope, keep_tree: usize) -> Segments {
-        let mut out = Segments {
-            starts: Vec::new(),
-            segs: Vec::new(),
-            len: rope.len_bytes(),
-            headed: Vec::new(),
-            keep_tree,
-        };
-        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED, keep_tree)
+        let at_parse = if keep_tree == 0 { 0 } else { usize::MAX };
+        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED, at_parse)
             .expect("an unbounded build always completes");
-        for (s, seg) in new {
-            out.starts.push(s);
-            out.segs.push(seg);
+        let (starts, segs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
+        Segments {
+            headed: headed(&segs, 0),
+            kept_bytes: tree_bytes(&segs),
+            starts,
+            segs,
+            len: rope.len_bytes(),
+            keep_tree,
         }
-        out.headed = headed(&out.segs, 0);
-        out
     }
 
     /// Brings the segments of `base` (the text they were parsed from) up to `rope`, which is
@@ -182,8 +219,12 @@ impl Segments {
         }
         let (ns, nsegs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
         self.splice_headed(k, m, &nsegs);
+        self.kept_bytes =
+            self.kept_bytes.saturating_sub(tree_bytes(&self.segs[k..m])) + tree_bytes(&nsegs);
+        let fresh = k..k + nsegs.len();
         self.starts.splice(k..m, ns);
         self.segs.splice(k..m, nsegs);
+        self.bound_trees(fresh);
         let old_len = self.len;
         self.len = rope.len_bytes();
         Some(EditSpan {
@@ -202,6 +243,20 @@ impl Segments {
             *i = i.wrapping_add_signed(shift);
         }
         self.headed.splice(a..b, headed(new, k));
+    }
+
+    /// Once [`KEPT_TREE_BYTES`] of segments hold a tree, drops the trees of every segment but
+    /// those of `fresh` (just reparsed). Unbounded when every tree is kept (tests).
+    fn bound_trees(&mut self, fresh: Range<usize>) {
+        if self.keep_tree == 0 || self.kept_bytes <= KEPT_TREE_BYTES {
+            return;
+        }
+        let (before, rest) = self.segs.split_at_mut(fresh.start);
+        let after = &mut rest[fresh.len()..];
+        for s in before.iter_mut().chain(after) {
+            s.tree = None;
+        }
+        self.kept_bytes = tree_bytes(&self.segs[fresh]);
     }
 
     /// Segments at least this long keep their tree.
@@ -238,6 +293,16 @@ impl Segments {
         for (at, seg) in self.starts.iter().zip(&self.segs) {
             let tree = seg.tree.as_ref().map(|t| t.root_node().to_sexp());
             out.push_str(&format!("{at}+{}: {:?} {tree:?}\n", seg.len, seg.blocks));
+        }
+        out
+    }
+
+    /// Every segment's start, length and blocks, without trees: for tests comparing two parses
+    /// that keep different trees (an edited one keeps those of the segments it reparsed).
+    pub fn layout(&self) -> String {
+        let mut out = String::new();
+        for (at, seg) in self.starts.iter().zip(&self.segs) {
+            out.push_str(&format!("{at}+{}: {:?}\n", seg.len, seg.blocks));
         }
         out
     }
@@ -507,6 +572,14 @@ fn cut_past_open(
         .and_then(|c| next_candidate(rope, c.max(floor), limit))
 }
 
+/// The bytes of the segments of `segs` that hold a tree.
+fn tree_bytes(segs: &[Seg]) -> usize {
+    segs.iter()
+        .filter(|s| s.tree.is_some())
+        .map(|s| s.len)
+        .sum()
+}
+
 /// The indices (from `first`) of the segments of `segs` that hold a heading.
 fn headed(segs: &[Seg], first: usize) -> Vec<usize> {
     let has = |s: &Seg| s.blocks.as_ref().is_some_and(|b| !b.headings.is_empty());
@@ -543,7 +616,7 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
     Seg {
         tree: (len >= keep_tree).then_some(tree),
         len,
-        blocks: (!empty).then(|| Arc::new(b)),
+        blocks: (!empty).then(|| Arc::new(SegBlocks::from(b))),
     }
 }
 

@@ -250,8 +250,11 @@ fn run(
     Ok(())
 }
 
+/// A card as scanned: its lines, bytes and raw text.
+type Scanned = (usize, usize, usize, usize, usize, Box<str>);
+
 /// Every card of a note in scan order, without its decks (which are note-wide).
-fn scanned(n: &Note) -> Vec<(usize, usize, usize, usize, usize, String)> {
+fn scanned(n: &Note) -> Vec<Scanned> {
     let mut v: Vec<_> = n
         .cards
         .iter()
@@ -297,9 +300,7 @@ fn check_window(old: &Note, new: &Note, r: &Reparsed) -> Result<(), TestCaseErro
         prop_assert_eq!(w.bytes_new.end, new.lines.get(new.lines.len() - 1).next);
     }
     let (co, cn) = (scanned(old), scanned(new));
-    let before = |v: &[(usize, usize, usize, usize, usize, String)]| {
-        v.iter().filter(|c| c.0 < a).cloned().collect::<Vec<_>>()
-    };
+    let before = |v: &[Scanned]| v.iter().filter(|c| c.0 < a).cloned().collect::<Vec<_>>();
     prop_assert_eq!(before(&co), before(&cn));
     let moved: Vec<_> = co
         .iter()

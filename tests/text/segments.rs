@@ -211,8 +211,22 @@ fn corpus_notes_edited_keep_segments_equal_to_a_fresh_parse() {
             )
             .unwrap();
             let now = doc.text().into_owned();
-            let fresh = Document::new(&now, 1);
-            assert_eq!(doc.segments().sexp(), fresh.segments().sexp(), "{now:?}");
+            // The fresh parse keeps every tree; the edited one those of the segments it
+            // reparsed, each equal to the fresh one.
+            let fresh = Document::keeping_trees(&now, 1, Encoding::Utf16, 0);
+            assert_eq!(
+                doc.segments().layout(),
+                fresh.segments().layout(),
+                "{now:?}"
+            );
+            let trees: std::collections::HashMap<usize, String> = fresh
+                .segments()
+                .kept_trees()
+                .map(|(at, t)| (at, t.root_node().to_sexp()))
+                .collect();
+            for (at, t) in doc.segments().kept_trees() {
+                assert_eq!(Some(&t.root_node().to_sexp()), trees.get(&at), "{now:?}");
+            }
             if let Some(w) = whole(&now) {
                 assert_eq!(doc.blocks(), w, "{now:?}");
             }
@@ -235,4 +249,55 @@ fn an_error_that_never_clears() {
     let doc = Document::new(&text, 0);
     assert!(whole(&text).is_none(), "the note parses with an error");
     assert!(doc.segments().count() < 5, "{}", doc.segments().count());
+}
+
+/// A fresh parse keeps no tree; an edit keeps the tree of the long segment it reparsed, and once
+/// more than `KEPT_TREE_BYTES` of segments hold one, only the segment just reparsed keeps its.
+#[test]
+fn trees_are_kept_for_edited_long_segments_only() {
+    use srls::text::segments::{KEEP_TREE, KEPT_TREE_BYTES};
+    // Paragraphs of some 5 KB (one segment each: a cut needs a blank line), emoji and CJK in.
+    let para: String = (0..400).map(|i| format!("Line {i} 😀 中文\n")).collect();
+    assert!(para.len() > KEEP_TREE);
+    let text: String = (0..30).map(|_| format!("{para}\n")).collect();
+    let mut doc = Document::new(&text, 1);
+    assert_eq!(doc.segments().kept_trees().count(), 0);
+    let lines_per_para = 401;
+    // What should hold trees: bytes and count.
+    let (mut bytes_kept, mut count) = (0, 0);
+    let mut dropped = false;
+    for (n, p) in (0..30).enumerate() {
+        let line = (p * lines_per_para + 1) as u32;
+        let edit = Change::ranged(Pos::new(line, 0), Pos::new(line, 0), "x");
+        doc.apply_changes(n as i32 + 2, &[edit]).unwrap();
+        let segs = doc.segments();
+        let len = |at: usize| {
+            let i = segs.starts().binary_search(&at).unwrap();
+            segs.starts().get(i + 1).copied().unwrap_or(doc.len_bytes()) - at
+        };
+        let kept: Vec<usize> = segs.kept_trees().map(|(at, _)| at).collect();
+        let edited = doc.rope().line_to_byte(line as usize);
+        assert!(
+            kept.iter().any(|&at| at <= edited && edited < at + len(at)),
+            "edit {n}: the edited segment keeps its tree ({kept:?})"
+        );
+        let fresh = kept.iter().map(|&at| len(at)).find(|&l| l > 0).unwrap_or(0);
+        let here = kept
+            .iter()
+            .find(|&&at| at <= edited && edited < at + len(at))
+            .map_or(fresh, |&at| len(at));
+        bytes_kept += here;
+        count += 1;
+        if bytes_kept > KEPT_TREE_BYTES {
+            (bytes_kept, count, dropped) = (here, 1, true);
+        }
+        assert_eq!(
+            kept.len(),
+            count,
+            "edit {n}: trees pile up, then all but one go"
+        );
+        let bytes: usize = kept.iter().map(|&at| len(at)).sum();
+        assert_eq!(bytes, bytes_kept, "edit {n}");
+    }
+    assert!(dropped);
 }

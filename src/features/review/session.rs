@@ -264,9 +264,7 @@ pub fn single_note_settings(s: &Settings) -> Settings {
 pub(super) fn is_new(g: &Option<Group>) -> bool {
     match g {
         None | Some(Group::New { .. }) => true,
-        Some(Group::Invalid { reasons, .. }) => {
-            reasons.first().is_some_and(|r| r.starts_with("FSRS"))
-        }
+        Some(Group::Invalid(i)) => i.reasons.first().is_some_and(|r| r.starts_with("FSRS")),
         _ => false,
     }
 }
@@ -278,7 +276,7 @@ pub(super) fn state_of(g: &Option<Group>, today: NaiveDate, now: DateTime<Utc>) 
         return State::New;
     }
     let due = match g {
-        Some(Group::Invalid { due, .. }) => due.is_some_and(|d| d <= today),
+        Some(Group::Invalid(i)) => i.due.is_some_and(|d| d <= today),
         g => Due::of(g).is_due(today, now),
     };
     if due { State::Due } else { State::NotDue }

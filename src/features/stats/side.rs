@@ -45,7 +45,7 @@ impl Scheduled<'_> {
 /// the key counts days **overdue** and every card not yet due is 0 (its quirk, kept).
 pub fn side<'a>(group: &'a Option<Group>, clock: &StatsClock) -> Side<'a> {
     match group {
-        None | Some(Group::New { .. }) | Some(Group::Invalid { due: None, .. }) => Side::New,
+        None | Some(Group::New { .. }) => Side::New,
         Some(Group::Sm2 {
             due,
             interval,
@@ -54,17 +54,15 @@ pub fn side<'a>(group: &'a Option<Group>, clock: &StatsClock) -> Side<'a> {
         }) => Side::Scheduled(sm2_side(*due, *interval as f64, *ease as f64, clock)),
         // The plugin reads a group whose date is valid but whose numbers are not as a schedule
         // with NaN in them (`parseInt` of nothing); only FSRS groups lose their due date.
-        Some(Group::Invalid {
-            due: Some(due),
-            interval,
-            ease,
-            ..
-        }) => Side::Scheduled(sm2_side(
-            *due,
-            interval.map_or(f64::NAN, |i| i as f64),
-            ease.map_or(f64::NAN, |e| e as f64),
-            clock,
-        )),
+        Some(Group::Invalid(i)) => match i.due {
+            None => Side::New,
+            Some(due) => Side::Scheduled(sm2_side(
+                due,
+                i.interval.map_or(f64::NAN, |i| i as f64),
+                i.ease.map_or(f64::NAN, |e| e as f64),
+                clock,
+            )),
+        },
         Some(Group::Fsrs(card)) => Side::Scheduled(fsrs_side(card, clock)),
     }
 }
