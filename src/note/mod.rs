@@ -481,9 +481,15 @@ fn utf16_suffix(s: &str, units: usize) -> String {
 
 /// ` ^block-id` at the very end.
 fn block_id(s: &str) -> Option<usize> {
-    let caret = s.rfind(" ^")?;
-    let id = &s[caret + 2..];
-    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(caret)
+    // The last ` ^` with only id characters after it: the id is the text's trailing run of
+    // them (`^` is not one), so look just before that run instead of searching the card.
+    let id_len = s
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    let run = s.len() - id_len;
+    (id_len > 0 && s[..run].ends_with(" ^")).then(|| run - 2)
 }
 
 /// Makes a [`Card`] of a scanned card: its scheduling comments, its question (leading tag and
@@ -811,6 +817,38 @@ impl<'a> Decker<'a> {
             || card.repeated_decks.iter().zip(repeats).any(|(a, b)| a != b)
         {
             card.repeated_decks = repeats.iter().map(|d| d.to_string()).collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod block_id_tests {
+    use super::block_id;
+
+    /// The trailing-run rule agrees with "the last ` ^`, followed only by id characters".
+    #[test]
+    fn block_id_is_the_last_caret_before_a_trailing_id() {
+        let by_rfind = |s: &str| {
+            let caret = s.rfind(" ^")?;
+            let id = &s[caret + 2..];
+            (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .then_some(caret)
+        };
+        for s in [
+            "Q::A ^abc-1",
+            "Q::A ^",
+            "Q::A ^ab c",
+            "Q ^x::A ^y",
+            "Q::A^abc",
+            "Q::A  ^é",
+            "Q::A ^^abc",
+            "^abc",
+            " ^abc",
+            "x ^a ^b",
+            "",
+            "日本 ^id",
+        ] {
+            assert_eq!(block_id(s), by_rfind(s), "{s:?}");
         }
     }
 }
