@@ -4,67 +4,14 @@
 //! information.
 
 use crate::features::lint::Severity;
-use crate::note::{Card, Note};
-use crate::plugin::scanner::CardType;
+use crate::note::Note;
 use std::path::Path;
 use std::sync::Arc;
 
 /// The diagnostic code.
 pub const CODE: &str = "duplicate-question";
 
-/// The key two cards share when their questions are duplicates (`None`: nothing to compare,
-/// an empty question).
-pub fn question_key(card: &Card) -> Option<String> {
-    let text = match card.kind {
-        CardType::Cloze => without_sr_comments(&card.raw),
-        _ => card.question().to_string(),
-    };
-    let key = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    (!key.is_empty()).then_some(key)
-}
-
-/// The card's text without its scheduling comments (a cloze card's comment is no part of it).
-fn without_sr_comments(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(o) = rest.find("<!--SR:") {
-        out.push_str(&rest[..o]);
-        match rest[o..].find("-->") {
-            Some(c) => rest = &rest[o + c + 3..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A normalised question ([`question_key`]) as a 128-bit hash: what the vault's tables keep per
-/// card instead of the text (two cards of different questions share one with a chance of about
-/// n²/2¹²⁹, n the number of cards). Stable within a process only; never written anywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct QuestionKey(std::num::NonZeroU64, u64);
-
-impl QuestionKey {
-    /// The key of a normalised question.
-    pub fn of(key: &str) -> QuestionKey {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let half = |salt: u8| {
-            let mut h = DefaultHasher::new();
-            salt.hash(&mut h);
-            key.hash(&mut h);
-            h.finish()
-        };
-        // Non-zero, so that an `Option<QuestionKey>` takes no more room than the key.
-        let first = std::num::NonZeroU64::new(half(0)).unwrap_or(std::num::NonZeroU64::MIN);
-        QuestionKey(first, half(1))
-    }
-}
+pub use crate::note::question::{QuestionKey, question_key};
 
 /// Another card with the same question: its note and 0-based first line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,15 +38,25 @@ pub struct Duplicate {
 pub fn duplicates<'a>(
     path: &Path,
     note: &Note,
+    cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
+) -> Vec<Duplicate> {
+    let cards = note.cards.iter();
+    let candidates = cards.filter_map(|c| Some((c.start_line(), c.key?)));
+    duplicates_among(path, note, candidates, cards_with)
+}
+
+/// [`duplicates`] of some cards of a note only (their first lines and question keys, in line
+/// order): the cards the vault's tables already know to be duplicated, so that the cost is
+/// what is found.
+pub fn duplicates_among<'a>(
+    path: &Path,
+    note: &Note,
+    candidates: impl IntoIterator<Item = (usize, QuestionKey)>,
     mut cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
 ) -> Vec<Duplicate> {
     let mut out = Vec::new();
-    for card in &note.cards {
-        let Some(key) = question_key(card) else {
-            continue;
-        };
-        let line = card.start_line();
-        let others: Vec<Peer> = cards_with(&QuestionKey::of(&key))
+    for (line, key) in candidates {
+        let others: Vec<Peer> = cards_with(&key)
             .into_iter()
             .filter(|p| !(*p.path == *path && p.line == line))
             .cloned()

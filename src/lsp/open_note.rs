@@ -8,6 +8,7 @@ use crate::note::{Card, Note, NoteContext};
 use crate::text::document::{Change, Document, StaleVersion, TreeSnapshot, TreeUpdate};
 use crate::text::position::{self, Encoding, Pos};
 use crate::text::segments::Segments;
+use crate::workspace::index::KeptLines;
 use crate::workspace::vault::Vault;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,11 @@ pub struct OpenNote {
     generation: u64,
     /// The generation last copied into the vault index.
     pub(crate) indexed: u64,
+    /// What is as it was at that copy (`None`: nothing known, the next copy is whole). Set by
+    /// the copy; narrowed by every reparse in place to the lines before and after its window;
+    /// invalidated by a full or settings reparse and by decks or kept cards changing outside
+    /// a window.
+    pub(crate) index_kept: Option<KeptLines>,
     /// The last [`OpenNote::position`]: the generation, line, byte and code units from the
     /// line's start (invalidated by any change, which bumps the generation).
     last_position: std::cell::Cell<Option<(u64, usize, usize, usize)>>,
@@ -103,6 +109,7 @@ impl OpenNote {
             rendered: None,
             generation: 0,
             indexed: u64::MAX,
+            index_kept: None,
             last_position: Default::default(),
             symbols: Kept::default(),
             folds: Kept::default(),
@@ -118,6 +125,7 @@ impl OpenNote {
         self.lint = None;
         self.rendered = None;
         self.answers = KeptAnswers::default();
+        self.index_kept = None;
         self.generation += 1;
     }
 
@@ -162,6 +170,15 @@ impl OpenNote {
             _ => None,
         };
         self.generation += 1;
+        self.index_kept = match (self.index_kept, &how) {
+            (Some(k), Reparsed::Window(w)) if w.decks_kept => Some(KeptLines {
+                head: k.head.min(w.lines_new.start),
+                tail: k.tail.min(self.note.lines.len() - w.lines_new.end),
+                lines: k.lines,
+                tags_kept: k.tags_kept && w.tags_kept,
+            }),
+            _ => None,
+        };
         self.with_answers(|a, me| a.follow(me, &how, follows));
         Ok(clamped)
     }

@@ -5,11 +5,12 @@
 use super::capabilities::ClientCaps;
 use super::config::Config;
 use super::open_note::OpenNote;
+use crate::features::duplicates::QuestionKey;
 use crate::features::grade::GradeRequest;
 use crate::plugin::schedule::{Histogram, Response};
 use crate::text::position::Encoding;
 use crate::workspace::clock::Clock;
-use crate::workspace::index::{Index, IndexedNote};
+use crate::workspace::index::{Index, IndexedNote, KeptLines};
 use crate::workspace::vault::{Vault, Vaults};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -113,15 +114,42 @@ impl State {
         uris
     }
 
-    /// Copies an open note into the vault index.
-    pub fn update_open_index(&mut self, uri: &Uri) {
-        if let Some(n) = self.notes.get_mut(uri)
-            && let Some(p) = n.path()
-        {
-            let entry = IndexedNote::from_note(p, n.vault().root.clone(), n.note());
-            n.indexed = n.generation();
-            self.index.set_open(entry);
+    /// Copies an open note into the vault index, when edited since the last copy: only the
+    /// cards of the lines edited since, when that is known ([`OpenNote::index_kept`]).
+    /// Returns the question keys the note gained or lost (a superset at worst).
+    pub fn update_open_index(&mut self, uri: &Uri) -> Vec<QuestionKey> {
+        let Some(n) = self.notes.get_mut(uri) else {
+            return vec![];
+        };
+        let Some(p) = n.path() else {
+            return vec![];
+        };
+        if n.indexed == n.generation() && self.index.is_open(p) {
+            return vec![];
         }
+        let followed = n
+            .index_kept
+            .filter(|_| n.indexed != u64::MAX)
+            .and_then(|kept| self.index.follow_open(p, n.note(), kept));
+        let changed = followed.unwrap_or_else(|| {
+            let keys = |ix: &Index| -> HashSet<QuestionKey> {
+                let cards = ix.note(p).map(|n| n.cards.as_slice()).unwrap_or(&[]);
+                cards.iter().filter_map(|c| c.key).collect()
+            };
+            let before = keys(&self.index);
+            let entry = IndexedNote::from_note(p, n.vault().root.clone(), n.note());
+            self.index.set_open(entry);
+            let after = keys(&self.index);
+            before.symmetric_difference(&after).copied().collect()
+        });
+        n.indexed = n.generation();
+        n.index_kept = Some(KeptLines {
+            head: usize::MAX,
+            tail: usize::MAX,
+            lines: n.note().lines.len(),
+            tags_kept: true,
+        });
+        changed
     }
 
     /// Brings the index up to date with open notes edited since (vault-wide answers need it).

@@ -81,7 +81,7 @@ impl Reparsed {
 ///
 /// Not covered: tags (reread separately, and only ever read note-wide: the gate and the decks),
 /// the front matter's content (an edit inside it keeps its extent) and each card's decks and
-/// whether it is kept or dropped, which are note-wide.
+/// whether it is kept or dropped, which are note-wide; `decks_kept` says when those held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReparseWindow {
     pub lines_old: Range<usize>,
@@ -90,6 +90,11 @@ pub struct ReparseWindow {
     pub bytes_new: Range<usize>,
     pub dl: isize,
     pub delta: isize,
+    /// Every card outside the window kept its decks and stayed kept (no tag that decides decks
+    /// changed, no card moved between kept and dropped): only the window's cards got theirs.
+    pub decks_kept: bool,
+    /// The note's tag names are the same, in the same order (the tags may have moved).
+    pub tags_kept: bool,
 }
 
 /// What a reparse needs to know of the old text, taken before the caller changes it in place.
@@ -422,11 +427,15 @@ fn apply(
         shift_event(e, dl)
     });
 
-    let tags_quiet = !update_tags(note, text, plan.t0, l1_new, dl, delta, settings);
+    let (significant, tags_kept) = update_tags(note, text, plan.t0, l1_new, dl, delta, settings);
+    let tags_quiet = !significant;
     let end_new = rescan.stop.unwrap_or(note.lines.len());
     let quiet = tags_quiet && !had_dropped && !significant_tag_on(note, s0..end_new, settings);
-    finish_cards(note, all, fresh_cards, quiet, settings, ctx, engine);
-    rescanned_window(note, text, s0, rescan.stop, dl, delta)
+    let decks_kept = finish_cards(note, all, fresh_cards, quiet, settings, ctx, engine);
+    let mut window = rescanned_window(note, text, s0, rescan.stop, (dl, delta));
+    window.decks_kept = decks_kept;
+    window.tags_kept = tags_kept;
+    Reparsed::Window(window)
 }
 
 /// For an edit inside the front matter: reads the block again from the spliced lines. `false`
@@ -546,6 +555,7 @@ fn significant_tag_on(note: &Note, lines: Range<usize>, settings: &Settings) -> 
 /// Assigns the decks and the gate. Decks are note-wide: a flashcard tag typed above changes
 /// every card below. When `quiet` (the edit touched no flashcard or ignored tag, none stands on
 /// the rescanned lines and no card was dropped before), only the fresh cards need theirs.
+/// Returns whether that was so (every other card kept its decks and stayed kept).
 fn finish_cards(
     note: &mut Note,
     all: Vec<Card>,
@@ -554,14 +564,16 @@ fn finish_cards(
     settings: &Settings,
     ctx: &NoteContext,
     engine: &ClozeEngine,
-) {
+) -> bool {
     if quiet {
-        if let Err(all) = note::finish_fresh(note, all, fresh_cards, settings, ctx, engine) {
-            note::finish(note, all, settings, ctx, engine);
+        match note::finish_fresh(note, all, fresh_cards, settings, ctx, engine) {
+            Ok(()) => return true,
+            Err(all) => note::finish(note, all, settings, ctx, engine),
         }
     } else {
         note::finish(note, all, settings, ctx, engine);
     }
+    false
 }
 
 /// The window a reparse recomputed: from line `s0` to where the rescan stopped (`stop`, or the
@@ -571,29 +583,31 @@ fn rescanned_window(
     text: &str,
     s0: usize,
     stop: Option<usize>,
-    dl: isize,
-    delta: isize,
-) -> Reparsed {
+    (dl, delta): (isize, isize),
+) -> ReparseWindow {
     let end_new = stop.unwrap_or(note.lines.len());
     let bytes_end_new = match stop {
         Some(r) => note.lines.get(r).start,
         None => text.len(),
     };
     let s0_byte = note.lines.get(s0).start;
-    Reparsed::Window(ReparseWindow {
+    ReparseWindow {
         lines_old: s0..end_new.wrapping_add_signed(-dl),
         lines_new: s0..end_new,
         bytes_old: s0_byte..bytes_end_new.wrapping_add_signed(-delta),
         bytes_new: s0_byte..bytes_end_new,
         dl,
         delta,
-    })
+        decks_kept: false,
+        tags_kept: false,
+    }
 }
 
 /// Brings the tags up to date: rereads them from line `t0` (see [`reread_tags`]), or for an
 /// edit inside the front matter (`t0` is `None`) takes the front matter's tags again and only
-/// moves the body's. Returns whether the change of tags may change decks: a flashcard or
-/// ignored tag was among the tags reread, or the front matter's tags were taken again.
+/// moves the body's. Returns whether the change of tags may change decks (a flashcard or
+/// ignored tag was among the tags reread, or the front matter's tags were taken again), and
+/// whether the note's tag names stayed the same, in order.
 fn update_tags(
     note: &mut Note,
     text: &str,
@@ -602,22 +616,24 @@ fn update_tags(
     dl: isize,
     delta: isize,
     settings: &Settings,
-) -> bool {
+) -> (bool, bool) {
     let Some(t0) = t0 else {
         // The front matter's tags (line −1) come first; the body's only moved.
         let body = note.tags.partition_point(|t| t.line < 0);
         let fm_tags = note::front_matter_tags(note.front_matter.as_ref());
+        let kept = same_names(&note.tags[..body], &fm_tags);
         replace_rescanned(&mut note.tags, 0..body, fm_tags, |t| {
             shift_tag(t, dl, delta)
         });
-        return true;
+        return (true, kept);
     };
     reread_tags(note, text, t0, l1_new, dl, delta, settings)
 }
 
 /// Rereads the inline tags from line `t0`, where nothing is open, until a line past the edited
 /// ones (new lines `..l1_new`) where nothing is open now and nothing was before.
-/// Returns whether a flashcard or ignored tag was among the tags reread (before or after).
+/// Returns whether a flashcard or ignored tag was among the tags reread (before or after), and
+/// whether the names reread are the old ones.
 fn reread_tags(
     note: &mut Note,
     text: &str,
@@ -626,7 +642,7 @@ fn reread_tags(
     dl: isize,
     delta: isize,
     settings: &Settings,
-) -> bool {
+) -> (bool, bool) {
     let flags = &mut note.index.flags;
     let mut fresh_tags = Vec::new();
     let stop = tags::inline_tags_from(text, &note.lines, t0, &mut fresh_tags, |i, clear| {
@@ -647,10 +663,16 @@ fn reread_tags(
         .iter()
         .chain(&fresh_tags)
         .any(|t| note::significant_tag(&t.name, settings));
+    let kept = same_names(&note.tags[replaced.clone()], &fresh_tags);
     replace_rescanned(&mut note.tags, replaced, fresh_tags, |t| {
         shift_tag(t, dl, delta)
     });
-    significant
+    (significant, kept)
+}
+
+/// Whether two runs of tags name the same tags in the same order.
+fn same_names(a: &[Tag], b: &[Tag]) -> bool {
+    a.iter().map(|t| &t.name).eq(b.iter().map(|t| &t.name))
 }
 
 fn event_line(e: &ScanEvent) -> usize {

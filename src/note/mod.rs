@@ -2,6 +2,7 @@
 
 pub mod incremental;
 pub mod marks;
+pub mod question;
 
 use crate::plugin::cloze::{ClozeEngine, ClozeKind};
 use crate::plugin::js;
@@ -56,6 +57,10 @@ pub struct Card {
     pub leading_tag: Option<Box<str>>,
     pub block_id: Option<Box<str>>,
     pub cloze_kind: Option<ClozeKind>,
+    /// The question as duplicate detection compares it ([`question::question_key`], hashed),
+    /// `None` for an empty question: set when the card is built, so a keystroke hashes only
+    /// the cards it rebuilt.
+    pub key: Option<question::QuestionKey>,
 }
 
 impl Card {
@@ -521,7 +526,7 @@ pub(crate) fn build_card(
         f.shrink_to_fit();
         b.shrink_to_fit();
     }
-    Card {
+    let mut card = Card {
         kind,
         first_line: rc.first_line,
         last_line: rc.last_line,
@@ -540,7 +545,10 @@ pub(crate) fn build_card(
         leading_tag: tag,
         block_id: bid,
         cloze_kind,
-    }
+        key: None,
+    };
+    card.key = question::question_key(&card).map(|k| question::QuestionKey::of(&k));
+    card
 }
 
 /// The first SR comment in a card's own lines (or, failing that, a damaged one the plugin

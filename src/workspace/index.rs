@@ -3,7 +3,7 @@
 
 use super::tables::VaultTables;
 use crate::features::due::{Counts, Due, Dues, in_deck, sibling_dues};
-use crate::features::duplicates::{QuestionKey, question_key};
+use crate::features::duplicates::QuestionKey;
 use crate::note::Note;
 use crate::plugin::schedule::Histogram;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,26 +41,62 @@ pub struct IndexedNote {
 
 impl IndexedNote {
     pub fn from_note(path: &Path, vault_root: Option<PathBuf>, note: &Note) -> IndexedNote {
-        let mut decks: Arc<[String]> = Arc::new([]);
-        let mut card = |c: &crate::note::Card| {
-            if *decks != *c.decks {
-                decks = c.decks.as_slice().into();
-            }
-            IndexedCard {
-                line: c.start_line(),
-                question: crate::features::report::one_line(c.question(), 80).into_boxed_str(),
-                decks: decks.clone(),
-                dues: sibling_dues(c),
-                key: question_key(c).map(|k| QuestionKey::of(&k)),
-            }
-        };
         IndexedNote {
             path: path.into(),
             vault_root: vault_root.map(Arc::from),
-            cards: note.cards.iter().map(&mut card).collect(),
+            cards: indexed_cards(&note.cards),
             tags: note_tags(note).into(),
         }
     }
+}
+
+/// The index's entries of some cards, in order; consecutive cards in the same decks share one
+/// list.
+fn indexed_cards(cards: &[crate::note::Card]) -> Vec<IndexedCard> {
+    let mut decks: Arc<[String]> = Arc::new([]);
+    let mut card = |c: &crate::note::Card| {
+        if *decks != *c.decks {
+            decks = c.decks.as_slice().into();
+        }
+        IndexedCard {
+            line: c.start_line(),
+            question: crate::features::report::one_line(c.question(), 80).into_boxed_str(),
+            decks: decks.clone(),
+            dues: sibling_dues(c),
+            key: c.key,
+        }
+    };
+    cards.iter().map(&mut card).collect()
+}
+
+/// The question keys in one of `a` and `b` but not the other, sorted.
+fn changed_keys(a: &[IndexedCard], b: &[IndexedCard]) -> Vec<QuestionKey> {
+    let set = |cards: &[IndexedCard]| {
+        let mut v: Vec<QuestionKey> = cards.iter().filter_map(|c| c.key).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (a, b) = (set(a), set(b));
+    let mut out: Vec<QuestionKey> = a
+        .iter()
+        .filter(|k| b.binary_search(k).is_err())
+        .copied()
+        .collect();
+    out.extend(b.iter().filter(|k| a.binary_search(k).is_err()));
+    out.sort_unstable();
+    out
+}
+
+/// What of an open note is as it was when last copied into the index: its first `head` lines
+/// and its last `tail` lines (moved by the change in line count since), with the same cards
+/// and decks, out of the `lines` it had then; and whether its tag names are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptLines {
+    pub head: usize,
+    pub tail: usize,
+    pub lines: usize,
+    pub tags_kept: bool,
 }
 
 /// A note's tag names, each once, in order.
@@ -97,9 +133,9 @@ pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, n: u32, add: bool
 }
 
 impl DueTable {
-    /// Adds (`add`) or removes a note's scheduled sides.
-    fn apply(&mut self, note: &IndexedNote, add: bool) {
-        for d in note.cards.iter().flat_map(|c| &c.dues) {
+    /// Adds (`add`) or removes the scheduled sides of some cards.
+    fn apply(&mut self, cards: &[IndexedCard], add: bool) {
+        for d in cards.iter().flat_map(|c| &c.dues) {
             match d {
                 Due::Day(day) => bump(&mut self.days, *day, 1, add),
                 Due::Instant(t) => bump(&mut self.instants, *t, 1, add),
@@ -165,9 +201,14 @@ impl Lists {
     /// Shares a note's tags and its cards' deck lists with the notes holding the same.
     fn share(&mut self, n: &mut IndexedNote) {
         self.intern(&mut n.tags);
+        self.share_cards(&mut n.cards);
+    }
+
+    /// Shares the cards' deck lists with the notes holding the same.
+    fn share_cards(&mut self, cards: &mut [IndexedCard]) {
         // The previous card's list as built, and as shared.
         let mut last: Option<(List, List)> = None;
-        for c in &mut n.cards {
+        for c in cards {
             match &last {
                 // Consecutive cards already share their list (`IndexedNote::from_note`).
                 Some((was, now)) if Arc::ptr_eq(was, &c.decks) => c.decks = now.clone(),
@@ -199,7 +240,9 @@ impl Index {
             ..
         } = self;
         if let Some(n) = open.get(p).or_else(|| disk.get(p)) {
-            due.entry(n.vault_root.clone()).or_default().apply(n, add);
+            due.entry(n.vault_root.clone())
+                .or_default()
+                .apply(&n.cards, add);
             tables
                 .entry(n.vault_root.clone())
                 .or_default()
@@ -250,6 +293,69 @@ impl Index {
             ix.open.insert(p.clone(), n);
         });
     }
+    /// Brings an open note's entry up to date with `note` (its parse now), when only the lines
+    /// between `kept.head` and `kept.tail` changed since the entry was made ([`KeptLines`]):
+    /// the cards there are replaced, the cards after them moved, the tables and due counts
+    /// corrected by what was replaced. Returns the question keys the note's edited cards gained or lost, or `None`, changing nothing, when the entry is not there or its cards
+    /// do not fit (then [`Index::set_open`] replaces it whole).
+    pub fn follow_open(
+        &mut self,
+        p: &Path,
+        note: &Note,
+        kept: KeptLines,
+    ) -> Option<Vec<QuestionKey>> {
+        let Index {
+            open,
+            due,
+            tables,
+            lists,
+            ..
+        } = self;
+        let entry = open.get_mut(p)?;
+        let lines = note.lines.len();
+        let (end_new, end_old) = (
+            lines.checked_sub(kept.tail)?,
+            kept.lines.checked_sub(kept.tail)?,
+        );
+        let head = kept.head.min(end_new).min(end_old);
+        let cards = &note.cards;
+        let a = cards.partition_point(|c| c.start_line() < head);
+        let b = cards.partition_point(|c| c.start_line() < end_new);
+        let a_old = entry.cards.partition_point(|c| c.line < head);
+        let b_old = entry.cards.partition_point(|c| c.line < end_old);
+        if a != a_old || cards.len() - b != entry.cards.len() - b_old {
+            return None;
+        }
+        let mut fresh = indexed_cards(&cards[a..b]);
+        lists.share_cards(&mut fresh);
+        let due = due.entry(entry.vault_root.clone()).or_default();
+        let t = tables.entry(entry.vault_root.clone()).or_default();
+        let path = entry.path.clone();
+        let dl = lines as isize - kept.lines as isize;
+        let replaced: Vec<IndexedCard> = entry.cards.drain(a..b_old).collect();
+        due.apply(&replaced, false);
+        t.apply_cards(&path, &replaced, false);
+        if dl != 0 {
+            let moved = &mut entry.cards[a..];
+            t.move_questions(&path, moved, dl);
+            moved
+                .iter_mut()
+                .for_each(|c| c.line = c.line.wrapping_add_signed(dl));
+        }
+        due.apply(&fresh, true);
+        t.apply_cards(&path, &fresh, true);
+        let changed = changed_keys(&replaced, &fresh);
+        entry.cards.splice(a..a, fresh);
+        if !kept.tags_kept {
+            let mut tags: Arc<[String]> = note_tags(note).into();
+            lists.intern(&mut tags);
+            t.apply_tags(&path, &entry.tags, false);
+            entry.tags = tags;
+            t.apply_tags(&path, &entry.tags, true);
+        }
+        Some(changed)
+    }
+
     /// A note closed in the editor: the file shows again.
     pub fn close(&mut self, p: &Path) {
         self.replace(p, |ix| {
@@ -270,6 +376,11 @@ impl Index {
                 .values()
                 .filter(|n| !self.open.contains_key(&n.path)),
         )
+    }
+
+    /// Whether an open note is laid over the path.
+    pub fn is_open(&self, p: &Path) -> bool {
+        self.open.contains_key(p)
     }
 
     /// The visible note of a path (open wins).

@@ -2,9 +2,9 @@
 //! questions, deck completion, deck references and rename) cost what they return, not the vault:
 //! questions to cards, decks to their cards and notes, tags to the notes naming them.
 
-use super::index::{IndexedNote, bump};
+use super::index::{IndexedCard, IndexedNote, bump};
 use crate::features::duplicates::{Peer, QuestionKey};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -56,7 +56,8 @@ impl<T: BytesKey> Ord for ByBytes<T> {
 #[derive(Debug, Clone, PartialEq)]
 enum Peers {
     One(Peer, u32),
-    Many(BTreeMap<ByBytes<Peer>, u32>),
+    /// The cards and how many cards there are in all.
+    Many(BTreeMap<ByBytes<Peer>, u32>, u32),
 }
 
 impl Peers {
@@ -74,11 +75,17 @@ impl Peers {
             Peers::One(..) if !add => true,
             Peers::One(p, n) => {
                 let map = BTreeMap::from([(ByBytes(p.clone()), *n), (ByBytes(peer), 1)]);
-                *self = Peers::Many(map);
+                *self = Peers::Many(map, *n + 1);
                 true
             }
-            Peers::Many(map) => {
+            Peers::Many(map, total) => {
+                let had = map.get(&ByBytes(peer.clone())).is_some();
                 bump(map, ByBytes(peer), 1, add);
+                if add {
+                    *total += 1;
+                } else if had {
+                    *total -= 1;
+                }
                 if map.len() == 1 {
                     // Back to one, as if built afresh (the tables compare equal to fresh ones).
                     let (p, n) = map.pop_first().expect("one entry");
@@ -92,9 +99,24 @@ impl Peers {
     fn iter(&self) -> impl Iterator<Item = &Peer> {
         let (one, many) = match self {
             Peers::One(p, _) => (Some(p), None),
-            Peers::Many(map) => (None, Some(map.keys().map(|p| &p.0))),
+            Peers::Many(map, _) => (None, Some(map.keys().map(|p| &p.0))),
         };
         one.into_iter().chain(many.into_iter().flatten())
+    }
+
+    /// How many cards ask the question.
+    fn total(&self) -> u32 {
+        match self {
+            Peers::One(_, n) | Peers::Many(_, n) => *n,
+        }
+    }
+
+    /// Whether `peer` is among the cards.
+    fn holds(&self, peer: &Peer) -> bool {
+        match self {
+            Peers::One(p, _) => p == peer,
+            Peers::Many(map, _) => map.contains_key(&ByBytes(peer.clone())),
+        }
     }
 }
 
@@ -103,6 +125,10 @@ impl Peers {
 pub struct VaultTables {
     /// Normalised question → the cards asking it.
     questions: HashMap<QuestionKey, Peers>,
+    /// Note → its cards (first line, question) whose question another card asks too: what
+    /// `duplicate-question` reports, kept with `questions` (each change of a question's cards
+    /// corrects the entries of the cards it touched), so a note's findings cost what they are.
+    duplicated: HashMap<Arc<Path>, BTreeSet<(usize, QuestionKey)>>,
     /// Deck (`#`-prefixed) → how many cards are in it directly (not via a sub-deck).
     decks: BTreeMap<String, u32>,
     /// Deck → the notes holding its cards (and how many).
@@ -150,12 +176,18 @@ fn bump_in(map: &mut BTreeMap<String, NoteSet>, key: &str, path: &Arc<Path>, n: 
 impl VaultTables {
     /// Adds (`add`) or removes a note's cards and tags.
     pub fn apply(&mut self, note: &IndexedNote, add: bool) {
-        // A note's decks are counted once each, with its number of cards in them.
+        self.apply_cards(&note.path, &note.cards, add);
+        self.apply_tags(&note.path, &note.tags, add);
+    }
+
+    /// Adds (`add`) or removes some cards of the note at `path`.
+    pub fn apply_cards(&mut self, path: &Arc<Path>, cards: &[IndexedCard], add: bool) {
+        // The cards' decks are counted once each, with the number of cards in them.
         let mut decks: BTreeMap<&str, u32> = BTreeMap::new();
-        for c in &note.cards {
+        for c in cards {
             if let Some(k) = &c.key {
                 let peer = Peer {
-                    path: note.path.clone(),
+                    path: path.clone(),
                     line: c.line,
                 };
                 self.count_question(k, peer, add);
@@ -166,24 +198,88 @@ impl VaultTables {
         }
         for (d, n) in decks {
             bump_count(&mut self.decks, d, n, add);
-            bump_in(&mut self.deck_notes, d, &note.path, n, add);
+            bump_in(&mut self.deck_notes, d, path, n, add);
         }
-        for t in note.tags.iter() {
-            bump_in(&mut self.tag_notes, t, &note.path, 1, add);
+    }
+
+    /// Adds (`add`) or removes the tags of the note at `path`.
+    pub fn apply_tags(&mut self, path: &Arc<Path>, tags: &[String], add: bool) {
+        for t in tags {
+            bump_in(&mut self.tag_notes, t, path, 1, add);
+        }
+    }
+
+    /// Moves the questions of some cards of the note at `path` by `dl` lines (the cards still
+    /// hold their old lines).
+    pub fn move_questions(&mut self, path: &Arc<Path>, cards: &[IndexedCard], dl: isize) {
+        for c in cards {
+            if let Some(k) = &c.key {
+                let at = |line| Peer {
+                    path: path.clone(),
+                    line,
+                };
+                self.count_question(k, at(c.line), false);
+                self.count_question(k, at(c.line.wrapping_add_signed(dl)), true);
+            }
         }
     }
 
     /// Counts a card in (`add`) or out of the cards asking `k`.
     fn count_question(&mut self, k: &QuestionKey, peer: Peer, add: bool) {
-        let Some(peers) = self.questions.get_mut(k) else {
-            if add {
-                self.questions.insert(*k, Peers::One(peer, 1));
+        let before = self.questions.get(k).map_or(0, Peers::total);
+        let left = match self.questions.get_mut(k) {
+            Some(peers) => peers.bump(peer.clone(), add),
+            None => {
+                if add {
+                    self.questions.insert(*k, Peers::One(peer.clone(), 1));
+                }
+                true
             }
-            return;
         };
-        if !peers.bump(peer, add) {
+        if !left {
             self.questions.remove(k);
         }
+        self.mark_duplicated(k, &peer, before);
+    }
+
+    /// Corrects [`VaultTables::duplicated`] after `peer` was counted in or out of the cards
+    /// asking `k`, which were `before` cards: a question asked twice or more marks every card
+    /// asking it.
+    fn mark_duplicated(&mut self, k: &QuestionKey, peer: &Peer, before: u32) {
+        let peers = self.questions.get(k);
+        let after = peers.map_or(0, Peers::total);
+        let duplicated = &mut self.duplicated;
+        let mut mark = |p: &Peer, on: bool| {
+            let entry = (p.line, *k);
+            if on {
+                duplicated.entry(p.path.clone()).or_default().insert(entry);
+            } else if let Some(set) = duplicated.get_mut(&p.path) {
+                set.remove(&entry);
+                if set.is_empty() {
+                    duplicated.remove(&p.path);
+                }
+            }
+        };
+        match peers {
+            Some(peers) if after >= 2 => {
+                mark(peer, peers.holds(peer));
+                if before < 2 {
+                    peers.iter().for_each(|p| mark(p, true));
+                }
+            }
+            _ => {
+                mark(peer, false);
+                if let Some(peers) = peers {
+                    peers.iter().for_each(|p| mark(p, false));
+                }
+            }
+        }
+    }
+
+    /// The cards of the note at `path` (first line, question) whose question another card of
+    /// the vault asks too, in line order.
+    pub fn duplicated_in(&self, path: &Path) -> impl Iterator<Item = (usize, QuestionKey)> + '_ {
+        self.duplicated.get(path).into_iter().flatten().copied()
     }
 
     /// The cards asking a normalised question.
@@ -238,7 +334,7 @@ fn union<'a>(sets: impl Iterator<Item = (&'a String, &'a NoteSet)>) -> Vec<&'a P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::index::{Index, IndexedCard};
+    use crate::workspace::index::Index;
     use proptest::prelude::*;
 
     fn note(path: u8, q: u8, deck: u8) -> IndexedNote {
@@ -276,6 +372,17 @@ mod tests {
                 fresh.apply(n, true);
             }
             let kept = ix.tables(Some(Path::new("/v"))).cloned().unwrap_or_default();
+            // The cards marked duplicated are those whose question another card asks too.
+            for n in ix.notes() {
+                let marked: Vec<(usize, QuestionKey)> = kept.duplicated_in(&n.path).collect();
+                let mut want: Vec<(usize, QuestionKey)> = n.cards.iter()
+                    .filter_map(|c| Some((c.line, c.key?)))
+                    .filter(|(_, k)| fresh.cards_with(k).len() >= 2)
+                    .collect();
+                want.sort();
+                want.dedup();
+                prop_assert_eq!(marked, want);
+            }
             prop_assert_eq!(kept, fresh);
         }
     }

@@ -328,3 +328,95 @@ fn positions_round_trip_in_a_note_with_a_byte_order_mark() {
         assert_eq!(open.position(3), Pos::new(0, mark));
     }
 }
+
+/// Pieces for the index property: the card pieces with deck and plain tags.
+fn index_piece() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        4 => prop::sample::select(CARD_PIECES),
+        1 => prop::sample::select(&["#flashcards/a", "#flashcards/b/c", "#tag", "#tag/x", "tags: [x, flashcards/z]"][..]),
+    ]
+}
+
+/// The open note's index entry, the vault's tables and its due-date histogram.
+type IndexViews = (
+    Option<srls::workspace::index::IndexedNote>,
+    Option<srls::workspace::tables::VaultTables>,
+    srls::plugin::schedule::Histogram,
+);
+
+fn index_views(s: &srls::lsp::state::State, p: &std::path::Path) -> IndexViews {
+    use chrono::TimeZone;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap();
+    let now = chrono::Utc.with_ymd_and_hms(2025, 1, 20, 12, 0, 0).unwrap();
+    (
+        s.index.note(p).cloned(),
+        s.index.tables(None).cloned(),
+        s.index.histogram(None, today, now),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// The index entry of an open note copied after edits (only the cards of the lines edited
+    /// since the last copy, the cards after them moved) equals a whole copy of the same text,
+    /// and so do the vault's question, deck and tag tables, its due counts and the
+    /// duplicate-question findings; the question keys it reports changed include every key the
+    /// note gained or lost.
+    #[test]
+    fn index_copies_after_edits_equal_whole_ones(
+        start in prop::collection::vec(index_piece(), 0..40),
+        crlf in any::<bool>(),
+        edits in prop::collection::vec((0u32..42, 0u32..6, 0u32..3, index_piece(), 0u8..3, 0u8..4), 1..14),
+    ) {
+        use srls::workspace::index::IndexedNote;
+        let start = start.join(if crlf { "\r\n" } else { "\n" });
+        let vault = Arc::new(Vault::open(None, &Default::default()));
+        let path = std::path::PathBuf::from("/nonexistent-srls-test/n.md");
+        let u: tower_lsp_server::ls_types::Uri = "file:///nonexistent-srls-test/n.md".parse().unwrap();
+        let open = |text: &str| OpenNote::open(text.to_string(), 1, Encoding::Utf16, vault.clone(), Some(path.clone()));
+        let mut s = srls::lsp::state::State::default();
+        // Another note asking some of the same questions, so that questions have peers.
+        let peer = srls::note::parse_note("#flashcards\nQ::A\nQ:::A\nquestion 😀::x\n", &Default::default(), &Default::default());
+        s.index.set_disk(IndexedNote::from_note(std::path::Path::new("/nonexistent-srls-test/peer.md"), None, &peer));
+        s.notes.insert(u.clone(), open(&start));
+        s.update_open_index(&u);
+        let mut v = 1;
+        for (line, ch, del, piece, nl, asks) in edits {
+            v += 1;
+            let text = match nl {
+                0 => piece.to_string(),
+                1 => format!("{piece}\n"),
+                _ => format!("\r\n{piece}"),
+            };
+            let n = s.notes.get_mut(&u).unwrap();
+            n.apply(v, &[Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text)]).unwrap();
+            // Copied after most edits, sometimes after several.
+            if asks == 0 {
+                continue;
+            }
+            let keys = |s: &srls::lsp::state::State| -> std::collections::BTreeSet<_> {
+                s.index.note(&path).map(|n| n.cards.iter().filter_map(|c| c.key).collect()).unwrap_or_default()
+            };
+            let before = keys(&s);
+            let changed = s.update_open_index(&u);
+            let after = keys(&s);
+            for k in before.symmetric_difference(&after) {
+                prop_assert!(changed.contains(k), "{:?} not reported", k);
+            }
+            let now = s.notes[&u].text().to_string();
+            let mut f = srls::lsp::state::State::default();
+            f.index.set_disk(IndexedNote::from_note(std::path::Path::new("/nonexistent-srls-test/peer.md"), None, &peer));
+            f.notes.insert(u.clone(), open(&now));
+            f.update_open_index(&u);
+            prop_assert_eq!(index_views(&s, &path), index_views(&f, &path), "{:?}", now);
+            // So are the duplicate-question findings: those of the cards the kept tables mark
+            // duplicated are those of every card of the fresh note looked up.
+            use srls::features::duplicates::{duplicates, duplicates_among};
+            let kept_tables = s.index.tables(None).unwrap();
+            let kept = duplicates_among(&path, s.notes[&u].note(), kept_tables.duplicated_in(&path), |k| kept_tables.cards_with(k));
+            let fresh_tables = f.index.tables(None).unwrap();
+            let fresh = duplicates(&path, f.notes[&u].note(), |k| fresh_tables.cards_with(k));
+            prop_assert_eq!(kept, fresh, "{:?}", now);
+        }
+    }
+}

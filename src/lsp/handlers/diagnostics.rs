@@ -39,14 +39,17 @@ pub fn with_duplicates(note: &mut OpenNote, config: &Config, index: &Index) -> V
     out
 }
 
-/// `duplicate-question`: the note's cards looked up in its vault's question table (the cost of
-/// the note's cards and their peers, not of the vault).
+/// `duplicate-question`: the note's cards its vault's tables know to be duplicated, with their
+/// peers (the cost of what is found, not of the note or the vault).
 fn duplicates(note: &OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic> {
     let (Some(path), Some(tables)) = (note.path(), index.tables(note.vault().root.as_deref()))
     else {
         return vec![];
     };
-    let found = features::duplicates::duplicates(path, note.note(), |k| tables.cards_with(k));
+    let candidates = tables.duplicated_in(path);
+    let found = features::duplicates::duplicates_among(path, note.note(), candidates, |k| {
+        tables.cards_with(k)
+    });
     found
         .iter()
         .filter_map(|d| {
@@ -82,16 +85,35 @@ pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiag
 /// Copies an open note into the index and returns the other open notes whose
 /// `duplicate-question` findings changed with it.
 pub fn reindex_with_peers(state: &mut State, uri: &Uri) -> Vec<Uri> {
-    let Some(path) = state
-        .notes
-        .get(uri)
-        .and_then(|n| n.path())
-        .map(Path::to_path_buf)
-    else {
-        state.update_open_index(uri);
+    let changed = state.update_open_index(uri);
+    let Some(path) = state.notes.get(uri).and_then(|n| n.path()) else {
         return vec![];
     };
-    peers_of_change(state, &path, |s| s.update_open_index(uri))
+    peers_holding(state, path, &changed)
+}
+
+/// The open notes other than the one at `path` holding one of the questions `keys`.
+fn peers_holding<'k>(
+    state: &State,
+    path: &Path,
+    keys: impl IntoIterator<Item = &'k QuestionKey>,
+) -> Vec<Uri> {
+    let root = state.index.note(path).and_then(|n| n.vault_root.clone());
+    let Some(tables) = state.index.tables(root.as_deref()) else {
+        return vec![];
+    };
+    let paths: HashSet<&Path> = keys
+        .into_iter()
+        .flat_map(|k| tables.cards_with(k))
+        .map(|p| &*p.path)
+        .filter(|p| *p != path)
+        .collect();
+    state
+        .notes
+        .iter()
+        .filter(|(_, n)| n.path().is_some_and(|p| paths.contains(p)))
+        .map(|(u, _)| u.clone())
+        .collect()
 }
 
 /// Applies `change` to the index entry of `path` and returns the open notes (other than the
@@ -105,22 +127,7 @@ pub fn peers_of_change(
     let before = keys(&state.index, path);
     change(state);
     let after = keys(&state.index, path);
-    let root = state.index.note(path).and_then(|n| n.vault_root.clone());
-    let Some(tables) = state.index.tables(root.as_deref()) else {
-        return vec![];
-    };
-    let changed = before.symmetric_difference(&after);
-    let paths: HashSet<&Path> = changed
-        .flat_map(|k| tables.cards_with(k))
-        .map(|p| &*p.path)
-        .filter(|p| *p != path)
-        .collect();
-    state
-        .notes
-        .iter()
-        .filter(|(_, n)| n.path().is_some_and(|p| paths.contains(p)))
-        .map(|(u, _)| u.clone())
-        .collect()
+    peers_holding(state, path, before.symmetric_difference(&after))
 }
 
 /// The question keys of the indexed note at `path`.

@@ -3,7 +3,6 @@
 
 use super::rename::deck_tag_at;
 use crate::features::due::in_deck;
-use crate::features::duplicates::{QuestionKey, question_key};
 use crate::lsp::state::State;
 use crate::lsp::{from_proto, to_proto};
 use std::path::Path;
@@ -27,16 +26,14 @@ pub fn references(state: &mut State, params: ReferenceParams) -> Result<Option<V
         return Ok(None);
     };
     let card = &note.cards[i];
-    let (Some(key), Some(tables)) = (
-        question_key(card),
-        state.index.tables(open.vault().root.as_deref()),
-    ) else {
+    let (Some(key), Some(tables)) = (card.key, state.index.tables(open.vault().root.as_deref()))
+    else {
         return Ok(Some(vec![]));
     };
     let me = (open.path(), card.start_line());
     let include_self = params.context.include_declaration;
     let found = tables
-        .cards_with(&QuestionKey::of(&key))
+        .cards_with(&key)
         .into_iter()
         .filter(|p| include_self || (Some(&*p.path), p.line) != me)
         .filter_map(|p| location(&p.path, p.line))
