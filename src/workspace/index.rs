@@ -332,20 +332,31 @@ impl Index {
         let t = tables.entry(entry.vault_root.clone()).or_default();
         let path = entry.path.clone();
         let dl = lines as isize - kept.lines as isize;
-        let replaced: Vec<IndexedCard> = entry.cards.drain(a..b_old).collect();
+        let changed = changed_keys(&entry.cards[a..b_old], &fresh);
+        let n = fresh.len();
+        // As many cards as before (a keystroke inside one): replaced in place, the cards after
+        // them not moved in memory.
+        let replaced: Vec<IndexedCard> = if n == b_old - a {
+            let slots = entry.cards[a..b_old].iter_mut();
+            slots
+                .zip(fresh)
+                .map(|(c, f)| std::mem::replace(c, f))
+                .collect()
+        } else {
+            entry.cards.splice(a..b_old, fresh).collect()
+        };
         due.apply(&replaced, false);
         t.apply_cards(&path, &replaced, false);
         if dl != 0 {
-            let moved = &mut entry.cards[a..];
+            let moved = &mut entry.cards[a + n..];
             t.move_questions(&path, moved, dl);
             moved
                 .iter_mut()
                 .for_each(|c| c.line = c.line.wrapping_add_signed(dl));
         }
-        due.apply(&fresh, true);
-        t.apply_cards(&path, &fresh, true);
-        let changed = changed_keys(&replaced, &fresh);
-        entry.cards.splice(a..a, fresh);
+        let fresh = &entry.cards[a..a + n];
+        due.apply(fresh, true);
+        t.apply_cards(&path, fresh, true);
         if !kept.tags_kept {
             let mut tags: Arc<[String]> = note_tags(note).into();
             lists.intern(&mut tags);
