@@ -172,6 +172,19 @@ pub fn deck_candidates<'a>(
         .collect()
 }
 
+/// At most `limit` of the candidates (deck, cards), keeping those with the most cards (ties:
+/// by name), in name order; `true` when some were left out, so that a client asks again as
+/// the user types on.
+pub fn most_used(mut candidates: Vec<(String, u32)>, limit: usize) -> (Vec<(String, u32)>, bool) {
+    if candidates.len() <= limit {
+        return (candidates, false);
+    }
+    candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(limit);
+    candidates.sort_by(|a, b| a.0.cmp(&b.0));
+    (candidates, true)
+}
+
 /// The decks to offer putting a card in: the settings' first flashcard tag, then the vault's
 /// decks (`#`-prefixed, sorted, each once), at most `max` in all.
 pub fn deck_offers<'a>(
@@ -383,6 +396,19 @@ mod tests {
         assert_eq!(
             merge_confirmation("#flashcards/a", "#flashcards/b", 1).1,
             "Renaming #flashcards/a to #flashcards/b merges deck #flashcards/a into existing deck #flashcards/b (1 card)"
+        );
+    }
+
+    #[test]
+    fn most_used_keeps_the_decks_with_most_cards_in_name_order() {
+        let c = |v: &[(&str, u32)]| -> Vec<(String, u32)> {
+            v.iter().map(|(d, n)| (d.to_string(), *n)).collect()
+        };
+        let all = c(&[("a", 1), ("b", 5), ("c", 0), ("d", 5), ("e", 3)]);
+        assert_eq!(most_used(all.clone(), 5), (all.clone(), false));
+        assert_eq!(
+            most_used(all, 3),
+            (c(&[("b", 5), ("d", 5), ("e", 3)]), true)
         );
     }
 }

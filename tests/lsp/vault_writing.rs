@@ -215,6 +215,52 @@ async fn duplicate_questions_follow_edits_of_other_notes() {
     c.shutdown().await;
 }
 
+/// A vault with more decks than a completion offers: the decks with the most cards, in name
+/// order, and the list marked incomplete; typing on narrows it to a complete list.
+#[tokio::test]
+async fn deck_completion_offers_the_most_used_decks_and_says_when_there_are_more() {
+    let mut body = String::new();
+    for i in 0..130 {
+        // Deck d000 holds one card, d001 two, ...: the most used are the last ones.
+        body.push_str(&format!("#flashcards/d{i:03}\n\n"));
+        for j in 0..=i % 7 {
+            body.push_str(&format!("Q{i} {j}::A\n\n"));
+        }
+    }
+    let note = format!("{body}#flashcards/d\n");
+    let dir = vault(&[("v/.obsidian/app.json", "{}"), ("v/n.md", &note)]);
+    let mut c = indexed(dir.path()).await;
+    let n = file_uri(&dir.path().join("v/n.md"));
+    c.open(&n, &note, 1);
+    let last = note.lines().count() as u64 - 1;
+    let r = c.request("textDocument/completion", at(&n, last, 13)).await;
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(r["isIncomplete"], true);
+    assert_eq!(labels.len(), 100);
+    let mut sorted = labels.clone();
+    sorted.sort();
+    assert_eq!(labels, sorted);
+    // Decks of 7 cards (i % 7 == 6) are all there; one of the smallest (d000, 1 card) is not.
+    assert!(labels.contains(&"flashcards/d006"));
+    assert!(!labels.contains(&"flashcards/d000"));
+    // `#flashcards/d12`: d120..d129 and the tag being typed (a deck tag written in the vault,
+    // with no cards), all offered.
+    let typed = format!("{body}#flashcards/d12\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": n, "version": 2}, "contentChanges": [{"text": typed}]}),
+    );
+    let r = c.request("textDocument/completion", at(&n, last, 15)).await;
+    assert_eq!(r["isIncomplete"], false);
+    assert_eq!(r["items"].as_array().unwrap().len(), 11);
+    c.shutdown().await;
+}
+
 #[tokio::test]
 async fn deck_completion_in_the_body_and_the_front_matter_then_resolve() {
     let (dir, mut c, a, _) = started().await;

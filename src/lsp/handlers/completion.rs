@@ -1,13 +1,17 @@
 //! `textDocument/completion` of deck tags (after `#` in a flashcard note, in front-matter tags)
 //! with their card counts, and `completionItem/resolve` with the deck's due and new counts.
 
-use crate::features::decks::{deck_candidates, typing_tag};
+use crate::features::decks::{deck_candidates, most_used, typing_tag};
 use crate::features::due::{Counts, in_deck};
 use crate::lsp::state::State;
 use crate::lsp::{from_proto, to_proto};
 use serde_json::json;
 use std::path::PathBuf;
 use tower_lsp_server::ls_types::*;
+
+/// At most this many decks are offered at once (the ones with the most cards); the list then
+/// says it is incomplete, so the client asks again as the user types on.
+pub const COMPLETION_LIMIT: usize = 100;
 
 /// The decks matching what is typed, each replacing the typed part of the tag.
 pub fn completion(state: &mut State, params: CompletionParams) -> Option<CompletionResponse> {
@@ -25,7 +29,9 @@ pub fn completion(state: &mut State, params: CompletionParams) -> Option<Complet
         t.decks().chain(written.map(|d| (d, 0)))
     });
     let range = to_proto::range(open, start, offset);
-    let items = deck_candidates(decks, settings, &typed)
+    let (offered, is_incomplete) =
+        most_used(deck_candidates(decks, settings, &typed), COMPLETION_LIMIT);
+    let items = offered
         .into_iter()
         .map(|(deck, n)| CompletionItem {
             label: deck.clone(),
@@ -37,7 +43,7 @@ pub fn completion(state: &mut State, params: CompletionParams) -> Option<Complet
         })
         .collect();
     Some(CompletionResponse::List(CompletionList {
-        is_incomplete: false,
+        is_incomplete,
         items,
     }))
 }
