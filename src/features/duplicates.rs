@@ -55,7 +55,9 @@ pub fn duplicates_among<'a>(
     mut cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
 ) -> Vec<Duplicate> {
     let mut out = Vec::new();
-    for (line, key) in candidates {
+    // (A line past the note's end would be a table out of step with the note: skipped.)
+    let lines = note.lines.len();
+    for (line, key) in candidates.into_iter().filter(|&(l, _)| l < lines) {
         let others: Vec<Peer> = cards_with(&key)
             .into_iter()
             .filter(|p| !(*p.path == *path && p.line == line))

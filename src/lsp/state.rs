@@ -44,6 +44,12 @@ pub struct State {
     /// Notes whose diagnostics publishing task runs (see `publish::schedule_diagnostics`), and
     /// whether it was asked again since its last pause began.
     pub publishing: HashMap<Uri, bool>,
+    /// For each path with an open note in the index, the URI whose copy it is: a copy is only
+    /// followed or kept by the note that made it (a client could open one file under two URIs).
+    pub index_copies: HashMap<PathBuf, Uri>,
+    /// Question keys an open note gained or lost in copies not yet announced to its open peers
+    /// (a pull or a vault-wide request copies it too): taken by the next publish.
+    pub unannounced: HashMap<PathBuf, Vec<QuestionKey>>,
 }
 
 /// The state as the handlers and background tasks hold it.
@@ -124,12 +130,13 @@ impl State {
         let Some(p) = n.path() else {
             return vec![];
         };
-        if n.indexed == n.generation() && self.index.is_open(p) {
+        let ours = self.index.is_open(p) && self.index_copies.get(p) == Some(uri);
+        if n.indexed == n.generation() && ours {
             return vec![];
         }
         let followed = n
             .index_kept
-            .filter(|_| n.indexed != u64::MAX)
+            .filter(|_| ours && n.indexed != u64::MAX)
             .and_then(|kept| self.index.follow_open(p, n.note(), kept));
         let changed = followed.unwrap_or_else(|| {
             let keys = |ix: &Index| -> HashSet<QuestionKey> {
@@ -142,6 +149,7 @@ impl State {
             let after = keys(&self.index);
             before.symmetric_difference(&after).copied().collect()
         });
+        let p = p.to_path_buf();
         n.indexed = n.generation();
         n.index_kept = Some(KeptLines {
             head: usize::MAX,
@@ -149,7 +157,21 @@ impl State {
             lines: n.note().lines.len(),
             tags_kept: true,
         });
+        if !changed.is_empty() {
+            let pending = self.unannounced.entry(p.clone()).or_default();
+            pending.extend(&changed);
+        }
+        self.index_copies.insert(p, uri.clone());
         changed
+    }
+
+    /// The question keys the note at `path` gained or lost since they were last taken (each
+    /// once, sorted).
+    pub fn take_unannounced(&mut self, path: &Path) -> Vec<QuestionKey> {
+        let mut keys = self.unannounced.remove(path).unwrap_or_default();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 
     /// Brings the index up to date with open notes edited since (vault-wide answers need it).

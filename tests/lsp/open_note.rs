@@ -420,3 +420,54 @@ proptest! {
         }
     }
 }
+
+/// One file open under two URIs (a client spelling the path two ways): each copy into the
+/// index is the note of the URI that made it, never a mix, and findings read from the tables
+/// stay within the note asking (a long note's lines were once looked up in a short one's).
+#[test]
+fn one_file_open_under_two_uris_copies_whole_notes() {
+    use srls::workspace::index::IndexedNote;
+    let vault = Arc::new(Vault::open(None, &Default::default()));
+    let path = std::path::PathBuf::from("/nonexistent-srls-test/n.md");
+    let open = |text: &str| {
+        OpenNote::open(
+            text.to_string(),
+            1,
+            Encoding::Utf16,
+            vault.clone(),
+            Some(path.clone()),
+        )
+    };
+    let long: String = (0..40).map(|i| format!("Q{}::A\n\n", i % 3)).collect();
+    let long = format!("#flashcards\n\n{long}");
+    let short = "#flashcards\n\nQ0::A\n";
+    let (u1, u2): (
+        tower_lsp_server::ls_types::Uri,
+        tower_lsp_server::ls_types::Uri,
+    ) = (
+        "file:///nonexistent-srls-test/n.md".parse().unwrap(),
+        "file:///nonexistent-srls-test//n.md".parse().unwrap(),
+    );
+    let mut s = srls::lsp::state::State::default();
+    s.notes.insert(u1.clone(), open(&long));
+    s.notes.insert(u2.clone(), open(short));
+    let config = Config::default();
+    for round in 0..3 {
+        for u in [&u1, &u2] {
+            // Only the first URI is edited: the second, unchanged, must still copy itself.
+            if round > 0 && *u == u1 {
+                let n = s.notes.get_mut(u).unwrap();
+                let v = n.version() + 1;
+                n.apply(v, &[Change::ranged(Pos::new(2, 0), Pos::new(2, 0), "x")])
+                    .unwrap();
+            }
+            s.update_open_index(u);
+            let whole = IndexedNote::from_note(&path, None, s.notes[u].note());
+            assert_eq!(s.index.note(&path).unwrap().cards, whole.cards);
+            let srls::lsp::state::State { notes, index, .. } = &mut s;
+            for n in notes.values_mut() {
+                let _ = diagnostics::with_duplicates(n, &config, index);
+            }
+        }
+    }
+}

@@ -166,6 +166,32 @@ fn duplicates(p: &Value) -> Vec<Value> {
     dup.cloned().collect()
 }
 
+/// A request that copies the open notes into the index between an edit and its publish (here a
+/// completion right after the keystroke) does not swallow the change: the peer whose
+/// duplicate went away is still published again.
+#[tokio::test]
+async fn peers_are_published_again_when_a_request_copied_the_edit_first() {
+    let (_dir, mut c, a, b) = started().await;
+    c.open(&a, A, 1);
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == a && !duplicates(p).is_empty()
+    })
+    .await;
+    c.open(&b, B, 1);
+    let changed = B.replace("Paris", "Lyon");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": changed}]}),
+    );
+    // Within the publish's pause: a completion copies b.md into the index.
+    let _ = c.request("textDocument/completion", at(&b, 0, 5)).await;
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == a && duplicates(p).is_empty()
+    })
+    .await;
+    c.shutdown().await;
+}
+
 #[tokio::test]
 async fn duplicate_questions_follow_edits_of_other_notes() {
     let (dir, mut c, a, b) = started().await;

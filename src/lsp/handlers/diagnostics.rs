@@ -85,11 +85,18 @@ pub fn pull(state: &mut State, params: DocumentDiagnosticParams) -> DocumentDiag
 /// Copies an open note into the index and returns the other open notes whose
 /// `duplicate-question` findings changed with it.
 pub fn reindex_with_peers(state: &mut State, uri: &Uri) -> Vec<Uri> {
-    let changed = state.update_open_index(uri);
-    let Some(path) = state.notes.get(uri).and_then(|n| n.path()) else {
+    state.update_open_index(uri);
+    let Some(path) = state
+        .notes
+        .get(uri)
+        .and_then(|n| n.path())
+        .map(Path::to_path_buf)
+    else {
         return vec![];
     };
-    peers_holding(state, path, &changed)
+    // With the keys of copies a pull or a vault-wide request made since the last publish.
+    let changed = state.take_unannounced(&path);
+    peers_holding(state, &path, &changed)
 }
 
 /// The open notes other than the one at `path` holding one of the questions `keys`.

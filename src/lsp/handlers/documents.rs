@@ -190,6 +190,9 @@ pub async fn did_close(state: &Shared, client: &Client, params: DidCloseTextDocu
             .remove(&uri)
             .and_then(|n| n.path().map(|p| p.to_path_buf()));
         if let Some(p) = &path {
+            if s.index_copies.get(p) == Some(&uri) {
+                s.index_copies.remove(p);
+            }
             s.index.close(p);
             reindex_file(&mut s, p);
         }
