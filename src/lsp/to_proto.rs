@@ -70,14 +70,19 @@ const MAX_RELATED: usize = 20;
 
 /// A `duplicate-question` diagnostic, with the other cards (up to [`MAX_RELATED`]) as related
 /// information.
-pub fn duplicate(note: &OpenNote, d: &Duplicate, severity: Severity) -> Diagnostic {
+pub fn duplicate(
+    note: &OpenNote,
+    d: &Duplicate,
+    severity: Severity,
+    uris: &mut PeerUris,
+) -> Diagnostic {
     let related = d
         .others
         .iter()
         .take(MAX_RELATED)
         .filter_map(|p| {
             Some(DiagnosticRelatedInformation {
-                location: Location::new(Uri::from_file_path(&p.path)?, line_start(p.line)),
+                location: Location::new(uris.of(&p.path)?, line_start(p.line)),
                 message: "the same question".into(),
             })
         })
@@ -90,6 +95,22 @@ pub fn duplicate(note: &OpenNote, d: &Duplicate, severity: Severity) -> Diagnost
         message: d.message.clone(),
         related_information: Some(related),
         ..Diagnostic::default()
+    }
+}
+
+/// The URIs of the notes peers are in, each made once per answer (a note's peers share one
+/// path allocation, so it is keyed by that; making a URI parses and percent-encodes the path,
+/// which was a third of converting a note's duplicate findings).
+#[derive(Default)]
+pub struct PeerUris(std::collections::HashMap<*const std::path::Path, Option<Uri>>);
+
+impl PeerUris {
+    fn of(&mut self, path: &std::sync::Arc<std::path::Path>) -> Option<Uri> {
+        let key = std::sync::Arc::as_ptr(path);
+        self.0
+            .entry(key)
+            .or_insert_with(|| Uri::from_file_path(path))
+            .clone()
     }
 }
 

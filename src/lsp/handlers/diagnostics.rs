@@ -50,11 +50,13 @@ fn duplicates(note: &OpenNote, config: &Config, index: &Index) -> Vec<Diagnostic
     let found = features::duplicates::duplicates_among(path, note.note(), candidates, |k| {
         tables.cards_with(k)
     });
+    // (The peers' paths are held by the tables for the whole answer: keys stay valid.)
+    let mut uris = to_proto::PeerUris::default();
     found
         .iter()
         .filter_map(|d| {
             let severity = config.severity_of(features::duplicates::CODE, d.severity)?;
-            Some(to_proto::duplicate(note, d, severity))
+            Some(to_proto::duplicate(note, d, severity, &mut uris))
         })
         .collect()
 }
