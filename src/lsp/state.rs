@@ -10,7 +10,7 @@ use crate::features::grade::GradeRequest;
 use crate::plugin::schedule::{Histogram, Response};
 use crate::text::position::Encoding;
 use crate::workspace::clock::Clock;
-use crate::workspace::index::{Index, IndexedNote, KeptLines};
+use crate::workspace::index::{Index, IndexedNote, KeptLines, changed_keys};
 use crate::workspace::vault::{Vault, Vaults};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -139,15 +139,14 @@ impl State {
             .filter(|_| ours && n.indexed != u64::MAX)
             .and_then(|kept| self.index.follow_open(p, n.note(), kept));
         let changed = followed.unwrap_or_else(|| {
-            let keys = |ix: &Index| -> HashSet<QuestionKey> {
+            let keys = |ix: &Index| -> Vec<QuestionKey> {
                 let cards = ix.note(p).map(|n| n.cards.as_slice()).unwrap_or(&[]);
                 cards.iter().filter_map(|c| c.key).collect()
             };
             let before = keys(&self.index);
             let entry = IndexedNote::from_note(p, n.vault().root.clone(), n.note());
             self.index.set_open(entry);
-            let after = keys(&self.index);
-            before.symmetric_difference(&after).copied().collect()
+            changed_keys(before, keys(&self.index))
         });
         let p = p.to_path_buf();
         n.indexed = n.generation();

@@ -69,23 +69,30 @@ fn indexed_cards(cards: &[crate::note::Card]) -> Vec<IndexedCard> {
     cards.iter().map(&mut card).collect()
 }
 
-/// The question keys in one of `a` and `b` but not the other, sorted.
-fn changed_keys(a: &[IndexedCard], b: &[IndexedCard]) -> Vec<QuestionKey> {
-    let set = |cards: &[IndexedCard]| {
-        let mut v: Vec<QuestionKey> = cards.iter().filter_map(|c| c.key).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+/// The question keys asked by a different number of cards in `a` and in `b` (gained, lost, or
+/// asked once more or less: a peer's message counts them), sorted.
+pub fn changed_keys(
+    a: impl IntoIterator<Item = QuestionKey>,
+    b: impl IntoIterator<Item = QuestionKey>,
+) -> Vec<QuestionKey> {
+    let sorted = |keys: &mut Vec<QuestionKey>| keys.sort_unstable();
+    let (mut a, mut b): (Vec<QuestionKey>, Vec<QuestionKey>) =
+        (a.into_iter().collect(), b.into_iter().collect());
+    sorted(&mut a);
+    sorted(&mut b);
+    let count = |v: &[QuestionKey], k: &QuestionKey| {
+        v.partition_point(|x| x <= k) - v.partition_point(|x| x < k)
     };
-    let (a, b) = (set(a), set(b));
-    let mut out: Vec<QuestionKey> = a
-        .iter()
-        .filter(|k| b.binary_search(k).is_err())
-        .copied()
-        .collect();
-    out.extend(b.iter().filter(|k| a.binary_search(k).is_err()));
+    let mut out: Vec<QuestionKey> = a.iter().chain(&b).copied().collect();
     out.sort_unstable();
+    out.dedup();
+    out.retain(|k| count(&a, k) != count(&b, k));
     out
+}
+
+/// The question keys of some cards.
+fn keys_of(cards: &[IndexedCard]) -> impl Iterator<Item = QuestionKey> + '_ {
+    cards.iter().filter_map(|c| c.key)
 }
 
 /// What of an open note is as it was when last copied into the index: its first `head` lines
@@ -332,7 +339,7 @@ impl Index {
         let t = tables.entry(entry.vault_root.clone()).or_default();
         let path = entry.path.clone();
         let dl = lines as isize - kept.lines as isize;
-        let changed = changed_keys(&entry.cards[a..b_old], &fresh);
+        let changed = changed_keys(keys_of(&entry.cards[a..b_old]), keys_of(&fresh));
         let n = fresh.len();
         // As many cards as before (a keystroke inside one): replaced in place, the cards after
         // them not moved in memory.
