@@ -122,7 +122,8 @@ impl State {
 
     /// Copies an open note into the vault index, when edited since the last copy: only the
     /// cards of the lines edited since, when that is known ([`OpenNote::index_kept`]).
-    /// Returns the question keys the note gained or lost (a superset at worst).
+    /// Returns the question keys whose number of cards in the note changed (also kept for the
+    /// next publish to announce, [`State::take_unannounced`]).
     pub fn update_open_index(&mut self, uri: &Uri) -> Vec<QuestionKey> {
         let Some(n) = self.notes.get_mut(uri) else {
             return vec![];
@@ -136,17 +137,13 @@ impl State {
         }
         let followed = n
             .index_kept
-            .filter(|_| ours && n.indexed != u64::MAX)
+            .filter(|_| ours)
             .and_then(|kept| self.index.follow_open(p, n.note(), kept));
         let changed = followed.unwrap_or_else(|| {
-            let keys = |ix: &Index| -> Vec<QuestionKey> {
-                let cards = ix.note(p).map(|n| n.cards.as_slice()).unwrap_or(&[]);
-                cards.iter().filter_map(|c| c.key).collect()
-            };
-            let before = keys(&self.index);
+            let before = self.index.question_keys(p);
             let entry = IndexedNote::from_note(p, n.vault().root.clone(), n.note());
             self.index.set_open(entry);
-            changed_keys(before, keys(&self.index))
+            changed_keys(before, self.index.question_keys(p))
         });
         let p = p.to_path_buf();
         n.indexed = n.generation();

@@ -75,11 +75,13 @@ pub fn changed_keys(
     a: impl IntoIterator<Item = QuestionKey>,
     b: impl IntoIterator<Item = QuestionKey>,
 ) -> Vec<QuestionKey> {
-    let sorted = |keys: &mut Vec<QuestionKey>| keys.sort_unstable();
-    let (mut a, mut b): (Vec<QuestionKey>, Vec<QuestionKey>) =
-        (a.into_iter().collect(), b.into_iter().collect());
-    sorted(&mut a);
-    sorted(&mut b);
+    let sorted = |keys: Vec<QuestionKey>| {
+        let mut keys = keys;
+        keys.sort_unstable();
+        keys
+    };
+    let a = sorted(a.into_iter().collect());
+    let b = sorted(b.into_iter().collect());
     let count = |v: &[QuestionKey], k: &QuestionKey| {
         v.partition_point(|x| x <= k) - v.partition_point(|x| x < k)
     };
@@ -303,8 +305,10 @@ impl Index {
     /// Brings an open note's entry up to date with `note` (its parse now), when only the lines
     /// between `kept.head` and `kept.tail` changed since the entry was made ([`KeptLines`]):
     /// the cards there are replaced, the cards after them moved, the tables and due counts
-    /// corrected by what was replaced. Returns the question keys the note's edited cards gained or lost, or `None`, changing nothing, when the entry is not there or its cards
-    /// do not fit (then [`Index::set_open`] replaces it whole).
+    /// corrected by what was replaced. Returns the question keys whose number of cards in the
+    /// note changed ([`changed_keys`] of the replaced and the fresh cards), or `None`, changing
+    /// nothing, when the entry is not there or its cards do not fit (then [`Index::set_open`]
+    /// replaces it whole).
     pub fn follow_open(
         &mut self,
         p: &Path,
@@ -394,6 +398,12 @@ impl Index {
                 .values()
                 .filter(|n| !self.open.contains_key(&n.path)),
         )
+    }
+
+    /// The question keys of the visible note at `p`, one per card that has one.
+    pub fn question_keys(&self, p: &Path) -> Vec<QuestionKey> {
+        let cards = self.note(p).map(|n| n.cards.as_slice()).unwrap_or(&[]);
+        keys_of(cards).collect()
     }
 
     /// Whether an open note is laid over the path.

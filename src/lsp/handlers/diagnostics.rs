@@ -7,7 +7,7 @@ use crate::lsp::config::Config;
 use crate::lsp::open_note::OpenNote;
 use crate::lsp::state::State;
 use crate::lsp::to_proto;
-use crate::workspace::index::Index;
+use crate::workspace::index::{Index, changed_keys};
 use std::collections::HashSet;
 use std::path::Path;
 use tower_lsp_server::ls_types::*;
@@ -126,21 +126,15 @@ fn peers_holding<'k>(
 }
 
 /// Applies `change` to the index entry of `path` and returns the open notes (other than the
-/// one at `path`) holding a question the note gained or lost: only the changed questions are
-/// looked up.
+/// one at `path`) holding a question the note now asks a different number of times: only the
+/// changed questions are looked up.
 pub fn peers_of_change(
     state: &mut State,
     path: &Path,
     change: impl FnOnce(&mut State),
 ) -> Vec<Uri> {
-    let before = keys(&state.index, path);
+    let before = state.index.question_keys(path);
     change(state);
-    let after = keys(&state.index, path);
-    peers_holding(state, path, before.symmetric_difference(&after))
-}
-
-/// The question keys of the indexed note at `path`.
-fn keys(index: &Index, path: &Path) -> HashSet<QuestionKey> {
-    let cards = index.note(path).map(|n| n.cards.as_slice()).unwrap_or(&[]);
-    cards.iter().filter_map(|c| c.key).collect()
+    let changed = changed_keys(before, state.index.question_keys(path));
+    peers_holding(state, path, &changed)
 }
