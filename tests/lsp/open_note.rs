@@ -271,6 +271,18 @@ fn card_answers(
     (symbols, folds, format!("{lens:?}"), format!("{tokens:?}"))
 }
 
+/// Applies one generated edit at version `v`: lines `line..line + del` from column `ch` become
+/// `piece`, alone (`nl` 0), followed by a line break (1) or after a CRLF (2).
+fn edit(n: &mut OpenNote, v: i32, (line, ch, del, piece, nl): (u32, u32, u32, &str, u8)) {
+    let text = match nl {
+        0 => piece.to_string(),
+        1 => format!("{piece}\n"),
+        _ => format!("\r\n{piece}"),
+    };
+    let change = Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text);
+    n.apply(v, &[change]).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     /// The outline, folds and code lens kept card by card (the cards before an edit's window
@@ -288,13 +300,7 @@ proptest! {
         let mut v = 1;
         for (line, ch, del, piece, nl, asks) in edits {
             v += 1;
-            let text = match nl {
-                0 => piece.to_string(),
-                1 => format!("{piece}\n"),
-                _ => format!("\r\n{piece}"),
-            };
-            let n = s.notes.get_mut(&u).unwrap();
-            n.apply(v, &[Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text)]).unwrap();
+            edit(s.notes.get_mut(&u).unwrap(), v, (line, ch, del, piece, nl));
             let now = s.notes[&u].text().to_string();
             // Mostly asked after each edit (the kept answers follow it), sometimes not at all
             // (they follow several edits), sometimes twice (the unchanged document's answer).
@@ -383,13 +389,7 @@ proptest! {
         let mut v = 1;
         for (line, ch, del, piece, nl, asks) in edits {
             v += 1;
-            let text = match nl {
-                0 => piece.to_string(),
-                1 => format!("{piece}\n"),
-                _ => format!("\r\n{piece}"),
-            };
-            let n = s.notes.get_mut(&u).unwrap();
-            n.apply(v, &[Change::ranged(Pos::new(line, ch), Pos::new(line + del, ch), text)]).unwrap();
+            edit(s.notes.get_mut(&u).unwrap(), v, (line, ch, del, piece, nl));
             // Copied after most edits, sometimes after several.
             if asks == 0 {
                 continue;

@@ -241,6 +241,12 @@ async fn duplicate_questions_follow_edits_of_other_notes() {
     c.shutdown().await;
 }
 
+/// The labels of a completion list's items.
+fn labels(list: &Value) -> Vec<&str> {
+    let items = list["items"].as_array().unwrap();
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
+}
+
 /// A vault with more decks than a completion offers: the decks with the most cards, in name
 /// order, and the list marked incomplete; typing on narrows it to a complete list.
 #[tokio::test]
@@ -260,12 +266,7 @@ async fn deck_completion_offers_the_most_used_decks_and_says_when_there_are_more
     c.open(&n, &note, 1);
     let last = note.lines().count() as u64 - 1;
     let r = c.request("textDocument/completion", at(&n, last, 13)).await;
-    let labels: Vec<&str> = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels(&r);
     assert_eq!(r["isIncomplete"], true);
     assert_eq!(labels.len(), 100);
     let mut sorted = labels.clone();
@@ -307,12 +308,7 @@ async fn deck_completion_in_the_body_and_the_front_matter_then_resolve() {
     );
     // In the front matter's tags list, after `[fla`.
     let r = c.request("textDocument/completion", at(&a, 1, 10)).await;
-    let labels: Vec<&str> = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels(&r);
     assert_eq!(
         labels,
         [
