@@ -145,7 +145,8 @@ impl State {
             self.index.set_open(entry);
             changed_keys(before, self.index.question_keys(p))
         });
-        let p = p.to_path_buf();
+        // (The path is copied out only when a table needs it: a keystroke's copy needs none.)
+        let p = (!changed.is_empty() || !ours).then(|| p.to_path_buf());
         n.indexed = n.generation();
         n.index_kept = Some(KeptLines {
             head: usize::MAX,
@@ -153,11 +154,15 @@ impl State {
             lines: n.note().lines.len(),
             tags_kept: true,
         });
-        if !changed.is_empty() {
-            let pending = self.unannounced.entry(p.clone()).or_default();
-            pending.extend(&changed);
+        if let Some(p) = p {
+            if !changed.is_empty() {
+                let pending = self.unannounced.entry(p.clone()).or_default();
+                pending.extend(&changed);
+            }
+            if !ours {
+                self.index_copies.insert(p, uri.clone());
+            }
         }
-        self.index_copies.insert(p, uri.clone());
         changed
     }
 
