@@ -76,14 +76,18 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    /// Waits until the screen shows `text` (5 s at most), returning it.
+    /// Waits until the screen shows `text` and has settled (the same on two captures 50 ms
+    /// apart: a frame caught while it is drawn can hold its title but not yet its footer),
+    /// 5 s at most; returns it.
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
+        let mut last = String::new();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if s.contains(text) && s == last {
                 return s;
             }
+            last = s.clone();
             assert!(
                 start.elapsed() < Duration::from_secs(5),
                 "the screen never showed {text:?}:\n{s}"
