@@ -301,7 +301,7 @@ fn heading<S: Source + ?Sized>(node: Node, src: &S, nested: bool) -> Heading {
 /// ATX content without its optional closing `#` sequence (CommonMark: the
 /// `#`s must be preceded by a space or tab, or be the whole content) and
 /// without trailing whitespace.
-fn strip_closing_sequence(raw: &str) -> &str {
+pub(crate) fn strip_closing_sequence(raw: &str) -> &str {
     let trimmed = raw.trim_end_matches([' ', '\t']);
     let before = trimmed.trim_end_matches('#');
     if before.len() == trimmed.len() {

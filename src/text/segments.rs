@@ -47,6 +47,8 @@ use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 use super::markdown::{self, Blocks, Source};
 use crate::note::incremental::EditSpan;
 
+mod quick;
+
 /// The trees of a note's segments; positions inside a tree are relative to its segment.
 #[derive(Clone)]
 pub struct Segments {
@@ -509,11 +511,31 @@ fn build(
     let mut parsed = 0usize;
     // Unclean tries of the segment starting at `cur`.
     let mut tries = 0u32;
+    // The text of the segment tried, for `quick`.
+    let mut buf = String::new();
     loop {
         let end = cand.unwrap_or(len);
         parsed = parsed.saturating_add(end - cur);
         if parsed > budget {
             return None;
+        }
+        // A segment of simple lines is read without a tree (it leaves nothing open). A longer
+        // try holds what its first left open, so is never one.
+        if tries == 0
+            && let Some((seg, at)) = quick_seg(rope, cur, cand, limit, &mut buf)
+        {
+            out.push((cur, seg));
+            cand = at;
+            let Some(p) = cand else {
+                return Some((out, None));
+            };
+            if stop(p) {
+                return Some((out, Some(p)));
+            }
+            old = None;
+            cur = p;
+            cand = next_candidate(rope, p, limit);
+            continue;
         }
         // Reuse the old tree when it fits; else keep it for a later, longer try.
         let fits = old.as_ref().is_some_and(|o| o.fits(end - cur));
@@ -536,9 +558,17 @@ fn build(
                 cand = next_candidate(rope, p, limit);
             }
             Some(skip) => {
+                let close = close_line(rope, end, skip, limit);
+                if close.is_none() && limit >= len && matches!(skip, Open::Fence { .. }) {
+                    // Nothing closes it: the block runs to the end of the note (it is at the top
+                    // level), and no tree-sitter parse of the rest can say more. (Not so for an
+                    // HTML block: where tree-sitter-md ends one, the text alone does not tell.)
+                    out.push((cur, open_to_end(&tree, rope, cur..end, len)));
+                    return Some((out, None));
+                }
                 // Extend the segment past the line that closes what is open, reusing its tree.
                 tries += 1;
-                cand = cut_past_open(rope, cur..end, skip, tries, limit);
+                cand = cut_past_open(rope, cur..end, close, skip, tries, limit);
                 if old.is_none() {
                     old = Some(OldTree {
                         tree,
@@ -558,6 +588,7 @@ fn build(
 fn cut_past_open(
     rope: &Rope,
     segment: Range<usize>,
+    close: Option<usize>,
     open: Open,
     tries: u32,
     limit: usize,
@@ -568,8 +599,7 @@ fn cut_past_open(
     } else {
         0
     };
-    close_line(rope, segment.end, open, limit)
-        .and_then(|c| next_candidate(rope, c.max(floor), limit))
+    close.and_then(|c| next_candidate(rope, c.max(floor), limit))
 }
 
 /// The bytes of the segments of `segs` that hold a tree.
@@ -617,6 +647,73 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
         tree: (len >= keep_tree).then_some(tree),
         len,
         blocks: (!empty).then(|| Arc::new(SegBlocks::from(b))),
+    }
+}
+
+/// The segment from `cur` to the candidate cut `cand` (`None`: the end) read without a tree
+/// (see [`quick`]), if it can be, and the cut it ends at: past the closing line of a fence it
+/// leaves open, or at the end of the note when nothing closes it. `buf` holds its text.
+fn quick_seg(
+    rope: &Rope,
+    cur: usize,
+    mut cand: Option<usize>,
+    limit: usize,
+    buf: &mut String,
+) -> Option<(Seg, Option<usize>)> {
+    let len = rope.len_bytes();
+    loop {
+        let end = cand.unwrap_or(len);
+        buf.clear();
+        buf.extend(rope.byte_slice(cur..end).chunks());
+        let q = match quick::blocks(buf, cur, cand.is_none()) {
+            Ok(q) => q,
+            Err(quick::Stop::Fence { ch, n }) => {
+                cand = match close_line(rope, end, Open::Fence { ch, n }, limit) {
+                    Some(c) => next_candidate(rope, c, limit),
+                    None if limit >= len => None,
+                    None => return None,
+                };
+                continue;
+            }
+            Err(quick::Stop::Tree) => return None,
+        };
+        let empty = q.headings.is_empty() && q.fenced_code.is_empty() && q.html.is_empty();
+        let seg = Seg {
+            tree: None,
+            len: end - cur,
+            blocks: (!empty).then(|| {
+                Arc::new(SegBlocks {
+                    front_matter: None,
+                    headings: q.headings.into(),
+                    fenced_code: q.fenced_code.into(),
+                    indented_code: Box::new([]),
+                    html: q.html.into(),
+                })
+            }),
+        };
+        return Some((seg, cand));
+    }
+}
+
+/// The segment from `range.start` to the end of the note (`len`), where `tree` (of
+/// `rope[range]`) ends in a fenced code block that nothing closes: its blocks, that last block
+/// running to the end. No tree is kept (it is not the segment's).
+fn open_to_end(tree: &Tree, rope: &Rope, range: Range<usize>, len: usize) -> Seg {
+    let mut b = markdown::blocks(
+        tree,
+        &Sub {
+            rope,
+            base: range.start,
+        },
+    );
+    let end = len - range.start;
+    if let Some(f) = b.fenced_code.last_mut() {
+        f.range.end = end;
+    }
+    Seg {
+        tree: None,
+        len: end,
+        blocks: Some(Arc::new(SegBlocks::from(b))),
     }
 }
 
@@ -831,6 +928,8 @@ fn open_fence(last: Node, rope: &Rope, at: usize, end: usize) -> Option<Open> {
         return None;
     }
     let d = node_text(rope, at, end, *delims.first()?);
+    // The delimiter node holds the fence's indentation.
+    let d = d.trim_start_matches([' ', '\t']);
     let ch = *d.as_bytes().first()?;
     Some(Open::Fence {
         ch,
