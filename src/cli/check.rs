@@ -5,8 +5,8 @@ use super::output::Output;
 use crate::features::lint::{Diagnostic, Severity, lint, rendered_as_code};
 use crate::note::Note;
 use crate::plugin::lines::BOM;
-use crate::text::Document;
 use crate::text::position::{LineCol, LineIndex};
+use crate::text::segments::Segments;
 use crate::workspace::vault::Vault;
 use serde_json::json;
 use std::path::PathBuf;
@@ -16,8 +16,7 @@ use std::path::PathBuf;
 fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
     let mut all = lint(text, note, &vault.settings, &vault.engine);
     if !note.cards.is_empty() {
-        let document = Document::new(text, 0);
-        let blocks = document.segments().code_blocks(0..usize::MAX);
+        let blocks = Segments::of_text(text).code_blocks(0..usize::MAX);
         all.extend(rendered_as_code(
             text,
             note,

@@ -121,7 +121,7 @@ pub struct TreeSnapshot {
 /// Brings a snapshot's trees up to date, away from the document (another thread, no lock
 /// held). Install the result with [`Document::install_tree`].
 pub fn parse_snapshot(snap: TreeSnapshot) -> Segments {
-    let mut parser = new_parser();
+    let mut parser = super::markdown::parser();
     let TreeSnapshot {
         rope,
         base,
@@ -179,14 +179,6 @@ fn bring_up_to_date(
     }
 }
 
-fn new_parser() -> Parser {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_md::LANGUAGE.into())
-        .expect("tree-sitter-md's block grammar is built for this tree-sitter ABI");
-    parser
-}
-
 /// Count `\r` not followed by `\n` among the bytes `range` of `rope`
 /// (the byte after the range is looked at for the last `\r`).
 fn count_lone_crs(rope: &Rope, range: Range<usize>) -> usize {
@@ -234,7 +226,7 @@ impl Document {
     /// [`segments::KEEP_TREE`]; 0 keeps every tree, for tests comparing trees node by node).
     pub fn keeping_trees(text: &str, version: i32, encoding: Encoding, keep_tree: usize) -> Self {
         let rope = Rope::from_str(text);
-        let mut parser = new_parser();
+        let mut parser = super::markdown::parser();
         let segs = Segments::parse_keeping(&mut parser, &rope, keep_tree);
         let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
         Document {
@@ -498,7 +490,7 @@ impl Clone for Document {
             segs: self.segs.clone(),
             base: self.base.clone(),
             encoding: self.encoding,
-            parser: new_parser(),
+            parser: super::markdown::parser(),
             lone_crs: self.lone_crs,
             pending: self.pending,
         }

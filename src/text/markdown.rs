@@ -41,6 +41,15 @@ impl Source for Rope {
     }
 }
 
+/// A parser of tree-sitter-md's block grammar.
+pub fn parser() -> tree_sitter::Parser {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_md::LANGUAGE.into())
+        .expect("tree-sitter-md's block grammar is built for this tree-sitter ABI");
+    parser
+}
+
 /// An ATX (`## x`) or setext (`x\n===`) heading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {

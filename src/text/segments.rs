@@ -141,6 +141,16 @@ impl Segments {
         Segments::parse_keeping(parser, rope, KEEP_TREE)
     }
 
+    /// The segments of `text`, keeping no tree, for a caller that reads the blocks once (the
+    /// CLI): no document around them, and one parser per thread for every note.
+    pub fn of_text(text: &str) -> Segments {
+        thread_local! {
+            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(markdown::parser());
+        }
+        let rope = Rope::from_str(text);
+        PARSER.with_borrow_mut(|p| Segments::parse(p, &rope))
+    }
+
     /// Parses the whole text; edits keep the trees of the segments of at least `keep_tree`
     /// bytes they reparse (see [`Seg::tree`]). 0 keeps every tree, from this parse on and
     /// without bound, for tests that compare trees node by node.

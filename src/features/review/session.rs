@@ -650,7 +650,7 @@ fn file_stem(p: &Path) -> String {
 
 /// The note's top-level headings (Obsidian's heading cache), with their lines.
 fn headings_of(text: &str, note: &Note) -> Vec<HeadingLine> {
-    crate::text::Document::new(text, 0)
+    crate::text::segments::Segments::of_text(text)
         .blocks()
         .headings
         .into_iter()
