@@ -169,6 +169,10 @@ const PIECES: &[&str] = &[
     "[x]] y",
     "\t\t",
     "        ",
+    ">---",
+    "> ---",
+    "- ---",
+    "1. -",
 ];
 
 fn note() -> impl Strategy<Value = String> {

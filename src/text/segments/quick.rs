@@ -146,10 +146,13 @@ impl Scan {
                 brk = true;
             }
             None => {
-                // A prefix alone: a run of `-` without spaces inside is an underline.
+                // A prefix alone where a paragraph may be open: with a `-`, it may be a setext
+                // underline (`---`, `> ---`) or front matter; only `-`s spaced apart are not
+                // (a thematic break).
                 let run = trim_ws(line);
-                if !self.after_break && run.iter().all(|&b| b == b'-') {
-                    // A setext underline, or front matter.
+                let spaced = run.contains(&b' ') || run.contains(&b'\t');
+                let dashes_only = run.iter().all(|&b| matches!(b, b'-' | b' ' | b'\t'));
+                if !self.after_break && run.contains(&b'-') && !(spaced && dashes_only) {
                     return None;
                 }
             }
@@ -175,13 +178,12 @@ impl Scan {
                     if !col0 || (ch == b'`' && info.contains(&b'`')) {
                         return None;
                     }
-                    let info = text[start + n..end].trim();
-                    self.fence = Some(Fence {
-                        start,
-                        ch,
-                        n,
-                        info: (!info.is_empty()).then(|| info.to_owned()),
-                    });
+                    // An info string is there when anything but spaces and tabs is (as
+                    // tree-sitter-md has it), then read trimmed of all whitespace.
+                    let raw = &text[start + n..end];
+                    let info =
+                        (!raw.trim_matches([' ', '\t']).is_empty()).then(|| raw.trim().to_owned());
+                    self.fence = Some(Fence { start, ch, n, info });
                 } else {
                     para = true;
                 }
