@@ -173,6 +173,16 @@ const PIECES: &[&str] = &[
     "> ---",
     "- ---",
     "1. -",
+    "    # deep",
+    "\t#",
+    "    <div>",
+    "    ===",
+    "    ---",
+    "\t<!--x-->",
+    "\t```",
+    "- - -\n\tx\n    # deep",
+    "* * *\n    # deep",
+    "-\n    # deep",
 ];
 
 fn note() -> impl Strategy<Value = String> {

@@ -7,7 +7,8 @@
 //! * *text*: after its container prefix (spaces, tabs, `>`, list markers, digits, `.`, `)`) it
 //!   starts with none of the characters below, and the prefix holds no indentation of four
 //!   columns, except leading indentation while a paragraph is open (indented code cannot
-//!   interrupt one);
+//!   interrupt one; with no list or quote in the segment, such a line of text or `#`
+//!   continues the paragraph);
 //! * blank, or a prefix alone, unless it is a run of `-` where a paragraph may be open (a setext
 //!   underline) or at the start of the note (front matter);
 //! * an ATX heading (`## x`) at column 0 with its line terminator;
@@ -98,6 +99,9 @@ struct Scan {
     /// The line before was blank, a heading, a comment or a closing fence: no paragraph is
     /// open. (False on a segment's first line, so at the start of the note too.)
     after_break: bool,
+    /// A line so far had a container marker (a list item or a quote may be open, and an
+    /// indented line may continue it).
+    containers: bool,
 }
 
 impl Scan {
@@ -132,6 +136,16 @@ impl Scan {
                 && (!self.after_para || !terminated || matches!(first, Some(b'>' | b'*'))))
         {
             return None;
+        }
+        self.containers |= prefix.marker && !thematic_break(line, rest_at);
+        let plain = first.is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80 || b == b'#');
+        if prefix.deep_leading && plain && !self.containers {
+            // Indented four columns after paragraph text, and no list or quote in the segment:
+            // the line goes on with the paragraph (no block starts past three spaces of
+            // indentation; a `#` there is text). Other punctuation is left to tree-sitter-md,
+            // which reads some of it (```` ``` ````) as code there.
+            (self.after_para, self.after_break) = (true, false);
+            return Some(());
         }
         let rest = &line[rest_at..];
         let col0 = rest_at == 0;
@@ -263,6 +277,16 @@ fn closes(line: &[u8], ch: u8, n: usize) -> bool {
     let ind = line.iter().take_while(|&&b| b == b' ').count();
     let run = line[ind..].iter().take_while(|&&b| b == ch).count();
     ind <= 3 && run >= n && line[ind + run..].iter().all(|&b| b == b' ' || b == b'\t')
+}
+
+/// Whether `line`, whose prefix ends at `rest_at`, is a prefix alone that is a thematic break
+/// (three or more `-` or `*`, spaces and tabs between), not a list item.
+fn thematic_break(line: &[u8], rest_at: usize) -> bool {
+    let marks = |m: u8| {
+        line.iter().all(|&b| b == m || b == b' ' || b == b'\t')
+            && line.iter().filter(|&&b| b == m).count() >= 3
+    };
+    rest_at == line.len() && (marks(b'-') || marks(b'*'))
 }
 
 fn trim_ws(s: &[u8]) -> &[u8] {
