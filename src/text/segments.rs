@@ -662,7 +662,8 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
 
 /// The segment from `cur` to the candidate cut `cand` (`None`: the end) read without a tree
 /// (see [`quick`]), if it can be, and the cut it ends at: past the closing line of a fence it
-/// leaves open, or at the end of the note when nothing closes it. `buf` holds its text.
+/// leaves open, or at the end of the note when nothing closes it; `None` past `limit` too.
+/// `buf` holds its text.
 fn quick_seg(
     rope: &Rope,
     cur: usize,
@@ -673,6 +674,11 @@ fn quick_seg(
     let len = rope.len_bytes();
     loop {
         let end = cand.unwrap_or(len);
+        if end > limit {
+            // Past the budget (a keystroke's reparse under the lock): the caller parses in the
+            // background, where the limit is the end.
+            return None;
+        }
         buf.clear();
         buf.extend(rope.byte_slice(cur..end).chunks());
         let q = match quick::blocks(buf, cur, cand.is_none()) {
