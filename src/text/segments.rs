@@ -531,9 +531,12 @@ fn build(
         }
         // A segment of simple lines is read without a tree (it leaves nothing open). A longer
         // try holds what its first left open, so is never one.
-        if tries == 0
-            && let Some((seg, at)) = quick_seg(rope, cur, cand, limit, &mut buf)
-        {
+        let quick = if tries == 0 {
+            quick_seg(rope, cur, cand, limit, &mut buf)?
+        } else {
+            None
+        };
+        if let Some((seg, at)) = quick {
             out.push((cur, seg));
             cand = at;
             let Some(p) = cand else {
@@ -662,15 +665,16 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
 
 /// The segment from `cur` to the candidate cut `cand` (`None`: the end) read without a tree
 /// (see [`quick`]), if it can be, and the cut it ends at: past the closing line of a fence it
-/// leaves open, or at the end of the note when nothing closes it; `None` past `limit` too.
-/// `buf` holds its text.
+/// leaves open, or at the end of the note when nothing closes it (`Some(None)`: it needs a
+/// tree). `None` when that reaches past `limit`: the whole build gives up then, so that a
+/// budgeted build never ends otherwise than an unbounded one. `buf` holds its text.
 fn quick_seg(
     rope: &Rope,
     cur: usize,
     mut cand: Option<usize>,
     limit: usize,
     buf: &mut String,
-) -> Option<(Seg, Option<usize>)> {
+) -> Option<Option<(Seg, Option<usize>)>> {
     let len = rope.len_bytes();
     loop {
         let end = cand.unwrap_or(len);
@@ -691,7 +695,7 @@ fn quick_seg(
                 };
                 continue;
             }
-            Err(quick::Stop::Tree) => return None,
+            Err(quick::Stop::Tree) => return Some(None),
         };
         let empty = q.headings.is_empty() && q.fenced_code.is_empty() && q.html.is_empty();
         let seg = Seg {
@@ -707,7 +711,7 @@ fn quick_seg(
                 })
             }),
         };
-        return Some((seg, cand));
+        return Some(Some((seg, cand)));
     }
 }
 
