@@ -650,17 +650,22 @@ fn seg(tree: Tree, rope: &Rope, range: Range<usize>, keep_tree: usize) -> Seg {
             base: range.start,
         },
     );
+    let len = range.end - range.start;
+    Seg {
+        tree: (len >= keep_tree).then_some(tree),
+        len,
+        blocks: seg_blocks(b),
+    }
+}
+
+/// A segment's blocks as it keeps them: `None` when it has none.
+fn seg_blocks(b: Blocks) -> Option<Arc<SegBlocks>> {
     let empty = b.front_matter.is_none()
         && b.headings.is_empty()
         && b.fenced_code.is_empty()
         && b.indented_code.is_empty()
         && b.html.is_empty();
-    let len = range.end - range.start;
-    Seg {
-        tree: (len >= keep_tree).then_some(tree),
-        len,
-        blocks: (!empty).then(|| Arc::new(SegBlocks::from(b))),
-    }
+    (!empty).then(|| Arc::new(SegBlocks::from(b)))
 }
 
 /// The segment from `cur` to the candidate cut `cand` (`None`: the end) read without a tree
@@ -697,19 +702,10 @@ fn quick_seg(
             }
             Err(quick::Stop::Tree) => return Some(None),
         };
-        let empty = q.headings.is_empty() && q.fenced_code.is_empty() && q.html.is_empty();
         let seg = Seg {
             tree: None,
             len: end - cur,
-            blocks: (!empty).then(|| {
-                Arc::new(SegBlocks {
-                    front_matter: None,
-                    headings: q.headings.into(),
-                    fenced_code: q.fenced_code.into(),
-                    indented_code: Box::new([]),
-                    html: q.html.into(),
-                })
-            }),
+            blocks: seg_blocks(q),
         };
         return Some(Some((seg, cand)));
     }
@@ -733,7 +729,7 @@ fn open_to_end(tree: &Tree, rope: &Rope, range: Range<usize>, len: usize) -> Seg
     Seg {
         tree: None,
         len: end,
-        blocks: Some(Arc::new(SegBlocks::from(b))),
+        blocks: seg_blocks(b),
     }
 }
 

@@ -25,17 +25,7 @@
 //! tree-sitter-md reports for the same text (checked against whole-note parses in
 //! `tests/text/segments.rs`).
 
-use std::ops::Range;
-
-use crate::text::markdown::{FencedCode, Heading, strip_closing_sequence};
-
-/// The blocks of a segment read without tree-sitter-md, relative to its start.
-#[derive(Default)]
-pub(super) struct Quick {
-    pub headings: Vec<Heading>,
-    pub fenced_code: Vec<FencedCode>,
-    pub html: Vec<Range<usize>>,
-}
+use crate::text::markdown::{Blocks, FencedCode, Heading, strip_closing_sequence};
 
 /// Why a segment is not read here.
 pub(super) enum Stop {
@@ -46,9 +36,9 @@ pub(super) enum Stop {
     Fence { ch: u8, n: usize },
 }
 
-/// The blocks of the segment `text` (starting at byte `at` of its note; `to_end`: the segment
-/// runs to the end of the note).
-pub(super) fn blocks(text: &str, at: usize, to_end: bool) -> Result<Quick, Stop> {
+/// The blocks of the segment `text`, relative to its start (`at`, in its note; `to_end`: the
+/// segment runs to the end of the note): headings, fenced code and HTML comments only.
+pub(super) fn blocks(text: &str, at: usize, to_end: bool) -> Result<Blocks, Stop> {
     let bytes = text.as_bytes();
     let mut scan = Scan::default();
     let mut start = 0;
@@ -92,7 +82,7 @@ struct Fence {
 
 #[derive(Default)]
 struct Scan {
-    out: Quick,
+    out: Blocks,
     fence: Option<Fence>,
     /// The line before held paragraph text, so a paragraph is open.
     after_para: bool,
