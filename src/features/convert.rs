@@ -676,6 +676,10 @@ fn rendered(side: &str) -> String {
 /// Whether a tag at the start of card `card_index` could change other cards' decks: when some
 /// card takes the note's first flashcard tag (spec §1.2 rule 5) and this card is at or before
 /// that tag's line.
+///
+/// Asked on every cursor move, so it walks no more of the note than it must: tags come in line
+/// order and cards by first line, and a card after the note's first flashcard tag (most cards)
+/// is answered at that tag.
 fn moves_fallback(note: &Note, card_index: usize, settings: &Settings) -> bool {
     let fc = &settings.flashcard_tags;
     let front_matter = note
@@ -685,26 +689,36 @@ fn moves_fallback(note: &Note, card_index: usize, settings: &Settings) -> bool {
     if front_matter {
         return false;
     }
-    let in_card = |line: i64| {
-        note.cards
-            .iter()
-            .chain(&note.dropped)
-            .any(|c| (c.first_line as i64..=c.last_line as i64).contains(&line))
-    };
-    let fc_lines: Vec<i64> = note
+    let line = note.cards[card_index].first_line as i64;
+    let mut fc_lines = note
         .tags
         .iter()
         .filter(|t| t.line >= 0 && matches_any(&t.name, fc))
         .map(|t| t.line)
-        .collect();
-    let first_content = fc_lines.iter().copied().find(|&l| !in_card(l));
-    let uses_fallback = note.cards.iter().enumerate().any(|(i, c)| {
-        i != card_index
-            && c.leading_tag.is_none()
-            && first_content.is_none_or(|l| l >= c.first_line as i64)
-    });
-    let line = note.cards[card_index].first_line as i64;
-    uses_fallback && fc_lines.first().is_none_or(|&l| l >= line)
+        .peekable();
+    if fc_lines.peek().is_some_and(|&l| l < line) {
+        return false;
+    }
+    // Whether a line is inside a card, for lines asked in increasing order: the furthest last
+    // line of the cards (kept or dropped) that start at or before it.
+    let (mut kept, mut dropped, mut reach) = (0, 0, -1i64);
+    let mut in_card = |l: i64| {
+        for (list, next) in [(&note.cards, &mut kept), (&note.dropped, &mut dropped)] {
+            while let Some(c) = list.get(*next)
+                && c.first_line as i64 <= l
+            {
+                reach = reach.max(c.last_line as i64);
+                *next += 1;
+            }
+        }
+        l <= reach
+    };
+    let first_content = fc_lines.find(|&l| !in_card(l));
+    note.cards
+        .iter()
+        .enumerate()
+        .take_while(|(_, c)| first_content.is_none_or(|l| l >= c.first_line as i64))
+        .any(|(i, c)| i != card_index && c.leading_tag.is_none())
 }
 
 #[cfg(test)]
@@ -712,6 +726,62 @@ mod tests {
     use super::*;
     use crate::features::grade::apply_edits;
     use crate::note::parse_note;
+
+    /// The rule as first written, walking every card for every flashcard tag.
+    fn moves_fallback_by_definition(note: &Note, card_index: usize, settings: &Settings) -> bool {
+        let fc = &settings.flashcard_tags;
+        let front_matter = note
+            .front_matter
+            .as_ref()
+            .is_some_and(|f| f.plugin_tags.iter().any(|t| matches_any(t, fc)));
+        if front_matter {
+            return false;
+        }
+        let in_card = |line: i64| {
+            note.cards
+                .iter()
+                .chain(&note.dropped)
+                .any(|c| (c.first_line as i64..=c.last_line as i64).contains(&line))
+        };
+        let fc_lines: Vec<i64> = note
+            .tags
+            .iter()
+            .filter(|t| t.line >= 0 && matches_any(&t.name, fc))
+            .map(|t| t.line)
+            .collect();
+        let first_content = fc_lines.iter().copied().find(|&l| !in_card(l));
+        let uses_fallback = note.cards.iter().enumerate().any(|(i, c)| {
+            i != card_index
+                && c.leading_tag.is_none()
+                && first_content.is_none_or(|l| l >= c.first_line as i64)
+        });
+        let line = note.cards[card_index].first_line as i64;
+        uses_fallback && fc_lines.first().is_none_or(|&l| l >= line)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        /// The walk that stops early answers as the rule's definition for every card.
+        #[test]
+        fn moves_fallback_agrees_with_its_definition(
+            lines in proptest::collection::vec(0usize..8, 1..14),
+        ) {
+            const PIECES: [&str; 8] = [
+                "#flashcards", "#flashcards/geo Q::A", "Q::A", "Q\n?\nA #flashcards",
+                "text #flashcards/x", "", "#flashcards ==c==", "Q::A\n<!--SR:!2025-01-03,3,250-->",
+            ];
+            let text: String = lines.iter().map(|&i| format!("{}\n", PIECES[i])).collect();
+            let settings = Settings::default();
+            let note = parse_note(&text, &settings, &NoteContext::default());
+            for i in 0..note.cards.len() {
+                proptest::prop_assert_eq!(
+                    moves_fallback(&note, i, &settings),
+                    moves_fallback_by_definition(&note, i, &settings),
+                    "card {} of {:?}", i, text
+                );
+            }
+        }
+    }
 
     /// Every conversion of the card on `line` as (id, title, new text).
     fn converted_with(
