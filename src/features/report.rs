@@ -2,6 +2,7 @@
 
 use crate::note::{Card, Note};
 use crate::plugin::sr_comment::Group;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
@@ -112,12 +113,43 @@ pub fn write_note_json(
     file: &str,
     note: &Note,
 ) -> std::io::Result<()> {
-    let out = NoteOut {
-        cards: note.cards.iter().map(CardOut::of).collect(),
-        file,
-    };
-    serde_json::to_writer(w, &out).map_err(std::io::Error::from)
+    if note.cards.len() < 2 * JSON_CHUNK {
+        let out = NoteOut {
+            cards: note.cards.iter().map(CardOut::of).collect(),
+            file,
+        };
+        return serde_json::to_writer(w, &out).map_err(std::io::Error::from);
+    }
+    // A big note's cards are written on every core, a chunk each, then joined in order: the
+    // same bytes as the whole `NoteOut` written at once (compact, `cards` before `file`).
+    let chunks = note
+        .cards
+        .par_chunks(JSON_CHUNK)
+        .map(|cards| {
+            let mut b = Vec::with_capacity(cards.len() * 256);
+            for (i, c) in cards.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                serde_json::to_writer(&mut b, &CardOut::of(c))?;
+            }
+            Ok(b)
+        })
+        .collect::<serde_json::Result<Vec<Vec<u8>>>>()?;
+    w.write_all(b"{\"cards\":[")?;
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(chunk)?;
+    }
+    w.write_all(b"],\"file\":")?;
+    serde_json::to_writer(&mut *w, file)?;
+    w.write_all(b"}")
 }
+
+/// Cards per chunk when a big note's JSON is written on every core.
+const JSON_CHUNK: usize = 256;
 
 /// A card in the `expected.jsonl` shape (plus `siblings`).
 pub fn card_json(c: &Card) -> Value {
@@ -176,6 +208,20 @@ mod tests {
                     Q3\n?\nA3 \"quoted\" \\ tab\there\n<!--SR:!fsrs,2024-05-01T00:00:00.000Z,1,2,3,4,5,6,7,8-->\n";
         let note = parse_note(text, &Settings::default(), &NoteContext::default());
         assert!(note.cards.len() >= 3);
+        let mut streamed = Vec::new();
+        write_note_json(&mut streamed, "dir/ä.md", &note).unwrap();
+        let value = note_json("dir/ä.md", &note).to_string();
+        assert_eq!(String::from_utf8(streamed).unwrap(), value);
+    }
+
+    /// A note big enough to be written in chunks on every core gives the same bytes too.
+    #[test]
+    fn chunked_json_equals_the_value_json() {
+        let one =
+            "Q1::A1\n<!--SR:!2024-05-01,3,250-->\n\na ==c1== ==c2== é 🃏\n\nQ3\n?\nA3 \"q\"\n\n";
+        let text = format!("#flashcards\n{}", one.repeat(JSON_CHUNK + 7));
+        let note = parse_note(&text, &Settings::default(), &NoteContext::default());
+        assert!(note.cards.len() >= 3 * JSON_CHUNK);
         let mut streamed = Vec::new();
         write_note_json(&mut streamed, "dir/ä.md", &note).unwrap();
         let value = note_json("dir/ä.md", &note).to_string();

@@ -11,6 +11,7 @@ use crate::plugin::scanner::{self, CardType, RawCard, ScanEvent};
 use crate::plugin::settings::Settings;
 use crate::plugin::sr_comment::{self, Group, SrComment};
 use crate::plugin::tags::{self, FrontMatter, Tag};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -204,6 +205,10 @@ pub fn parse_note(text: &str, settings: &Settings, ctx: &NoteContext) -> Note {
     parse_note_with(text, settings, ctx, &engine)
 }
 
+/// Notes from this size on are parsed on every core (rayon's current pool): below it, the
+/// hand-off costs more than it saves.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
 /// Like [`parse_note`] with a prepared cloze engine (compiling regexes once per vault).
 pub fn parse_note_with(
     text: &str,
@@ -211,45 +216,75 @@ pub fn parse_note_with(
     ctx: &NoteContext,
     engine: &ClozeEngine,
 ) -> Note {
+    parse_note_on(text, settings, ctx, engine, text.len() >= PARALLEL_BYTES)
+}
+
+/// [`parse_note_with`], on every core when `big`.
+fn parse_note_on(
+    text: &str,
+    settings: &Settings,
+    ctx: &NoteContext,
+    engine: &ClozeEngine,
+    big: bool,
+) -> Note {
     let lines = Lines::new(text);
-    let mut flags = vec![0u8; lines.len()];
     let fm = tags::front_matter(text, &lines);
     let body_from = fm.as_ref().map_or(0, |f| f.close_line + 1);
-    let mut all_tags = front_matter_tags(fm.as_ref());
-    tags::inline_tags_from(text, &lines, body_from, &mut all_tags, |i, clear| {
-        if clear {
-            flags[i] |= TAG_CLEAR;
-        }
-        false
-    });
-
+    // The tags and the scan read the same lines independently: a big note does both at once.
+    let tags_of = || {
+        let mut tag_flags = vec![0u8; lines.len()];
+        let mut all_tags = front_matter_tags(fm.as_ref());
+        tags::inline_tags_from(text, &lines, body_from, &mut all_tags, |i, clear| {
+            if clear {
+                tag_flags[i] |= TAG_CLEAR;
+            }
+            false
+        });
+        (all_tags, tag_flags)
+    };
+    let scan = || {
+        let mut flags = vec![0u8; lines.len()];
+        flags[0] |= SCAN_SYNC;
+        let (mut raw, mut events) = (Vec::new(), Vec::new());
+        scanner::scan_from(
+            text,
+            &lines,
+            fm.as_ref().map(|f| f.close_line),
+            settings,
+            engine,
+            Some(&mut events),
+            0,
+            &mut raw,
+            |i| {
+                flags[i] |= SCAN_SYNC;
+                false
+            },
+        );
+        (raw, events, flags)
+    };
+    let ((all_tags, tag_flags), (raw, events, mut flags)) = if big {
+        rayon::join(tags_of, scan)
+    } else {
+        (tags_of(), scan())
+    };
+    for (f, t) in flags.iter_mut().zip(tag_flags) {
+        *f |= t;
+    }
     let mut note = Note {
         lines,
+        events,
         ..Note::default()
     };
-    flags[0] |= SCAN_SYNC;
-    let mut raw = Vec::new();
-    scanner::scan_from(
-        text,
-        &note.lines,
-        fm.as_ref().map(|f| f.close_line),
-        settings,
-        engine,
-        Some(&mut note.events),
-        0,
-        &mut raw,
-        |i| {
-            flags[i] |= SCAN_SYNC;
-            false
-        },
-    );
     note.index = ParseIndex { flags };
     note.tags = all_tags;
     note.front_matter = fm;
-    let all = raw
-        .into_iter()
-        .map(|rc| build_card(text, &note.lines, rc, settings, engine))
-        .collect();
+    let build = |rc| build_card(text, &note.lines, rc, settings, engine);
+    // Each card is built from its own lines: a big note builds them on every core, in order.
+    let all = if big {
+        raw.into_par_iter().with_min_len(64).map(build).collect()
+    } else {
+        raw.into_iter().map(build).collect()
+    };
     finish(&mut note, all, settings, ctx, engine);
     note
 }
@@ -858,5 +893,34 @@ mod block_id_tests {
         ] {
             assert_eq!(block_id(s), by_rfind(s), "{s:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::*;
+
+    /// A note parsed on every core is the note parsed on one: the corpus notes one after
+    /// another, behind front matter with a flashcard tag.
+    #[test]
+    fn parallel_parse_equals_sequential_parse() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let list = std::fs::read_to_string(corpus.join("expected.jsonl")).expect("the corpus");
+        let mut text = String::from("---\ntags: [flashcards/fm]\n---\n");
+        for line in list.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("json");
+            if let Ok(t) = std::fs::read_to_string(corpus.join(v["file"].as_str().unwrap())) {
+                text.push_str(&t);
+                text.push_str("\n\n");
+            }
+        }
+        let settings = Settings::default();
+        let engine = ClozeEngine::new(&settings.cloze_patterns);
+        let ctx = NoteContext::default();
+        let one = parse_note_on(&text, &settings, &ctx, &engine, false);
+        let all = parse_note_on(&text, &settings, &ctx, &engine, true);
+        assert!(one.cards.len() > 500, "{} cards", one.cards.len());
+        assert!(one == all, "the parallel parse differs");
+        assert!(one.index == all.index);
     }
 }
