@@ -468,22 +468,28 @@ pub(crate) fn take_all_cards(note: &mut Note) -> Vec<Card> {
 
 /// Removes every SR comment (greedy within each line) from a card's text.
 fn strip_sr_comments(s: &str) -> std::borrow::Cow<'_, str> {
-    if sr_comment::find_open(s).is_none() {
+    let Some(mut open) = sr_comment::find_open(s) else {
         return std::borrow::Cow::Borrowed(s);
-    }
+    };
+    // Line by line, only the lines that hold an opening are looked at: each loses its first
+    // opening up to its last `-->`.
     let mut out = String::with_capacity(s.len());
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+    let mut copied = 0;
+    loop {
+        let line_start = s[..open].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = s[open..].find('\n').map_or(s.len(), |i| open + i);
+        if let Some(c) = s[line_start..line_end].rfind("-->")
+            && line_start + c >= open + 7
+        {
+            out.push_str(&s[copied..open]);
+            copied = line_start + c + 3;
         }
-        match (sr_comment::find_open(line), line.rfind("-->")) {
-            (Some(o), Some(c)) if c >= o + 7 => {
-                out.push_str(&line[..o]);
-                out.push_str(&line[c + 3..]);
-            }
-            _ => out.push_str(line),
+        match sr_comment::find_open(&s[line_end..]) {
+            Some(p) => open = line_end + p,
+            None => break,
         }
     }
+    out.push_str(&s[copied..]);
     std::borrow::Cow::Owned(out)
 }
 
@@ -695,11 +701,19 @@ fn single_line_sides(q: &str, sep: &str) -> (String, String) {
 /// Front and back of a multi-line card: the lines before and after the first line that is
 /// `sep` once trimmed (all of `q` and nothing without one).
 fn multi_line_sides(q: &str, sep: &str) -> (String, String) {
-    let ls: Vec<&str> = q.split('\n').collect();
-    match ls.iter().position(|l| js::text::trim(l) == sep) {
-        Some(p) => (ls[..p].join("\n"), ls[p + 1..].join("\n")),
-        None => (q.to_string(), String::new()),
+    // The lines before the first separator line, and those after it, joined again by `\n`:
+    // the text on either side of that line.
+    let mut start = 0;
+    for line in q.split('\n') {
+        let end = start + line.len();
+        if js::text::trim(line) == sep {
+            let front = &q[..start.saturating_sub(1)];
+            let back = q.get(end + 1..).unwrap_or("");
+            return (front.to_string(), back.to_string());
+        }
+        start = end + 1;
     }
+    (q.to_string(), String::new())
 }
 
 /// The schedule of each of `n` siblings from the comment's groups (`None` for a new one), and
@@ -922,5 +936,62 @@ mod parallel_tests {
         assert!(one.cards.len() > 500, "{} cards", one.cards.len());
         assert!(one == all, "the parallel parse differs");
         assert!(one.index == all.index);
+    }
+}
+
+#[cfg(test)]
+mod rewrite_tests {
+    use super::*;
+
+    /// The rule as first written: every line split off and searched.
+    fn strip_by_lines(s: &str) -> String {
+        let mut out = String::new();
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            match (sr_comment::find_open(line), line.rfind("-->")) {
+                (Some(o), Some(c)) if c >= o + 7 => {
+                    out.push_str(&line[..o]);
+                    out.push_str(&line[c + 3..]);
+                }
+                _ => out.push_str(line),
+            }
+        }
+        out
+    }
+
+    /// The sides as first written: the lines split off and joined again.
+    fn sides_by_lines(q: &str, sep: &str) -> (String, String) {
+        let ls: Vec<&str> = q.split('\n').collect();
+        match ls.iter().position(|l| js::text::trim(l) == sep) {
+            Some(p) => (ls[..p].join("\n"), ls[p + 1..].join("\n")),
+            None => (q.to_string(), String::new()),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Slicing around the separator line gives the lines joined again.
+        #[test]
+        fn multi_line_sides_agree_with_joined_lines(
+            pieces in proptest::collection::vec(0usize..6, 0..12),
+        ) {
+            const PIECES: [&str; 6] = ["?", "\n", "x", " ", "??", "é"];
+            let q: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            proptest::prop_assert_eq!(multi_line_sides(&q, "?"), sides_by_lines(&q, "?"));
+        }
+
+        /// Stripping only the lines with an opening gives what stripping every line gives.
+        #[test]
+        fn strip_sr_comments_agrees_with_the_line_rule(
+            pieces in proptest::collection::vec(0usize..9, 0..16),
+        ) {
+            const PIECES: [&str; 9] =
+                ["<!--SR:", "-->", "\n", "x", "<!--SR:!2025-01-03,3,250-->", "é", " ", "-", "<!--"];
+            let s: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let (fast, slow) = (strip_sr_comments(&s).into_owned(), strip_by_lines(&s));
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 }

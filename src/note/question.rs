@@ -11,11 +11,19 @@ pub fn question_key(card: &Card) -> Option<String> {
         CardType::Cloze => without_sr_comments(&card.raw),
         _ => card.question().to_string(),
     };
-    let key = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let mut key = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    // Most questions are ASCII: lowered in place, as `to_lowercase` would.
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+    } else {
+        key = key.to_lowercase();
+    }
     (!key.is_empty()).then_some(key)
 }
 

@@ -10,6 +10,9 @@ use regex::Regex;
 #[derive(Debug, Clone)]
 pub struct ClozePattern {
     pub source: String,
+    /// The literal every match of the pattern's regexes starts with (when the pattern starts
+    /// with one): a text without it is not searched, which is most lines of a note.
+    lead: Option<memchr::memmem::Finder<'static>>,
     simple: Regex,
     classic: Option<Regex>,
     overlapping: Option<Regex>,
@@ -186,12 +189,29 @@ impl ClozePattern {
             }
         };
         let simple = compile(Mode::Simple)?.ok_or("no regex")?;
+        // Each regex is the tokens' pieces in order, a literal escaped as it is.
+        let lead = match toks.first() {
+            Some(Tok::Lit(l)) if !l.is_empty() => {
+                Some(memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+            }
+            _ => None,
+        };
         Ok(ClozePattern {
             source: source.to_string(),
+            lead,
             simple,
             classic: compile(Mode::Classic)?,
             overlapping: compile(Mode::Overlapping)?,
         })
+    }
+}
+
+impl ClozePattern {
+    /// Whether any of the pattern's regexes could match `text`.
+    fn may_match(&self, text: &str) -> bool {
+        self.lead
+            .as_ref()
+            .is_none_or(|f| f.find(text.as_bytes()).is_some())
     }
 }
 
@@ -210,25 +230,19 @@ impl ClozeEngine {
     /// Whether a line holds a cloze (any regex of any pattern matches).
     pub fn line_has_cloze(&self, line: &str) -> bool {
         self.patterns.iter().any(|p| {
-            p.simple.is_match(line)
-                || p.classic.as_ref().is_some_and(|r| r.is_match(line))
-                || p.overlapping.as_ref().is_some_and(|r| r.is_match(line))
+            p.may_match(line)
+                && (p.simple.is_match(line)
+                    || p.classic.as_ref().is_some_and(|r| r.is_match(line))
+                    || p.overlapping.as_ref().is_some_and(|r| r.is_match(line)))
         })
     }
 
     /// The kind of a card text.
     pub fn kind(&self, text: &str) -> ClozeKind {
-        if self
-            .patterns
-            .iter()
-            .any(|p| p.classic.as_ref().is_some_and(|r| r.is_match(text)))
-        {
+        let patterns = || self.patterns.iter().filter(|p| p.may_match(text));
+        if patterns().any(|p| p.classic.as_ref().is_some_and(|r| r.is_match(text))) {
             ClozeKind::Classic
-        } else if self
-            .patterns
-            .iter()
-            .any(|p| p.overlapping.as_ref().is_some_and(|r| r.is_match(text)))
-        {
+        } else if patterns().any(|p| p.overlapping.as_ref().is_some_and(|r| r.is_match(text))) {
             ClozeKind::Overlapping
         } else {
             ClozeKind::Simple
@@ -238,7 +252,7 @@ impl ClozeEngine {
     /// Deletions in the engine's order (pattern order, then left to right).
     pub fn deletions(&self, text: &str, kind: ClozeKind) -> Vec<Deletion> {
         let mut out = Vec::new();
-        for p in &self.patterns {
+        for p in self.patterns.iter().filter(|p| p.may_match(text)) {
             let (re, has_seq) = match kind {
                 ClozeKind::Simple => (Some(&p.simple), false),
                 ClozeKind::Classic => (p.classic.as_ref(), true),
