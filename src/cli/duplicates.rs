@@ -1,49 +1,50 @@
-//! `duplicate-question` for `srls check`: a first pass over the notes builds each vault's
-//! question table (as the server's index keeps it), then each note's cards are looked up in it.
+//! `duplicate-question` for `srls check`: while the notes are read and linted, each vault's
+//! question table is built (as the server's index keeps it); once every note is in, each
+//! note's cards are looked up in it.
 
-use crate::features::duplicates::{self, Duplicate};
+use super::files::Target;
+use crate::features::duplicates::{self, Duplicate, QuestionKey};
 use crate::features::lint::Diagnostic;
-use crate::note::Note;
 use crate::workspace::index::IndexedNote;
 use crate::workspace::tables::VaultTables;
-use crate::workspace::vault::Vault;
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-/// The question tables of every vault under `paths`, and how each note's path is shown.
+/// The question tables of every vault under the paths checked, and how each note's path is
+/// shown.
 #[derive(Default)]
 pub struct Questions {
     tables: HashMap<Option<PathBuf>, VaultTables>,
     shown: HashMap<PathBuf, String>,
 }
 
+/// A card with a question key, as the check keeps it until every note is read: its first
+/// line and that line's byte range.
+pub struct Keyed {
+    pub line: usize,
+    pub key: QuestionKey,
+    pub span: std::ops::Range<usize>,
+}
+
 impl Questions {
-    /// Reads the notes under `paths` once (errors are reported by the main pass).
-    pub fn of(paths: &[PathBuf]) -> Questions {
-        let mut q = Questions::default();
-        super::each_read(paths, |t, read, vault| {
-            if let Ok((_, note)) = read {
-                let entry = IndexedNote::from_note(&t.path, vault.root.clone(), note);
-                let table = q.tables.entry(vault.root.clone()).or_default();
-                table.apply(&entry, true);
-                q.shown.insert(t.path.clone(), t.display.clone());
-            }
-            ControlFlow::Continue(())
-        });
-        q
+    /// Adds a note's cards to its vault's table.
+    pub fn add(&mut self, t: &Target, root: &Option<PathBuf>, entry: &IndexedNote) {
+        let table = self.tables.entry(root.clone()).or_default();
+        table.apply(entry, true);
+        self.shown.insert(t.path.clone(), t.display.clone());
     }
 
-    /// The note's `duplicate-question` diagnostics, naming where the other cards are.
-    pub fn diagnostics(&self, path: &Path, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
-        let Some(table) = self.tables.get(&vault.root) else {
-            return vec![];
-        };
-        let found = duplicates::duplicates(path, note, |k| table.cards_with(k));
-        found.into_iter().map(|d| self.diagnostic(d)).collect()
+    /// The `duplicate-question` diagnostic of a card of the note at `path`, naming where the
+    /// other cards are, when there are any.
+    pub fn diagnostic(&self, path: &Path, root: &Option<PathBuf>, c: &Keyed) -> Option<Diagnostic> {
+        let table = self.tables.get(root)?;
+        let found = duplicates::duplicate_of(path, c.line, &c.key, c.span.clone(), |k| {
+            table.cards_with(k)
+        })?;
+        Some(self.shown_as_diagnostic(found))
     }
 
-    fn diagnostic(&self, d: Duplicate) -> Diagnostic {
+    fn shown_as_diagnostic(&self, d: Duplicate) -> Diagnostic {
         let at: Vec<String> = d
             .others
             .iter()

@@ -54,32 +54,46 @@ pub fn duplicates_among<'a>(
     candidates: impl IntoIterator<Item = (usize, QuestionKey)>,
     mut cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
 ) -> Vec<Duplicate> {
-    let mut out = Vec::new();
     // (A line past the note's end would be a table out of step with the note: skipped.)
     let lines = note.lines.len();
-    for (line, key) in candidates.into_iter().filter(|&(l, _)| l < lines) {
-        let others: Vec<Peer> = cards_with(&key)
-            .into_iter()
-            .filter(|p| !(*p.path == *path && p.line == line))
-            .cloned()
-            .collect();
-        if others.is_empty() {
-            continue;
-        }
-        let span = note.lines.get(line);
-        out.push(Duplicate {
-            severity: if others.iter().any(|p| *p.path == *path) {
-                Severity::Warning
-            } else {
-                Severity::Information
-            },
-            start: span.start,
-            end: span.end,
-            message: message(path, &others),
-            others,
-        });
+    candidates
+        .into_iter()
+        .filter(|&(l, _)| l < lines)
+        .filter_map(|(line, key)| {
+            let span = note.lines.get(line);
+            duplicate_of(path, line, &key, span.start..span.end, &mut cards_with)
+        })
+        .collect()
+}
+
+/// The finding on one card of the note at `path`, on 0-based `line` (whose byte range is
+/// `span`), when other cards have its question `key`.
+pub fn duplicate_of<'a>(
+    path: &Path,
+    line: usize,
+    key: &QuestionKey,
+    span: std::ops::Range<usize>,
+    mut cards_with: impl FnMut(&QuestionKey) -> Vec<&'a Peer>,
+) -> Option<Duplicate> {
+    let others: Vec<Peer> = cards_with(key)
+        .into_iter()
+        .filter(|p| !(*p.path == *path && p.line == line))
+        .cloned()
+        .collect();
+    if others.is_empty() {
+        return None;
     }
-    out
+    Some(Duplicate {
+        severity: if others.iter().any(|p| *p.path == *path) {
+            Severity::Warning
+        } else {
+            Severity::Information
+        },
+        start: span.start,
+        end: span.end,
+        message: message(path, &others),
+        others,
+    })
 }
 
 fn message(path: &Path, others: &[Peer]) -> String {
