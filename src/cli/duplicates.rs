@@ -3,19 +3,39 @@
 //! note's cards are looked up in it.
 
 use super::files::Target;
-use crate::features::duplicates::{self, Duplicate, QuestionKey};
-use crate::features::lint::Diagnostic;
+use crate::features::duplicates::{self, QuestionKey};
+use crate::features::lint::{Diagnostic, Severity};
 use crate::workspace::index::IndexedNote;
 use crate::workspace::tables::VaultTables;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-/// The question tables of every vault under the paths checked, and how each note's path is
-/// shown.
+/// The question tables of every vault under the paths checked, and the notes in them.
 #[derive(Default)]
 pub struct Questions {
-    tables: HashMap<Option<PathBuf>, VaultTables>,
-    shown: HashMap<PathBuf, String>,
+    vaults: HashMap<Option<PathBuf>, VaultQuestions>,
+    /// Each note's number (in the order added) and how its path is shown.
+    notes: HashMap<PathBuf, (usize, String)>,
+}
+
+/// A vault's question table, and the cards of each question looked up so far.
+#[derive(Default)]
+struct VaultQuestions {
+    table: VaultTables,
+    /// A question's cards in (path, line) order: the same for every card of the question, so
+    /// made once.
+    cards: HashMap<QuestionKey, Rc<[Peer]>>,
+}
+
+/// A card of a question, as the lines on the others name it.
+struct Peer {
+    /// Its note's number.
+    note: usize,
+    /// Its 0-based first line.
+    line: usize,
+    /// Where it is shown, `file:line`.
+    at: String,
 }
 
 /// A card with a question key, as the check keeps it until every note is read: its first
@@ -27,40 +47,79 @@ pub struct Keyed {
 }
 
 impl Questions {
-    /// Adds a note's cards to its vault's table.
-    pub fn add(&mut self, t: &Target, root: &Option<PathBuf>, entry: &IndexedNote) {
-        let table = self.tables.entry(root.clone()).or_default();
-        table.apply(entry, true);
-        self.shown.insert(t.path.clone(), t.display.clone());
+    /// Adds a note's cards to its vault's table; gives the note's number.
+    pub fn add(&mut self, t: &Target, root: &Option<PathBuf>, entry: &IndexedNote) -> usize {
+        let vault = self.vaults.entry(root.clone()).or_default();
+        vault.table.apply(entry, true);
+        let next = self.notes.len();
+        let (number, _) = self
+            .notes
+            .entry(t.path.clone())
+            .or_insert_with(|| (next, t.display.clone()));
+        *number
     }
 
-    /// The `duplicate-question` diagnostic of a card of the note at `path`, naming where the
+    /// The `duplicate-question` diagnostic of a card of note number `note`, naming where the
     /// other cards are, when there are any.
-    pub fn diagnostic(&self, path: &Path, root: &Option<PathBuf>, c: &Keyed) -> Option<Diagnostic> {
-        let table = self.tables.get(root)?;
-        let found = duplicates::duplicate_of(path, c.line, &c.key, c.span.clone(), |k| {
-            table.cards_with(k)
-        })?;
-        Some(self.shown_as_diagnostic(found))
-    }
-
-    fn shown_as_diagnostic(&self, d: Duplicate) -> Diagnostic {
-        let at: Vec<String> = d
-            .others
-            .iter()
-            .map(|p| {
-                let shown = self.shown.get(&*p.path).cloned();
-                let shown = shown.unwrap_or_else(|| p.path.display().to_string());
-                format!("{shown}:{}", p.line + 1)
+    pub fn diagnostic(
+        &mut self,
+        note: usize,
+        root: &Option<PathBuf>,
+        c: &Keyed,
+    ) -> Option<Diagnostic> {
+        let vault = self.vaults.get_mut(root)?;
+        let notes = &self.notes;
+        let cards = vault
+            .cards
+            .entry(c.key)
+            .or_insert_with(|| {
+                let shown = |p: &Path| {
+                    notes
+                        .get(p)
+                        .map_or((usize::MAX, p.display().to_string()), |(n, s)| {
+                            (*n, s.clone())
+                        })
+                };
+                let peers = vault.table.cards_with(&c.key).into_iter();
+                peers
+                    .map(|p| {
+                        let (note, s) = shown(&p.path);
+                        let at = format!("{s}:{}", p.line + 1);
+                        Peer {
+                            note,
+                            line: p.line,
+                            at,
+                        }
+                    })
+                    .collect()
             })
-            .collect();
-        Diagnostic {
-            code: duplicates::CODE,
-            severity: d.severity,
-            start: d.start,
-            end: d.end,
-            message: format!("{} ({})", d.message, at.join(", ")),
-            fixes: vec![],
+            .clone();
+        let others = || {
+            cards
+                .iter()
+                .filter(|p| !(p.note == note && p.line == c.line))
+        };
+        let here = others().filter(|p| p.note == note).count();
+        let all = others().count();
+        if all == 0 {
+            return None;
         }
+        let at: Vec<&str> = others().map(|p| p.at.as_str()).collect();
+        Some(Diagnostic {
+            code: duplicates::CODE,
+            severity: if here > 0 {
+                Severity::Warning
+            } else {
+                Severity::Information
+            },
+            start: c.span.start,
+            end: c.span.end,
+            message: format!(
+                "{} ({})",
+                duplicates::message_of(here, all - here),
+                at.join(", ")
+            ),
+            fixes: vec![],
+        })
     }
 }

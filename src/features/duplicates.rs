@@ -98,7 +98,12 @@ pub fn duplicate_of<'a>(
 
 fn message(path: &Path, others: &[Peer]) -> String {
     let here = others.iter().filter(|p| *p.path == *path).count();
-    let elsewhere = others.len() - here;
+    message_of(here, others.len() - here)
+}
+
+/// The message on a card whose question `here` other cards of its note and `elsewhere` cards
+/// of other notes share.
+pub fn message_of(here: usize, elsewhere: usize) -> String {
     let mut parts = Vec::new();
     if here > 0 {
         parts.push(format!(
