@@ -4,7 +4,7 @@ use super::duplicates::{Keyed, Questions};
 use super::files::Target;
 use super::output::Output;
 use crate::features::lint::{Diagnostic, Severity, lint, rendered_as_code};
-use crate::note::Note;
+use crate::note::{Note, PARALLEL_BYTES};
 use crate::plugin::lines::BOM;
 use crate::text::position::{LineCol, LineIndex};
 use crate::text::segments::Segments;
@@ -16,9 +16,16 @@ use std::path::PathBuf;
 /// The note's diagnostics as the server publishes them: the lint and `rendered-as-code` (from
 /// the editor's markdown blocks, parsed only when the note has cards), in order of position.
 fn diagnostics(text: &str, note: &Note, vault: &Vault) -> Vec<Diagnostic> {
-    let mut all = lint(text, note, &vault.settings, &vault.engine);
-    if !note.cards.is_empty() {
-        let blocks = Segments::of_text(text).code_blocks(0..usize::MAX);
+    let linted = || lint(text, note, &vault.settings, &vault.engine);
+    let blocks =
+        || (!note.cards.is_empty()).then(|| Segments::of_text(text).code_blocks(0..usize::MAX));
+    // The lint and the blocks read the note independently: a big note has both at once.
+    let (mut all, blocks) = if text.len() >= PARALLEL_BYTES {
+        rayon::join(linted, blocks)
+    } else {
+        (linted(), blocks())
+    };
+    if let Some(blocks) = blocks {
         all.extend(rendered_as_code(
             text,
             note,

@@ -207,7 +207,7 @@ pub fn parse_note(text: &str, settings: &Settings, ctx: &NoteContext) -> Note {
 
 /// Notes from this size on are parsed on every core (rayon's current pool): below it, the
 /// hand-off costs more than it saves.
-const PARALLEL_BYTES: usize = 256 * 1024;
+pub(crate) const PARALLEL_BYTES: usize = 256 * 1024;
 
 /// Like [`parse_note`] with a prepared cloze engine (compiling regexes once per vault).
 pub fn parse_note_with(
