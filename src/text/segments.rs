@@ -155,9 +155,27 @@ impl Segments {
     /// bytes they reparse (see [`Seg::tree`]). 0 keeps every tree, from this parse on and
     /// without bound, for tests that compare trees node by node.
     pub fn parse_keeping(parser: &mut Parser, rope: &Rope, keep_tree: usize) -> Segments {
+        let split = (rope.len_bytes() >= PARALLEL_BYTES).then_some(rope.len_bytes() / 2);
+        Segments::parse_split(parser, rope, keep_tree, split)
+    }
+
+    /// [`Segments::of_text`], the text cut in two at the first cut candidate after byte `split`
+    /// (when given) and its halves parsed on two cores: for tests, which check that the cut
+    /// changes nothing.
+    #[doc(hidden)]
+    pub fn of_text_split(text: &str, split: Option<usize>) -> Segments {
+        let rope = Rope::from_str(text);
+        Segments::parse_split(&mut markdown::parser(), &rope, KEEP_TREE, split)
+    }
+
+    fn parse_split(
+        parser: &mut Parser,
+        rope: &Rope,
+        keep_tree: usize,
+        split: Option<usize>,
+    ) -> Segments {
         let at_parse = if keep_tree == 0 { 0 } else { usize::MAX };
-        let (new, _) = build(parser, rope, 0, None, &|_| false, UNBOUNDED, at_parse)
-            .expect("an unbounded build always completes");
+        let new = build_whole(parser, rope, at_parse, split);
         let (starts, segs): (Vec<usize>, Vec<Seg>) = new.into_iter().unzip();
         Segments {
             headed: headed(&segs, 0),
@@ -498,6 +516,48 @@ impl RelEdit {
 
 /// New segments (start, tree) and the cut where they rejoined the old ones (`None`: the end).
 type Built = (Vec<(usize, Seg)>, Option<usize>);
+
+/// Texts from this size on are cut in two and their halves parsed on two cores.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
+/// The segments of the whole text, as one [`build`] from 0 gives them. With `split`, the text
+/// is also parsed from the first cut candidate after that byte on another core, as though a
+/// segment started there; the parse from 0 stops at its first cut at or past it, and the two
+/// join at the first cut both have (the segments from a cut depend only on the text after it).
+fn build_whole(
+    parser: &mut Parser,
+    rope: &Rope,
+    keep_tree: usize,
+    split: Option<usize>,
+) -> Vec<(usize, Seg)> {
+    let whole = |parser: &mut Parser, from: usize, stop: &dyn Fn(usize) -> bool| {
+        build(parser, rope, from, None, stop, UNBOUNDED, keep_tree)
+            .expect("an unbounded build always completes")
+    };
+    let Some(mid) = split.and_then(|at| next_candidate(rope, at, UNBOUNDED)) else {
+        return whole(parser, 0, &|_| false).0;
+    };
+    let ((mut out, cut), (second, _)) = rayon::join(
+        || whole(parser, 0, &|p| p >= mid),
+        || whole(&mut markdown::parser(), mid, &|_| false),
+    );
+    let Some(mut cut) = cut else {
+        return out;
+    };
+    let starts: Vec<usize> = second.iter().map(|(s, _)| *s).collect();
+    if starts.binary_search(&cut).is_err() {
+        // The first parse went past the second's start: on from its cut to one they share.
+        let (more, at) = whole(parser, cut, &|p| starts.binary_search(&p).is_ok());
+        out.extend(more);
+        let Some(at) = at else {
+            return out;
+        };
+        cut = at;
+    }
+    let from = starts.partition_point(|&s| s < cut);
+    out.extend(second.into_iter().skip(from));
+    out
+}
 
 /// Parses `rope[from..]` into segments, reusing `old` (an edited tree of the segment starting at
 /// `from`, and where that old segment now ends) for the first one, until a cut `p` for which

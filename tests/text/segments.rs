@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use srls::text::document::{Change, Document};
 use srls::text::markdown::{self, Blocks};
 use srls::text::position::{Encoding, Pos};
+use srls::text::segments::Segments;
 
 /// The blocks of one tree-sitter-md tree of the whole text; `None` when that tree holds an
 /// error (its recovery may reread earlier lines: the segments are not compared with it).
@@ -398,4 +399,38 @@ fn trees_are_kept_for_edited_long_segments_only() {
         assert_eq!(bytes, bytes_kept, "edit {n}");
     }
     assert!(dropped);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+    /// Parsing a note in two halves on two cores (a big note's open) changes no segment.
+    #[test]
+    fn a_note_cut_in_two_has_the_segments_of_one_parse(text in note(), at in 0usize..600) {
+        let one = Segments::of_text_split(&text, None);
+        let cut = Segments::of_text_split(&text, Some(at));
+        prop_assert_eq!(cut.sexp(), one.sexp(), "{:?} cut after byte {}", text, at);
+    }
+}
+
+/// The corpus notes one after another, cut in two at many places, have the segments of one
+/// parse.
+#[test]
+fn the_corpus_cut_in_two_has_the_segments_of_one_parse() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let list = std::fs::read_to_string(corpus.join("expected.jsonl")).unwrap();
+    let mut text = String::new();
+    for line in list.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        text.push_str(&std::fs::read_to_string(corpus.join(v["file"].as_str().unwrap())).unwrap());
+        text.push_str("\n\n");
+    }
+    let one = Segments::of_text_split(&text, None).sexp();
+    for k in 1..40 {
+        let at = text.len() * k / 40;
+        let cut = Segments::of_text_split(&text, Some(at)).sexp();
+        assert!(
+            cut == one,
+            "cut after byte {at} of the corpus changes the segments"
+        );
+    }
 }
