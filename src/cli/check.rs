@@ -59,8 +59,6 @@ fn printed(file: &str, d: &Diagnostic, at: LineCol, end: LineCol, json_out: bool
 /// What the pass over the notes keeps of a note until every note is read.
 struct Checked {
     target: Target,
-    /// The note's number among the notes checked (set as it comes in).
-    number: usize,
     root: Option<PathBuf>,
     /// The lint's lines, by position: (start, severity, printed line).
     lines: Vec<(usize, Severity, String)>,
@@ -103,7 +101,6 @@ fn check_note(
     let entry = IndexedNote::from_note(&t.path, vault.root.clone(), note);
     let checked = Checked {
         target: t.clone(),
-        number: 0,
         root: vault.root.clone(),
         lines,
         keyed,
@@ -121,19 +118,19 @@ pub fn run(paths: &[PathBuf], json_out: bool) -> i32 {
     let failed = super::each_note_par(
         paths,
         |t, text, note, vault| check_note(t, text, note, vault, json_out),
-        |t, (mut c, entry)| {
-            c.number = questions.add(t, &c.root, &entry);
-            checked.push(c);
+        |t, (c, entry)| {
+            // Each note with its number among the notes checked.
+            checked.push((questions.add(t, &c.root, &entry), c));
             std::ops::ControlFlow::Continue(())
         },
     );
     let mut out = Output::new();
     let (mut n_err, mut n_warn) = (0usize, 0usize);
-    for c in checked {
+    for (number, c) in checked {
         let t = &c.target;
         let mut lines = c.lines;
         for (k, at, end) in &c.keyed {
-            if let Some(d) = questions.diagnostic(c.number, &c.root, k) {
+            if let Some(d) = questions.diagnostic(number, &c.root, k) {
                 lines.push((
                     d.start,
                     d.severity,

@@ -4,7 +4,7 @@
 
 use super::files::Target;
 use crate::features::duplicates::{self, QuestionKey};
-use crate::features::lint::{Diagnostic, Severity};
+use crate::features::lint::Diagnostic;
 use crate::workspace::index::IndexedNote;
 use crate::workspace::tables::VaultTables;
 use std::collections::HashMap;
@@ -105,20 +105,13 @@ impl Questions {
             return None;
         }
         let at: Vec<&str> = others().map(|p| p.at.as_str()).collect();
+        let (severity, message) = duplicates::verdict(here, all - here);
         Some(Diagnostic {
             code: duplicates::CODE,
-            severity: if here > 0 {
-                Severity::Warning
-            } else {
-                Severity::Information
-            },
+            severity,
             start: c.span.start,
             end: c.span.end,
-            message: format!(
-                "{} ({})",
-                duplicates::message_of(here, all - here),
-                at.join(", ")
-            ),
+            message: format!("{message} ({})", at.join(", ")),
             fixes: vec![],
         })
     }

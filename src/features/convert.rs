@@ -682,11 +682,7 @@ fn rendered(side: &str) -> String {
 /// is answered at that tag.
 fn moves_fallback(note: &Note, card_index: usize, settings: &Settings) -> bool {
     let fc = &settings.flashcard_tags;
-    let front_matter = note
-        .front_matter
-        .as_ref()
-        .is_some_and(|f| f.plugin_tags.iter().any(|t| matches_any(t, fc)));
-    if front_matter {
+    if front_matter_flashcard_tag(note, fc) {
         return false;
     }
     let line = note.cards[card_index].first_line as i64;
@@ -721,6 +717,13 @@ fn moves_fallback(note: &Note, card_index: usize, settings: &Settings) -> bool {
         .any(|(i, c)| i != card_index && c.leading_tag.is_none())
 }
 
+/// Whether the note's front matter has a flashcard tag (then no card takes the fallback).
+fn front_matter_flashcard_tag(note: &Note, fc: &[String]) -> bool {
+    note.front_matter
+        .as_ref()
+        .is_some_and(|f| f.plugin_tags.iter().any(|t| matches_any(t, fc)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -730,11 +733,7 @@ mod tests {
     /// The rule as first written, walking every card for every flashcard tag.
     fn moves_fallback_by_definition(note: &Note, card_index: usize, settings: &Settings) -> bool {
         let fc = &settings.flashcard_tags;
-        let front_matter = note
-            .front_matter
-            .as_ref()
-            .is_some_and(|f| f.plugin_tags.iter().any(|t| matches_any(t, fc)));
-        if front_matter {
+        if front_matter_flashcard_tag(note, fc) {
             return false;
         }
         let in_card = |line: i64| {

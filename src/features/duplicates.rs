@@ -68,7 +68,7 @@ pub fn duplicates_among<'a>(
 
 /// The finding on one card of the note at `path`, on 0-based `line` (whose byte range is
 /// `span`), when other cards have its question `key`.
-pub fn duplicate_of<'a>(
+fn duplicate_of<'a>(
     path: &Path,
     line: usize,
     key: &QuestionKey,
@@ -83,27 +83,29 @@ pub fn duplicate_of<'a>(
     if others.is_empty() {
         return None;
     }
+    let here = others.iter().filter(|p| *p.path == *path).count();
+    let (severity, message) = verdict(here, others.len() - here);
     Some(Duplicate {
-        severity: if others.iter().any(|p| *p.path == *path) {
-            Severity::Warning
-        } else {
-            Severity::Information
-        },
+        severity,
         start: span.start,
         end: span.end,
-        message: message(path, &others),
+        message,
         others,
     })
 }
 
-fn message(path: &Path, others: &[Peer]) -> String {
-    let here = others.iter().filter(|p| *p.path == *path).count();
-    message_of(here, others.len() - here)
+/// The severity and message on a card whose question `here` other cards of its note and
+/// `elsewhere` cards of other notes share: a warning when its own note has another.
+pub fn verdict(here: usize, elsewhere: usize) -> (Severity, String) {
+    let severity = if here > 0 {
+        Severity::Warning
+    } else {
+        Severity::Information
+    };
+    (severity, message_of(here, elsewhere))
 }
 
-/// The message on a card whose question `here` other cards of its note and `elsewhere` cards
-/// of other notes share.
-pub fn message_of(here: usize, elsewhere: usize) -> String {
+fn message_of(here: usize, elsewhere: usize) -> String {
     let mut parts = Vec::new();
     if here > 0 {
         parts.push(format!(

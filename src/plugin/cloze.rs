@@ -204,9 +204,7 @@ impl ClozePattern {
             overlapping: compile(Mode::Overlapping)?,
         })
     }
-}
 
-impl ClozePattern {
     /// Whether any of the pattern's regexes could match `text`.
     fn may_match(&self, text: &str) -> bool {
         self.lead
